@@ -1,0 +1,166 @@
+// Command mock serves the Gitpod Organization API mock.
+//
+//	go run ./cmd/mock                       # 127.0.0.1:4010, embedded fixtures
+//	go run ./cmd/mock --addr :4010 --fixtures ./my-fixtures --strict-auth
+//
+// Every flag has an environment equivalent (MOCK_ADDR, MOCK_FIXTURES, ...); a flag wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gitpod-mock/orgmock/server"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "mock:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// config is the command line, after environment fallbacks.
+type config struct {
+	addr         string
+	fixtures     string
+	strictAuth   bool
+	logLevel     string
+	logFormat    string
+	maxBodyBytes int64
+}
+
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var cfg config
+	fset := flag.NewFlagSet("mock", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.StringVar(&cfg.addr, "addr", env("MOCK_ADDR", "127.0.0.1:4010"), "listen address (env MOCK_ADDR)")
+	fset.StringVar(&cfg.fixtures, "fixtures", env("MOCK_FIXTURES", ""), "directory of fixture *.json files; the embedded set when empty (env MOCK_FIXTURES)")
+	strict, err := strconv.ParseBool(env("MOCK_STRICT_AUTH", "false"))
+	if err != nil {
+		return cfg, fmt.Errorf("MOCK_STRICT_AUTH: %w", err)
+	}
+	fset.BoolVar(&cfg.strictAuth, "strict-auth", strict, "refuse bearer tokens not listed in the fixtures (env MOCK_STRICT_AUTH)")
+	fset.StringVar(&cfg.logLevel, "log-level", env("MOCK_LOG_LEVEL", "info"), "debug, info, warn or error (env MOCK_LOG_LEVEL)")
+	fset.StringVar(&cfg.logFormat, "log-format", env("MOCK_LOG_FORMAT", "text"), "text or json (env MOCK_LOG_FORMAT)")
+	maxBody, err := strconv.ParseInt(env("MOCK_MAX_BODY_BYTES", strconv.Itoa(server.DefaultMaxBodyBytes)), 10, 64)
+	if err != nil {
+		return cfg, fmt.Errorf("MOCK_MAX_BODY_BYTES: %w", err)
+	}
+	fset.Int64Var(&cfg.maxBodyBytes, "max-body-bytes", maxBody, "largest request body accepted (env MOCK_MAX_BODY_BYTES)")
+	if err := fset.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fset.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fset.Args(), " "))
+	}
+	return cfg, nil
+}
+
+func newLogger(cfg config, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch cfg.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format: want text or json, got %q", cfg.logFormat)
+}
+
+// run starts the server and blocks until ctx is done, then shuts down gracefully.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger, err := newLogger(cfg, stdout)
+	if err != nil {
+		return err
+	}
+	var fixtureFS fs.FS
+	if cfg.fixtures != "" {
+		if st, err := os.Stat(cfg.fixtures); err != nil || !st.IsDir() {
+			return fmt.Errorf("--fixtures %s: not a directory", cfg.fixtures)
+		}
+		fixtureFS = os.DirFS(cfg.fixtures)
+	}
+	srv, err := server.New(server.Options{
+		Fixtures:     fixtureFS,
+		StrictAuth:   cfg.strictAuth,
+		MaxBodyBytes: cfg.maxBodyBytes,
+		Logger:       logger,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	orgs, principals, sso, scim := srv.Store().Counts()
+	fixtures := cfg.fixtures
+	if fixtures == "" {
+		fixtures = "embedded"
+	}
+	logger.Info("mock listening",
+		"addr", "http://"+ln.Addr().String(),
+		"operations", len(srv.Spec().Operations()),
+		"fixtures", fixtures,
+		"organizations", orgs, "principals", principals,
+		"sso_configurations", sso, "scim_configurations", scim,
+		"strict_auth", cfg.strictAuth)
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,8 @@
+// Package orgmock is a mock and contract-testing server for Gitpod's Organization API
+// (gitpod.v1.OrganizationService, SCIM and SSO configurations), generated from openapi.yaml.
+//
+// The server lives in ./server, the binary in ./cmd/mock, the default data in ./fixtures.
+// The contract tests in contract_test.go drive it over a real listener.
+package orgmock
+
+//go:generate go tool oapi-codegen -config oapi-codegen.yaml openapi.yaml

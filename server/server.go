@@ -1,0 +1,118 @@
+// Package server wires the mock: echo with recovery, request logging, request validation and
+// response validation against the embedded openapi.yaml, Connect error rendering, bearer auth,
+// and the handlers over the in-memory store. New is used by cmd/mock and by the tests alike.
+package server
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gitpod-mock/orgmock/fixtures"
+	"github.com/gitpod-mock/orgmock/server/api"
+	"github.com/gitpod-mock/orgmock/server/spec"
+	"github.com/gitpod-mock/orgmock/server/store"
+)
+
+// DefaultMaxBodyBytes is the largest request body accepted unless Options say otherwise.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Options configure a Server. The zero value serves the embedded fixtures.
+type Options struct {
+	// Fixtures is the fixture set to start from; the embedded default set when nil.
+	Fixtures fs.FS
+	// StrictAuth refuses bearer tokens that no fixture principal holds (401) instead of
+	// mapping them to the default organization.
+	StrictAuth bool
+	// MaxBodyBytes bounds request bodies; larger ones get resource_exhausted.
+	// DefaultMaxBodyBytes when 0.
+	MaxBodyBytes int64
+	// Logger receives one line per request and every response-validation failure;
+	// nothing is logged when nil. Secrets are never logged.
+	Logger *slog.Logger
+	// Now is the clock for timestamps; time.Now when nil.
+	Now func() time.Time
+	// Rand is the source of IDs and tokens; crypto/rand when nil.
+	Rand io.Reader
+	// HandlerMiddlewares wrap every API handler, after request validation and before
+	// response validation. Tests use them to make a handler misbehave on purpose.
+	HandlerMiddlewares []api.StrictMiddlewareFunc
+}
+
+// Server is the mock: an http.Handler over an in-memory store.
+type Server struct {
+	opts  Options
+	log   *slog.Logger
+	spec  *spec.Spec
+	store *store.Store
+	echo  *echo.Echo
+}
+
+var _ api.StrictServerInterface = (*Server)(nil)
+
+// New loads the spec and the fixtures and wires the echo instance.
+func New(opts Options) (*Server, error) {
+	sp, err := spec.Load()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Fixtures == nil {
+		opts.Fixtures = fixtures.Default()
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	data, err := fixtures.Load(opts.Fixtures)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.New(data, store.Options{Now: opts.Now, Rand: opts.Rand})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, log: logger, spec: sp, store: st}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	// Order matters: the log line sees the final status; validation sees the handler's
+	// response, panics included (recovered into errors inside it).
+	e.Use(s.logRequests, s.validate, s.recoverPanics)
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+	api.RegisterHandlers(e, api.NewStrictHandler(s, opts.HandlerMiddlewares))
+	s.echo = e
+	return s, nil
+}
+
+// ServeHTTP serves the API and /healthz.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Store gives tests and the control plane direct access to the state.
+func (s *Server) Store() *store.Store { return s.store }
+
+// Spec is the loaded contract.
+func (s *Server) Spec() *spec.Spec { return s.spec }
+
+type callerKey struct{}
+
+// withCaller records the caller's organization on the request context.
+func withCaller(ctx context.Context, org string) context.Context {
+	return context.WithValue(ctx, callerKey{}, org)
+}
+
+// caller is the organization the request acts for (set by the auth step of validate).
+func caller(ctx context.Context) string {
+	org, _ := ctx.Value(callerKey{}).(string)
+	return org
+}

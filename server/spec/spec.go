@@ -1,0 +1,116 @@
+// Package spec loads the embedded OpenAPI document once and gives the rest of the mock what it
+// needs from it: the operation table (one lookup per request), the schemas fixtures are checked
+// against, and short messages for validation errors ("path: rule").
+package spec
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/gitpod-mock/orgmock/server/api"
+)
+
+// uuidPattern is what protovalidate's `string.uuid` rule accepts: any hex 8-4-4-4-12 string,
+// whatever its version and variant nibbles. The real API accepts these, so the mock does too.
+const uuidPattern = `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`
+
+func init() {
+	// kin-openapi checks only date, date-time and byte by default; every other format the
+	// document declares needs a validator, or it is silently accepted.
+	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(uuidPattern))
+	openapi3.DefineStringFormatValidator("uri", openapi3.NewCallbackValidator(validateURI))
+}
+
+// Route is one operation of the document, looked up once at startup.
+type Route struct {
+	*routers.Route
+	// Statuses lists the response statuses the operation declares, ascending.
+	Statuses []int
+	// Secured is true when the operation has a security requirement (a bearer token).
+	Secured bool
+}
+
+// OperationID names the route's operation (the RPC name).
+func (r *Route) OperationID() string { return r.Operation.OperationID }
+
+// Spec is the loaded document with its operation table.
+type Spec struct {
+	Doc    *openapi3.T
+	routes map[string]*Route // "METHOD path"
+	ops    []*Route          // sorted by operationId
+}
+
+var (
+	loadOnce sync.Once
+	loaded   *Spec
+	loadErr  error
+)
+
+// Load returns the embedded document, parsed and checked once per process.
+func Load() (*Spec, error) {
+	loadOnce.Do(func() { loaded, loadErr = load() })
+	return loaded, loadErr
+}
+
+func load() (*Spec, error) {
+	doc, err := api.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("loading embedded openapi.yaml: %w", err)
+	}
+	// A servers block would make routing depend on the Host header; the mock answers on
+	// whatever address it is started on.
+	doc.Servers = nil
+	s := &Spec{Doc: doc, routes: map[string]*Route{}}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			r := &Route{Route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}}
+			for code := range op.Responses.Map() {
+				var status int
+				if _, err := fmt.Sscanf(code, "%d", &status); err != nil {
+					return nil, fmt.Errorf("%s: response %q: only explicit statuses are supported", op.OperationID, code)
+				}
+				r.Statuses = append(r.Statuses, status)
+			}
+			sort.Ints(r.Statuses)
+			security := doc.Security
+			if op.Security != nil {
+				security = *op.Security
+			}
+			r.Secured = len(security) > 0
+			s.routes[method+" "+path] = r
+			s.ops = append(s.ops, r)
+		}
+	}
+	sort.Slice(s.ops, func(i, j int) bool { return s.ops[i].OperationID() < s.ops[j].OperationID() })
+	return s, nil
+}
+
+// Route returns the operation served at method and path (an echo route path), or nil.
+func (s *Spec) Route(method, path string) *Route { return s.routes[method+" "+path] }
+
+// Operations lists every operation, sorted by operationId.
+func (s *Spec) Operations() []*Route { return s.ops }
+
+// Schema returns the component schema with that name; it panics on a name the document lacks,
+// which is a programming error caught by any test.
+func (s *Spec) Schema(name string) *openapi3.Schema {
+	ref := s.Doc.Components.Schemas[name]
+	if ref == nil || ref.Value == nil {
+		panic("spec: no component schema " + name)
+	}
+	return ref.Value
+}
+
+// Declares reports whether the route declares a response with that status.
+func (r *Route) Declares(status int) bool {
+	for _, s := range r.Statuses {
+		if s == status {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,163 @@
+// Package store holds the mock's state in memory and owns the API's business rules: tenancy,
+// references between resources, token lifetimes, pagination. It knows nothing about HTTP or
+// JSON; handlers translate API types to and from the types here.
+package store
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Organization is a tenant. Principals are the bearer tokens that act for it.
+type Organization struct {
+	ID   string
+	Name string
+	// Default marks the organization that unknown bearer tokens act for (unless auth is strict).
+	Default    bool
+	Principals []Principal
+}
+
+// Principal is a caller identity: a bearer token bound to one organization.
+type Principal struct {
+	Name  string
+	Token string
+}
+
+// Data is a whole state: what fixtures load and what a store starts from.
+type Data struct {
+	Organizations      []Organization
+	SSOConfigurations  []SSOConfiguration
+	SCIMConfigurations []SCIMConfiguration
+}
+
+// Options tune a Store. The zero value is ready to use.
+type Options struct {
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+	// Rand is the source of IDs, tokens and the page-token key; crypto/rand when nil.
+	Rand io.Reader
+}
+
+// Store is the in-memory state of one mock. It is safe for concurrent use.
+type Store struct {
+	mu         sync.RWMutex
+	now        func() time.Time
+	rand       io.Reader
+	last       time.Time // the latest timestamp handed out; stamps strictly increase
+	pages      pager
+	orgs       map[string]*Organization
+	defaultOrg string
+	principals map[string]string // bearer token -> organization id
+	sso        map[string]*SSOConfiguration
+	scim       map[string]*SCIMConfiguration
+	scimTokens map[string]string // SCIM bearer token -> SCIM configuration id
+}
+
+// New builds a store holding a copy of data. data must already be valid (fixtures check it).
+func New(data Data, opts Options) (*Store, error) {
+	s := &Store{
+		now:        opts.Now,
+		rand:       opts.Rand,
+		orgs:       map[string]*Organization{},
+		principals: map[string]string{},
+		sso:        map[string]*SSOConfiguration{},
+		scim:       map[string]*SCIMConfiguration{},
+		scimTokens: map[string]string{},
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
+	key := make([]byte, 32)
+	if _, err := io.ReadFull(s.rand, key); err != nil {
+		return nil, fmt.Errorf("store: reading page-token key: %w", err)
+	}
+	s.pages = pager{key: key}
+	for _, o := range data.Organizations {
+		o.Principals = slices.Clone(o.Principals)
+		s.orgs[o.ID] = &o
+		if o.Default {
+			s.defaultOrg = o.ID
+		}
+		for _, p := range o.Principals {
+			s.principals[p.Token] = o.ID
+		}
+	}
+	for _, c := range data.SSOConfigurations {
+		c := c.clone()
+		s.sso[c.ID] = &c
+		s.bump(c.CreatedAt)
+	}
+	for _, c := range data.SCIMConfigurations {
+		s.scim[c.ID] = &c
+		s.scimTokens[c.Token] = c.ID
+		s.bump(c.UpdatedAt)
+	}
+	return s, nil
+}
+
+// Authenticate returns the organization a bearer token acts for. Tokens of fixture principals
+// act for their organization; any other token acts for the default organization unless strict
+// is set or no organization is the default. ok is false when the token is refused.
+func (s *Store) Authenticate(token string, strict bool) (org string, ok bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if org, ok := s.principals[token]; ok {
+		return org, true
+	}
+	if strict || s.defaultOrg == "" {
+		return "", false
+	}
+	return s.defaultOrg, true
+}
+
+// Counts reports how many records of each kind the store holds (for the startup log line).
+func (s *Store) Counts() (orgs, principals, sso, scim int) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.orgs), len(s.principals), len(s.sso), len(s.scim)
+}
+
+// stamp returns the time for a write: now at millisecond precision (what the API shows),
+// strictly after every stamp handed out before. Callers hold the write lock.
+func (s *Store) stamp() time.Time {
+	t := s.now().UTC().Truncate(time.Millisecond)
+	if !t.After(s.last) {
+		t = s.last.Add(time.Millisecond)
+	}
+	s.last = t
+	return t
+}
+
+// bump makes later stamps come after t (fixtures may hold times in the future).
+func (s *Store) bump(t time.Time) {
+	if t.After(s.last) {
+		s.last = t
+	}
+}
+
+func (s *Store) newID() (string, error) {
+	id, err := uuid.NewRandomFromReader(s.rand)
+	if err != nil {
+		return "", fmt.Errorf("store: generating an id: %w", err)
+	}
+	return id.String(), nil
+}
+
+// newToken returns an opaque bearer token of 43 URL-safe characters (256 random bits).
+func (s *Store) newToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := io.ReadFull(s.rand, b); err != nil {
+		return "", fmt.Errorf("store: generating a token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}

@@ -91,6 +91,9 @@ func describe(se *openapi3.SchemaError, prefix string) string {
 	case "properties":
 		var name string
 		if _, err := fmt.Sscanf(se.Reason, "property %q is unsupported", &name); err == nil {
+			if path == "" { // a top-level field: the name says it all
+				return fmt.Sprintf("unknown field %q", name)
+			}
 			return join(path, fmt.Sprintf("unknown field %q", name))
 		}
 	case "required":

@@ -1,0 +1,169 @@
+// Package mocktest starts the mock inside a Go test, on a real 127.0.0.1 listener, and closes
+// it when the test ends:
+//
+//	srv := mocktest.Start(t)
+//	res := srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, map[string]any{
+//		"scimConfigurationId": mocktest.FixtureSCIMID,
+//	})
+//	if res.Status != 200 { ... }
+package mocktest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gitpod-mock/orgmock/server"
+)
+
+// Identifiers of the embedded default fixtures.
+const (
+	AcmeOrgID    = "b0e12f6c-4c67-429d-a4a6-d9838b5da047" // the default organization
+	AcmeToken    = "acme-admin-token"
+	GlobexOrgID  = "6f1a3c52-8d4e-4b8a-9c1d-2e3f4a5b6c7d"
+	GlobexToken  = "globex-admin-token"
+	AcmeSSOID    = "d2c94c27-3b76-4a42-b88c-95a85e392c68" // Google, built in
+	AcmeSSO2ID   = "f53d2330-3795-4c5d-a1f3-453121af9c60" // custom OIDC, linked by AcmeSCIMID
+	AcmeSSO3ID   = "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e" // custom OIDC, inactive
+	AcmeSCIMID   = "d2c94c27-3b76-4a42-b88c-95a85e392c68"
+	GlobexSSOID  = "5b8f0e2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b"
+	GlobexSCIMID = "9c4e7a10-2b3c-4d5e-9f60-718293a4b5c6"
+)
+
+// ServicePath is the path prefix of every operation.
+const ServicePath = "/gitpod.v1.OrganizationService/"
+
+// Server is a running mock.
+type Server struct {
+	*server.Server
+	// URL is the base URL, e.g. http://127.0.0.1:41234 (no trailing slash).
+	URL string
+}
+
+// Option adjusts the server's options before it starts.
+type Option func(*server.Options)
+
+// WithOptions replaces the server options wholesale (fields left zero take their defaults).
+func WithOptions(o server.Options) Option { return func(opts *server.Options) { *opts = o } }
+
+// Start runs a mock on 127.0.0.1 for the rest of the test.
+func Start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	var o server.Options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	srv, err := server.New(o)
+	if err != nil {
+		t.Fatalf("mocktest: starting the mock: %v", err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return &Server{Server: srv, URL: hs.URL}
+}
+
+// Response is a raw response with its body read.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a generic map, failing the test if it is not a JSON object.
+func (r *Response) JSON(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("response body is not a JSON object: %v\n%s", err, r.Body)
+	}
+	return m
+}
+
+// Request is one call to the mock; zero fields take sensible defaults.
+type Request struct {
+	Method      string      // POST when empty
+	Path        string      // ServicePath+Operation when empty
+	Operation   string      // the RPC name
+	Query       string      // raw query, without "?"
+	Token       string      // bearer token; no Authorization header when empty
+	ContentType string      // application/json when empty; "-" sends none
+	Body        any         // []byte and string are sent as they are, anything else as JSON
+	Header      http.Header // extra headers
+}
+
+// Post calls an operation with a JSON body and a bearer token.
+func (s *Server) Post(t testing.TB, op, token string, body any) *Response {
+	t.Helper()
+	return s.Do(t, Request{Operation: op, Token: token, Body: body})
+}
+
+// Do sends r and reads the whole response.
+func (s *Server) Do(t testing.TB, r Request) *Response {
+	t.Helper()
+	req := r.HTTP(t, s.URL)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("reading response: %v", err)
+	}
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// HTTP builds the *http.Request for base URL base.
+func (r Request) HTTP(t testing.TB, base string) *http.Request {
+	t.Helper()
+	method := r.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	path := r.Path
+	if path == "" {
+		path = ServicePath + r.Operation
+	}
+	var body io.Reader
+	switch b := r.Body.(type) {
+	case nil:
+	case []byte:
+		body = bytes.NewReader(b)
+	case string:
+		body = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatalf("encoding request body: %v", err)
+		}
+		body = bytes.NewReader(raw)
+	}
+	url := base + path
+	if r.Query != "" {
+		url += "?" + r.Query
+	}
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatalf("building request: %v", err)
+	}
+	switch r.ContentType {
+	case "":
+		req.Header.Set("Content-Type", "application/json")
+	case "-":
+	default:
+		req.Header.Set("Content-Type", r.ContentType)
+	}
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	return req
+}

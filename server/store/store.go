@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -160,4 +161,26 @@ func (s *Store) newToken() (string, error) {
 		return "", fmt.Errorf("store: generating a token: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// Snapshot returns a deep copy of the whole state, each kind sorted by id.
+func (s *Store) Snapshot() Data {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var d Data
+	for _, o := range s.orgs {
+		o := *o
+		o.Principals = slices.Clone(o.Principals)
+		d.Organizations = append(d.Organizations, o)
+	}
+	for _, c := range s.sso {
+		d.SSOConfigurations = append(d.SSOConfigurations, c.clone())
+	}
+	for _, c := range s.scim {
+		d.SCIMConfigurations = append(d.SCIMConfigurations, *c)
+	}
+	slices.SortFunc(d.Organizations, func(a, b Organization) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(d.SSOConfigurations, func(a, b SSOConfiguration) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(d.SCIMConfigurations, func(a, b SCIMConfiguration) int { return strings.Compare(a.ID, b.ID) })
+	return d
 }

@@ -150,6 +150,34 @@ func op(name string) func(token string, body any) mocktest.Request {
 	}
 }
 
+// The documented CreateSSOConfiguration examples (facts §5.1).
+var (
+	googleSSO = map[string]any{
+		"organizationId": mocktest.AcmeOrgID,
+		"clientId":       "012345678-abcdefghijklmnopqrstuvwxyz.apps.googleusercontent.com",
+		"clientSecret":   "GOCSPX-abcdefghijklmnopqrstuvwxyz123456",
+		"issuerUrl":      "https://accounts.google.com",
+		"emailDomain":    "acme-corp.com",
+	}
+	customSSO = map[string]any{
+		"organizationId": mocktest.AcmeOrgID,
+		"clientId":       "acme-corp-gitpod",
+		"clientSecret":   "secret-token-value",
+		"issuerUrl":      "https://sso.acme-corp.com",
+		"emailDomain":    "acme-corp.com",
+	}
+)
+
+// with returns a copy of m with key set to v.
+func with(m map[string]any, key string, v any) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for k, x := range m {
+		out[k] = x
+	}
+	out[key] = v
+	return out
+}
+
 func withHeader(r mocktest.Request, h http.Header) mocktest.Request { r.Header = h; return r }
 func withCT(r mocktest.Request, ct string) mocktest.Request         { r.ContentType = ct; return r }
 func withQuery(r mocktest.Request, q string) mocktest.Request       { r.Query = q; return r }
@@ -183,6 +211,14 @@ func TestContract(t *testing.T) {
 		regenerate = op("RegenerateSCIMToken")
 	)
 	createBody := map[string]any{"organizationId": mocktest.AcmeOrgID, "ssoConfigurationId": mocktest.AcmeSSOID}
+	var (
+		createSSO = op("CreateSSOConfiguration")
+		getSSO    = op("GetSSOConfiguration")
+		updateSSO = op("UpdateSSOConfiguration")
+		listSSO   = op("ListSSOConfigurations")
+		delSSO    = op("DeleteSSOConfiguration")
+	)
+	ssoIDBody := map[string]any{"ssoConfigurationId": mocktest.AcmeSSOID}
 	idBody := map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}
 
 	cases := map[string][]contractCase{
@@ -308,6 +344,81 @@ func TestContract(t *testing.T) {
 			{name: "404 unknown id", req: regenerate(acme, map[string]any{"scimConfigurationId": unknownID}),
 				status: 404, code: "not_found", message: "scimConfigurationId: SCIM configuration " + unknownID + " not found"},
 		}, commonErrors(regenerate(acme, idBody))...),
+
+		"CreateSSOConfiguration": append([]contractCase{
+			{name: "200 documented Google example (built in, inactive)", req: createSSO(acme, googleSSO), status: 200,
+				check: func(t *testing.T, b map[string]any) {
+					c := b["ssoConfiguration"].(map[string]any)
+					expect(t, "providerType", c["providerType"], "PROVIDER_TYPE_BUILTIN")
+					expect(t, "state", c["state"], "SSO_CONFIGURATION_STATE_INACTIVE")
+					expect(t, "clientId", c["clientId"], googleSSO["clientId"])
+					expect(t, "emailDomain", c["emailDomain"], "acme-corp.com")
+					if _, leaked := c["clientSecret"]; leaked {
+						t.Errorf("clientSecret returned")
+					}
+				}},
+			{name: "200 documented custom OIDC example", req: createSSO(acme, customSSO), status: 200,
+				check: func(t *testing.T, b map[string]any) {
+					expect(t, "providerType", b["ssoConfiguration"].(map[string]any)["providerType"], "PROVIDER_TYPE_CUSTOM")
+				}},
+			{name: "400 issuerUrl not a URI", req: createSSO(acme, with(customSSO, "issuerUrl", "sso.acme-corp.com")),
+				status: 400, code: "invalid_argument", message: "issuerUrl: must be an absolute URI"},
+			{name: "403 in another organization", req: createSSO(globex, customSSO),
+				status: 403, code: "permission_denied", message: "organizationId: the caller is not a member of organization " + mocktest.AcmeOrgID},
+		}, commonErrors(createSSO(acme, customSSO))...),
+
+		"GetSSOConfiguration": append([]contractCase{
+			{name: "200 documented example", req: getSSO(acme, ssoIDBody), status: 200, check: func(t *testing.T, b map[string]any) {
+				c := b["ssoConfiguration"].(map[string]any)
+				expect(t, "id", c["id"], mocktest.AcmeSSOID)
+				expect(t, "issuerUrl", c["issuerUrl"], "https://accounts.google.com")
+			}},
+			{name: "400 id not a UUID", req: getSSO(acme, map[string]any{"ssoConfigurationId": "google"}),
+				status: 400, code: "invalid_argument", message: "ssoConfigurationId: must be a UUID"},
+			{name: "404 another organization's", req: getSSO(globex, ssoIDBody),
+				status: 404, code: "not_found", message: "ssoConfigurationId: SSO configuration " + mocktest.AcmeSSOID + " not found"},
+		}, commonErrors(getSSO(acme, ssoIDBody))...),
+
+		"UpdateSSOConfiguration": append([]contractCase{
+			{name: "200 documented credentials example returns {}", req: updateSSO(acme, map[string]any{
+				"ssoConfigurationId": mocktest.AcmeSSOID, "clientId": "new-client-id", "clientSecret": "new-client-secret"}), status: 200,
+				check: func(t *testing.T, b map[string]any) {
+					if len(b) != 0 {
+						t.Errorf("body: want {}, got %v", b)
+					}
+				}},
+			{name: "200 documented state example", req: updateSSO(acme, map[string]any{
+				"ssoConfigurationId": mocktest.AcmeSSOID, "state": "SSO_CONFIGURATION_STATE_ACTIVE"}), status: 200},
+			{name: "400 state not an enum value", req: updateSSO(acme, map[string]any{"ssoConfigurationId": mocktest.AcmeSSOID, "state": "ACTIVE"}),
+				status: 400, code: "invalid_argument",
+				message: "state: must be one of SSO_CONFIGURATION_STATE_UNSPECIFIED, SSO_CONFIGURATION_STATE_INACTIVE, SSO_CONFIGURATION_STATE_ACTIVE"},
+			{name: "404 another organization's", req: updateSSO(acme, map[string]any{"ssoConfigurationId": mocktest.GlobexSSOID, "displayName": "mine"}),
+				status: 404, code: "not_found", message: "ssoConfigurationId: SSO configuration " + mocktest.GlobexSSOID + " not found"},
+		}, commonErrors(updateSSO(acme, ssoIDBody))...),
+
+		"ListSSOConfigurations": append([]contractCase{
+			{name: "200 documented example", req: listSSO(acme, map[string]any{"organizationId": mocktest.AcmeOrgID, "pagination": map[string]any{"pageSize": 20}}),
+				status: 200, check: func(t *testing.T, b map[string]any) {
+					items := b["ssoConfigurations"].([]any)
+					if len(items) != 3 {
+						t.Errorf("want the 3 Acme SSO configurations, got %d", len(items))
+					}
+				}},
+			{name: "400 organizationId missing", req: listSSO(acme, map[string]any{}),
+				status: 400, code: "invalid_argument", message: "organizationId: is required"},
+			{name: "403 another organization", req: listSSO(acme, map[string]any{"organizationId": mocktest.GlobexOrgID}),
+				status: 403, code: "permission_denied", message: "organizationId: the caller is not a member of organization " + mocktest.GlobexOrgID},
+		}, commonErrors(listSSO(acme, map[string]any{"organizationId": mocktest.AcmeOrgID}))...),
+
+		"DeleteSSOConfiguration": append([]contractCase{
+			{name: "200 unlinked configuration", req: delSSO(acme, ssoIDBody), status: 200},
+			{name: "400 still linked by a SCIM configuration", req: delSSO(acme, map[string]any{"ssoConfigurationId": mocktest.AcmeSSO2ID}),
+				status: 400, code: "failed_precondition",
+				message: "ssoConfigurationId: SSO configuration " + mocktest.AcmeSSO2ID + " is linked by SCIM configuration " +
+					mocktest.AcmeSCIMID + "; delete that or link it elsewhere first"},
+			{name: "404 another organization's", req: delSSO(globex, ssoIDBody),
+				status: 404, code: "not_found", message: "ssoConfigurationId: SSO configuration " + mocktest.AcmeSSOID + " not found"},
+		}, commonErrors(delSSO(acme, ssoIDBody))...),
 	}
 
 	for opName, list := range cases {

@@ -124,6 +124,32 @@ func (e SSOConfigurationState) Valid() bool {
 	}
 }
 
+// Defines values for UpdateSSOConfigurationRequestState.
+const (
+	UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEACTIVE      UpdateSSOConfigurationRequestState = "SSO_CONFIGURATION_STATE_ACTIVE"
+	UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEINACTIVE    UpdateSSOConfigurationRequestState = "SSO_CONFIGURATION_STATE_INACTIVE"
+	UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEUNSPECIFIED UpdateSSOConfigurationRequestState = "SSO_CONFIGURATION_STATE_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the UpdateSSOConfigurationRequestState enum.
+func (e UpdateSSOConfigurationRequestState) Valid() bool {
+	switch e {
+	case UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEACTIVE:
+		return true
+	case UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEINACTIVE:
+		return true
+	case UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// AdditionalScopesUpdate Replaces the extra OIDC scopes when present; an empty list clears them.
+type AdditionalScopesUpdate struct {
+	Scopes *[]string `json:"scopes,omitempty"`
+}
+
 // ConnectError Connect's unary error body.
 type ConnectError struct {
 	// Code Connect/gRPC status code name in snake_case.
@@ -173,10 +199,42 @@ type CreateSCIMConfigurationResponse struct {
 	TokenExpiresAt time.Time `json:"tokenExpiresAt"`
 }
 
+// CreateSSOConfigurationRequest defines model for CreateSSOConfigurationRequest.
+type CreateSSOConfigurationRequest struct {
+	// AdditionalScopes extra OIDC scopes to request, besides openid, email and profile
+	AdditionalScopes *[]string `json:"additionalScopes,omitempty"`
+
+	// ClaimsExpression a CEL expression over the token claims that must be true for login to succeed
+	ClaimsExpression *string `json:"claimsExpression,omitempty"`
+
+	// ClientId client_id is the client ID of the OIDC application set on the IdP
+	ClientId string `json:"clientId"`
+
+	// ClientSecret client_secret is the client secret of the OIDC application set on the IdP
+	ClientSecret string         `json:"clientSecret"`
+	DisplayName  *string        `json:"displayName,omitempty"`
+	EmailDomain  *string        `json:"emailDomain,omitempty"`
+	EmailDomains *[]EmailDomain `json:"emailDomains,omitempty"`
+
+	// IssuerUrl issuer_url is the URL of the IdP issuer
+	IssuerUrl      string             `json:"issuerUrl"`
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// CreateSSOConfigurationResponse defines model for CreateSSOConfigurationResponse.
+type CreateSSOConfigurationResponse struct {
+	SsoConfiguration SSOConfiguration `json:"ssoConfiguration"`
+}
+
 // DeleteSCIMConfigurationRequest defines model for DeleteSCIMConfigurationRequest.
 type DeleteSCIMConfigurationRequest struct {
 	// ScimConfigurationId scim_configuration_id is the ID of the SCIM configuration to delete
 	ScimConfigurationId openapi_types.UUID `json:"scimConfigurationId"`
+}
+
+// DeleteSSOConfigurationRequest defines model for DeleteSSOConfigurationRequest.
+type DeleteSSOConfigurationRequest struct {
+	SsoConfigurationId openapi_types.UUID `json:"ssoConfigurationId"`
 }
 
 // EmailDomain defines model for EmailDomain.
@@ -199,6 +257,17 @@ type GetSCIMConfigurationResponse struct {
 	ScimConfiguration SCIMConfiguration `json:"scimConfiguration"`
 }
 
+// GetSSOConfigurationRequest defines model for GetSSOConfigurationRequest.
+type GetSSOConfigurationRequest struct {
+	// SsoConfigurationId sso_configuration_id is the ID of the SSO configuration to get
+	SsoConfigurationId openapi_types.UUID `json:"ssoConfigurationId"`
+}
+
+// GetSSOConfigurationResponse defines model for GetSSOConfigurationResponse.
+type GetSSOConfigurationResponse struct {
+	SsoConfiguration SSOConfiguration `json:"ssoConfiguration"`
+}
+
 // ListSCIMConfigurationsRequest defines model for ListSCIMConfigurationsRequest.
 type ListSCIMConfigurationsRequest struct {
 	Pagination *PaginationRequest `json:"pagination,omitempty"`
@@ -208,6 +277,19 @@ type ListSCIMConfigurationsRequest struct {
 type ListSCIMConfigurationsResponse struct {
 	Pagination         PaginationResponse   `json:"pagination"`
 	ScimConfigurations *[]SCIMConfiguration `json:"scimConfigurations,omitempty"`
+}
+
+// ListSSOConfigurationsRequest defines model for ListSSOConfigurationsRequest.
+type ListSSOConfigurationsRequest struct {
+	// OrganizationId organization_id is the ID of the organization to list SSO configurations for
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+	Pagination     *PaginationRequest `json:"pagination,omitempty"`
+}
+
+// ListSSOConfigurationsResponse defines model for ListSSOConfigurationsResponse.
+type ListSSOConfigurationsResponse struct {
+	Pagination        PaginationResponse  `json:"pagination"`
+	SsoConfigurations *[]SSOConfiguration `json:"ssoConfigurations,omitempty"`
 }
 
 // PaginationRequest defines model for PaginationRequest.
@@ -329,6 +411,35 @@ type UpdateSCIMConfigurationResponse struct {
 	ScimConfiguration SCIMConfiguration `json:"scimConfiguration"`
 }
 
+// UpdateSSOConfigurationRequest defines model for UpdateSSOConfigurationRequest.
+type UpdateSSOConfigurationRequest struct {
+	// AdditionalScopes Replaces the extra OIDC scopes when present; an empty list clears them.
+	AdditionalScopes *AdditionalScopesUpdate `json:"additionalScopes,omitempty"`
+
+	// Claims claim mapping; replaces the current one when non-empty
+	Claims *map[string]string `json:"claims,omitempty"`
+
+	// ClaimsExpression a CEL login condition; an empty string clears it
+	ClaimsExpression *string `json:"claimsExpression,omitempty"`
+	ClientId         *string `json:"clientId,omitempty"`
+	ClientSecret     *string `json:"clientSecret,omitempty"`
+	DisplayName      *string `json:"displayName,omitempty"`
+	EmailDomain      *string `json:"emailDomain,omitempty"`
+
+	// EmailDomains replaces the current list when non-empty
+	EmailDomains *[]EmailDomain `json:"emailDomains,omitempty"`
+	IssuerUrl    *string        `json:"issuerUrl,omitempty"`
+
+	// SsoConfigurationId sso_configuration_id is the ID of the SSO configuration to update
+	SsoConfigurationId openapi_types.UUID `json:"ssoConfigurationId"`
+
+	// State the new state; UNSPECIFIED leaves it unchanged
+	State *UpdateSSOConfigurationRequestState `json:"state,omitempty"`
+}
+
+// UpdateSSOConfigurationRequestState the new state; UNSPECIFIED leaves it unchanged
+type UpdateSSOConfigurationRequestState string
+
 // PageSize defines model for PageSize.
 type PageSize = int32
 
@@ -365,17 +476,38 @@ type ListSCIMConfigurationsParams struct {
 	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
 }
 
+// ListSSOConfigurationsParams defines parameters for ListSSOConfigurations.
+type ListSSOConfigurationsParams struct {
+	// Token Page token (the `nextToken` of the previous page); wins over `pagination.token`.
+	Token *PageToken `form:"token,omitempty" json:"token,omitempty"`
+
+	// PageSize Page size; when > 0 it wins over `pagination.pageSize`.
+	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+}
+
 // CreateSCIMConfigurationJSONRequestBody defines body for CreateSCIMConfiguration for application/json ContentType.
 type CreateSCIMConfigurationJSONRequestBody = CreateSCIMConfigurationRequest
+
+// CreateSSOConfigurationJSONRequestBody defines body for CreateSSOConfiguration for application/json ContentType.
+type CreateSSOConfigurationJSONRequestBody = CreateSSOConfigurationRequest
 
 // DeleteSCIMConfigurationJSONRequestBody defines body for DeleteSCIMConfiguration for application/json ContentType.
 type DeleteSCIMConfigurationJSONRequestBody = DeleteSCIMConfigurationRequest
 
+// DeleteSSOConfigurationJSONRequestBody defines body for DeleteSSOConfiguration for application/json ContentType.
+type DeleteSSOConfigurationJSONRequestBody = DeleteSSOConfigurationRequest
+
 // GetSCIMConfigurationJSONRequestBody defines body for GetSCIMConfiguration for application/json ContentType.
 type GetSCIMConfigurationJSONRequestBody = GetSCIMConfigurationRequest
 
+// GetSSOConfigurationJSONRequestBody defines body for GetSSOConfiguration for application/json ContentType.
+type GetSSOConfigurationJSONRequestBody = GetSSOConfigurationRequest
+
 // ListSCIMConfigurationsJSONRequestBody defines body for ListSCIMConfigurations for application/json ContentType.
 type ListSCIMConfigurationsJSONRequestBody = ListSCIMConfigurationsRequest
+
+// ListSSOConfigurationsJSONRequestBody defines body for ListSSOConfigurations for application/json ContentType.
+type ListSSOConfigurationsJSONRequestBody = ListSSOConfigurationsRequest
 
 // RegenerateSCIMTokenJSONRequestBody defines body for RegenerateSCIMToken for application/json ContentType.
 type RegenerateSCIMTokenJSONRequestBody = RegenerateSCIMTokenRequest
@@ -383,26 +515,44 @@ type RegenerateSCIMTokenJSONRequestBody = RegenerateSCIMTokenRequest
 // UpdateSCIMConfigurationJSONRequestBody defines body for UpdateSCIMConfiguration for application/json ContentType.
 type UpdateSCIMConfigurationJSONRequestBody = UpdateSCIMConfigurationRequest
 
+// UpdateSSOConfigurationJSONRequestBody defines body for UpdateSSOConfiguration for application/json ContentType.
+type UpdateSSOConfigurationJSONRequestBody = UpdateSSOConfigurationRequest
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// CreateSCIMConfiguration Creates a SCIM configuration and mints its bearer token.
 	// (POST /gitpod.v1.OrganizationService/CreateSCIMConfiguration)
 	CreateSCIMConfiguration(ctx echo.Context) error
+	// CreateSSOConfiguration Creates an SSO (OIDC) configuration for an organization.
+	// (POST /gitpod.v1.OrganizationService/CreateSSOConfiguration)
+	CreateSSOConfiguration(ctx echo.Context) error
 	// DeleteSCIMConfiguration Deletes a SCIM configuration (stops provisioning).
 	// (POST /gitpod.v1.OrganizationService/DeleteSCIMConfiguration)
 	DeleteSCIMConfiguration(ctx echo.Context) error
+	// DeleteSSOConfiguration Deletes an SSO configuration that no SCIM configuration links.
+	// (POST /gitpod.v1.OrganizationService/DeleteSSOConfiguration)
+	DeleteSSOConfiguration(ctx echo.Context) error
 	// GetSCIMConfiguration Gets a SCIM configuration of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/GetSCIMConfiguration)
 	GetSCIMConfiguration(ctx echo.Context) error
+	// GetSSOConfiguration Gets an SSO configuration of the caller's organization.
+	// (POST /gitpod.v1.OrganizationService/GetSSOConfiguration)
+	GetSSOConfiguration(ctx echo.Context) error
 	// ListSCIMConfigurations Lists the SCIM configurations of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/ListSCIMConfigurations)
 	ListSCIMConfigurations(ctx echo.Context, params ListSCIMConfigurationsParams) error
+	// ListSSOConfigurations Lists the SSO configurations of an organization (the caller's).
+	// (POST /gitpod.v1.OrganizationService/ListSSOConfigurations)
+	ListSSOConfigurations(ctx echo.Context, params ListSSOConfigurationsParams) error
 	// RegenerateSCIMToken Rotates the SCIM bearer token; the previous token stops working.
 	// (POST /gitpod.v1.OrganizationService/RegenerateSCIMToken)
 	RegenerateSCIMToken(ctx echo.Context) error
 	// UpdateSCIMConfiguration Updates a SCIM configuration.
 	// (POST /gitpod.v1.OrganizationService/UpdateSCIMConfiguration)
 	UpdateSCIMConfiguration(ctx echo.Context) error
+	// UpdateSSOConfiguration Updates an SSO configuration; returns an empty message.
+	// (POST /gitpod.v1.OrganizationService/UpdateSSOConfiguration)
+	UpdateSSOConfiguration(ctx echo.Context) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -419,6 +569,15 @@ func (w *ServerInterfaceWrapper) CreateSCIMConfiguration(ctx echo.Context) error
 	return err
 }
 
+// CreateSSOConfiguration converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSSOConfiguration(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSSOConfiguration(ctx)
+	return err
+}
+
 // DeleteSCIMConfiguration converts echo context to params.
 func (w *ServerInterfaceWrapper) DeleteSCIMConfiguration(ctx echo.Context) error {
 	var err error
@@ -428,12 +587,30 @@ func (w *ServerInterfaceWrapper) DeleteSCIMConfiguration(ctx echo.Context) error
 	return err
 }
 
+// DeleteSSOConfiguration converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteSSOConfiguration(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteSSOConfiguration(ctx)
+	return err
+}
+
 // GetSCIMConfiguration converts echo context to params.
 func (w *ServerInterfaceWrapper) GetSCIMConfiguration(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetSCIMConfiguration(ctx)
+	return err
+}
+
+// GetSSOConfiguration converts echo context to params.
+func (w *ServerInterfaceWrapper) GetSSOConfiguration(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetSSOConfiguration(ctx)
 	return err
 }
 
@@ -462,6 +639,31 @@ func (w *ServerInterfaceWrapper) ListSCIMConfigurations(ctx echo.Context) error 
 	return err
 }
 
+// ListSSOConfigurations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSSOConfigurations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSSOConfigurationsParams
+	// ------------- Optional query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "token", ctx.QueryParams(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageSize" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageSize", ctx.QueryParams(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageSize: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSSOConfigurations(ctx, params)
+	return err
+}
+
 // RegenerateSCIMToken converts echo context to params.
 func (w *ServerInterfaceWrapper) RegenerateSCIMToken(ctx echo.Context) error {
 	var err error
@@ -477,6 +679,15 @@ func (w *ServerInterfaceWrapper) UpdateSCIMConfiguration(ctx echo.Context) error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateSCIMConfiguration(ctx)
+	return err
+}
+
+// UpdateSSOConfiguration converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateSSOConfiguration(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateSSOConfiguration(ctx)
 	return err
 }
 
@@ -533,6 +744,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/ListSCIMConfigurations", wrapper.ListSCIMConfigurations, options.OperationMiddlewares["ListSCIMConfigurations"]...)
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/DeleteSCIMConfiguration", wrapper.DeleteSCIMConfiguration, options.OperationMiddlewares["DeleteSCIMConfiguration"]...)
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/RegenerateSCIMToken", wrapper.RegenerateSCIMToken, options.OperationMiddlewares["RegenerateSCIMToken"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/CreateSSOConfiguration", wrapper.CreateSSOConfiguration, options.OperationMiddlewares["CreateSSOConfiguration"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetSSOConfiguration", wrapper.GetSSOConfiguration, options.OperationMiddlewares["GetSSOConfiguration"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/UpdateSSOConfiguration", wrapper.UpdateSSOConfiguration, options.OperationMiddlewares["UpdateSSOConfiguration"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/ListSSOConfigurations", wrapper.ListSSOConfigurations, options.OperationMiddlewares["ListSSOConfigurations"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/DeleteSSOConfiguration", wrapper.DeleteSSOConfiguration, options.OperationMiddlewares["DeleteSSOConfiguration"]...)
 
 }
 
@@ -672,6 +888,114 @@ func (response CreateSCIMConfiguration500JSONResponse) VisitCreateSCIMConfigurat
 	return err
 }
 
+type CreateSSOConfigurationRequestObject struct {
+	Body *CreateSSOConfigurationJSONRequestBody
+}
+
+type CreateSSOConfigurationResponseObject interface {
+	VisitCreateSSOConfigurationResponse(w http.ResponseWriter) error
+}
+
+type CreateSSOConfiguration200JSONResponse CreateSSOConfigurationResponse
+
+func (response CreateSSOConfiguration200JSONResponse) VisitCreateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSSOConfiguration400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response CreateSSOConfiguration400JSONResponse) VisitCreateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSSOConfiguration401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response CreateSSOConfiguration401JSONResponse) VisitCreateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSSOConfiguration403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response CreateSSOConfiguration403JSONResponse) VisitCreateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSSOConfiguration415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateSSOConfiguration415JSONResponse) VisitCreateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSSOConfiguration429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response CreateSSOConfiguration429JSONResponse) VisitCreateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSSOConfiguration500JSONResponse struct{ InternalJSONResponse }
+
+func (response CreateSSOConfiguration500JSONResponse) VisitCreateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSCIMConfigurationRequestObject struct {
 	Body *DeleteSCIMConfigurationJSONRequestBody
 }
@@ -769,6 +1093,114 @@ func (response DeleteSCIMConfiguration429JSONResponse) VisitDeleteSCIMConfigurat
 type DeleteSCIMConfiguration500JSONResponse struct{ InternalJSONResponse }
 
 func (response DeleteSCIMConfiguration500JSONResponse) VisitDeleteSCIMConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSSOConfigurationRequestObject struct {
+	Body *DeleteSSOConfigurationJSONRequestBody
+}
+
+type DeleteSSOConfigurationResponseObject interface {
+	VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error
+}
+
+type DeleteSSOConfiguration200JSONResponse Empty
+
+func (response DeleteSSOConfiguration200JSONResponse) VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSSOConfiguration400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response DeleteSSOConfiguration400JSONResponse) VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSSOConfiguration401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response DeleteSSOConfiguration401JSONResponse) VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSSOConfiguration404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteSSOConfiguration404JSONResponse) VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSSOConfiguration415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response DeleteSSOConfiguration415JSONResponse) VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSSOConfiguration429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response DeleteSSOConfiguration429JSONResponse) VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSSOConfiguration500JSONResponse struct{ InternalJSONResponse }
+
+func (response DeleteSSOConfiguration500JSONResponse) VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -888,6 +1320,114 @@ func (response GetSCIMConfiguration500JSONResponse) VisitGetSCIMConfigurationRes
 	return err
 }
 
+type GetSSOConfigurationRequestObject struct {
+	Body *GetSSOConfigurationJSONRequestBody
+}
+
+type GetSSOConfigurationResponseObject interface {
+	VisitGetSSOConfigurationResponse(w http.ResponseWriter) error
+}
+
+type GetSSOConfiguration200JSONResponse GetSSOConfigurationResponse
+
+func (response GetSSOConfiguration200JSONResponse) VisitGetSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSSOConfiguration400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetSSOConfiguration400JSONResponse) VisitGetSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSSOConfiguration401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetSSOConfiguration401JSONResponse) VisitGetSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSSOConfiguration404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetSSOConfiguration404JSONResponse) VisitGetSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSSOConfiguration415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetSSOConfiguration415JSONResponse) VisitGetSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSSOConfiguration429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetSSOConfiguration429JSONResponse) VisitGetSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSSOConfiguration500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetSSOConfiguration500JSONResponse) VisitGetSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSCIMConfigurationsRequestObject struct {
 	Params ListSCIMConfigurationsParams
 	Body   *ListSCIMConfigurationsJSONRequestBody
@@ -972,6 +1512,115 @@ func (response ListSCIMConfigurations429JSONResponse) VisitListSCIMConfiguration
 type ListSCIMConfigurations500JSONResponse struct{ InternalJSONResponse }
 
 func (response ListSCIMConfigurations500JSONResponse) VisitListSCIMConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSSOConfigurationsRequestObject struct {
+	Params ListSSOConfigurationsParams
+	Body   *ListSSOConfigurationsJSONRequestBody
+}
+
+type ListSSOConfigurationsResponseObject interface {
+	VisitListSSOConfigurationsResponse(w http.ResponseWriter) error
+}
+
+type ListSSOConfigurations200JSONResponse ListSSOConfigurationsResponse
+
+func (response ListSSOConfigurations200JSONResponse) VisitListSSOConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSSOConfigurations400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response ListSSOConfigurations400JSONResponse) VisitListSSOConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSSOConfigurations401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response ListSSOConfigurations401JSONResponse) VisitListSSOConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSSOConfigurations403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response ListSSOConfigurations403JSONResponse) VisitListSSOConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSSOConfigurations415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ListSSOConfigurations415JSONResponse) VisitListSSOConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSSOConfigurations429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response ListSSOConfigurations429JSONResponse) VisitListSSOConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSSOConfigurations500JSONResponse struct{ InternalJSONResponse }
+
+func (response ListSSOConfigurations500JSONResponse) VisitListSSOConfigurationsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -1199,26 +1848,149 @@ func (response UpdateSCIMConfiguration500JSONResponse) VisitUpdateSCIMConfigurat
 	return err
 }
 
+type UpdateSSOConfigurationRequestObject struct {
+	Body *UpdateSSOConfigurationJSONRequestBody
+}
+
+type UpdateSSOConfigurationResponseObject interface {
+	VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error
+}
+
+type UpdateSSOConfiguration200JSONResponse Empty
+
+func (response UpdateSSOConfiguration200JSONResponse) VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSSOConfiguration400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response UpdateSSOConfiguration400JSONResponse) VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSSOConfiguration401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response UpdateSSOConfiguration401JSONResponse) VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSSOConfiguration404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateSSOConfiguration404JSONResponse) VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSSOConfiguration415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateSSOConfiguration415JSONResponse) VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSSOConfiguration429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response UpdateSSOConfiguration429JSONResponse) VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSSOConfiguration500JSONResponse struct{ InternalJSONResponse }
+
+func (response UpdateSSOConfiguration500JSONResponse) VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// CreateSCIMConfiguration Creates a SCIM configuration and mints its bearer token.
 	// (POST /gitpod.v1.OrganizationService/CreateSCIMConfiguration)
 	CreateSCIMConfiguration(ctx context.Context, request CreateSCIMConfigurationRequestObject) (CreateSCIMConfigurationResponseObject, error)
+	// CreateSSOConfiguration Creates an SSO (OIDC) configuration for an organization.
+	// (POST /gitpod.v1.OrganizationService/CreateSSOConfiguration)
+	CreateSSOConfiguration(ctx context.Context, request CreateSSOConfigurationRequestObject) (CreateSSOConfigurationResponseObject, error)
 	// DeleteSCIMConfiguration Deletes a SCIM configuration (stops provisioning).
 	// (POST /gitpod.v1.OrganizationService/DeleteSCIMConfiguration)
 	DeleteSCIMConfiguration(ctx context.Context, request DeleteSCIMConfigurationRequestObject) (DeleteSCIMConfigurationResponseObject, error)
+	// DeleteSSOConfiguration Deletes an SSO configuration that no SCIM configuration links.
+	// (POST /gitpod.v1.OrganizationService/DeleteSSOConfiguration)
+	DeleteSSOConfiguration(ctx context.Context, request DeleteSSOConfigurationRequestObject) (DeleteSSOConfigurationResponseObject, error)
 	// GetSCIMConfiguration Gets a SCIM configuration of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/GetSCIMConfiguration)
 	GetSCIMConfiguration(ctx context.Context, request GetSCIMConfigurationRequestObject) (GetSCIMConfigurationResponseObject, error)
+	// GetSSOConfiguration Gets an SSO configuration of the caller's organization.
+	// (POST /gitpod.v1.OrganizationService/GetSSOConfiguration)
+	GetSSOConfiguration(ctx context.Context, request GetSSOConfigurationRequestObject) (GetSSOConfigurationResponseObject, error)
 	// ListSCIMConfigurations Lists the SCIM configurations of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/ListSCIMConfigurations)
 	ListSCIMConfigurations(ctx context.Context, request ListSCIMConfigurationsRequestObject) (ListSCIMConfigurationsResponseObject, error)
+	// ListSSOConfigurations Lists the SSO configurations of an organization (the caller's).
+	// (POST /gitpod.v1.OrganizationService/ListSSOConfigurations)
+	ListSSOConfigurations(ctx context.Context, request ListSSOConfigurationsRequestObject) (ListSSOConfigurationsResponseObject, error)
 	// RegenerateSCIMToken Rotates the SCIM bearer token; the previous token stops working.
 	// (POST /gitpod.v1.OrganizationService/RegenerateSCIMToken)
 	RegenerateSCIMToken(ctx context.Context, request RegenerateSCIMTokenRequestObject) (RegenerateSCIMTokenResponseObject, error)
 	// UpdateSCIMConfiguration Updates a SCIM configuration.
 	// (POST /gitpod.v1.OrganizationService/UpdateSCIMConfiguration)
 	UpdateSCIMConfiguration(ctx context.Context, request UpdateSCIMConfigurationRequestObject) (UpdateSCIMConfigurationResponseObject, error)
+	// UpdateSSOConfiguration Updates an SSO configuration; returns an empty message.
+	// (POST /gitpod.v1.OrganizationService/UpdateSSOConfiguration)
+	UpdateSSOConfiguration(ctx context.Context, request UpdateSSOConfigurationRequestObject) (UpdateSSOConfigurationResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -1279,6 +2051,52 @@ func (sh *strictHandler) CreateSCIMConfiguration(ctx echo.Context) error {
 	return nil
 }
 
+// CreateSSOConfiguration operation middleware
+func (sh *strictHandler) CreateSSOConfiguration(ctx echo.Context) error {
+	var request CreateSSOConfigurationRequestObject
+
+	var body CreateSSOConfigurationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSSOConfiguration(ctx.Request().Context(), request.(CreateSSOConfigurationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSSOConfiguration")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSSOConfigurationResponseObject); ok {
+		return validResponse.VisitCreateSSOConfigurationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // DeleteSCIMConfiguration operation middleware
 func (sh *strictHandler) DeleteSCIMConfiguration(ctx echo.Context) error {
 	var request DeleteSCIMConfigurationRequestObject
@@ -1319,6 +2137,52 @@ func (sh *strictHandler) DeleteSCIMConfiguration(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(DeleteSCIMConfigurationResponseObject); ok {
 		return validResponse.VisitDeleteSCIMConfigurationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteSSOConfiguration operation middleware
+func (sh *strictHandler) DeleteSSOConfiguration(ctx echo.Context) error {
+	var request DeleteSSOConfigurationRequestObject
+
+	var body DeleteSSOConfigurationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSSOConfiguration(ctx.Request().Context(), request.(DeleteSSOConfigurationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSSOConfiguration")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteSSOConfigurationResponseObject); ok {
+		return validResponse.VisitDeleteSSOConfigurationResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -1371,6 +2235,52 @@ func (sh *strictHandler) GetSCIMConfiguration(ctx echo.Context) error {
 	return nil
 }
 
+// GetSSOConfiguration operation middleware
+func (sh *strictHandler) GetSSOConfiguration(ctx echo.Context) error {
+	var request GetSSOConfigurationRequestObject
+
+	var body GetSSOConfigurationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSSOConfiguration(ctx.Request().Context(), request.(GetSSOConfigurationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSSOConfiguration")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetSSOConfigurationResponseObject); ok {
+		return validResponse.VisitGetSSOConfigurationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSCIMConfigurations operation middleware
 func (sh *strictHandler) ListSCIMConfigurations(ctx echo.Context, params ListSCIMConfigurationsParams) error {
 	var request ListSCIMConfigurationsRequestObject
@@ -1413,6 +2323,54 @@ func (sh *strictHandler) ListSCIMConfigurations(ctx echo.Context, params ListSCI
 		return err
 	} else if validResponse, ok := response.(ListSCIMConfigurationsResponseObject); ok {
 		return validResponse.VisitListSCIMConfigurationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSSOConfigurations operation middleware
+func (sh *strictHandler) ListSSOConfigurations(ctx echo.Context, params ListSSOConfigurationsParams) error {
+	var request ListSSOConfigurationsRequestObject
+
+	request.Params = params
+
+	var body ListSSOConfigurationsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSSOConfigurations(ctx.Request().Context(), request.(ListSSOConfigurationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSSOConfigurations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSSOConfigurationsResponseObject); ok {
+		return validResponse.VisitListSSOConfigurationsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -1511,86 +2469,153 @@ func (sh *strictHandler) UpdateSCIMConfiguration(ctx echo.Context) error {
 	return nil
 }
 
+// UpdateSSOConfiguration operation middleware
+func (sh *strictHandler) UpdateSSOConfiguration(ctx echo.Context) error {
+	var request UpdateSSOConfigurationRequestObject
+
+	var body UpdateSSOConfigurationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSSOConfiguration(ctx.Request().Context(), request.(UpdateSSOConfigurationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSSOConfiguration")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateSSOConfigurationResponseObject); ok {
+		return validResponse.VisitUpdateSSOConfigurationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Dxrc+LGln/llDZVF28EBgx+MB9Sju2k2J2MXcZzt/YOXmikA3RG6la6W/aQrP/7VndLIInGwIydyd07",
-	"n2zUr/N+9ZH+8AIeJ5whU9Lr/eElRJAYFQrz64bMcEB/R/1/iDIQNFGUM69nRkDS3/ENPM6RwTBtNo8Q",
-	"mkAVPFImgT+ggHFCZpQRvaaRZHuNG57vUb3HbymKhed7jMTo9bx8gud7MphjTPSpUy5ioryeR5k6anu+",
-	"F5NPNE5jr9dqNn0vpsz+avqeWiRoJ+IMhff05Bso7/hHZBsQUHoMamqOMGb4SZm5Y+BT0I8SgQ+UpxI0",
-	"ZAdvNuBl9tiIlBktYZSBKZWgbOY9aTAFyoQziYbmfaZQMBLp/wPOFDKl/yVJEtHAHHn4q+QGI/xE4iSy",
-	"y2hh2QOJUrTrw5wkZsz3YpSSzPTDn1ENLvq/XHA2pbNUmJ2h3Wz2IAcHQo4SGFcQExXMDU1kgkEPZEDj",
-	"0sKGRrcHcSoVTBCIgphLBa32KQRzIkhgJMogu6LEdwKnXs/7t8OVCB7aUXl4wRnDQF0JwYVdV2bfOUzS",
-	"GVBmgUKhuVIb54iOD3zAxqwBZIWMmhMFU0IjDOGBRDS0gHtPvtdn5sG5mKVxRu69KL+2ep0BZsqI5HOK",
-	"jFgjZj8sUBLev+9fviTl7uYIAn9LUSqgEjLQDPHKQGoicgFE60HAWUiNhGgKSqiNLSVHxbHxgaHmO65+",
-	"4ikL9yQjKyyr0o9xNZqawa2E0zINQUmoW6ftSdjFbv0YW6TemWKnTk7OzuqEHIdn5JhM2sdoxNwe8eK0",
-	"ljwVQUGb8BPVtLeyG5AoQvE3CVzMCKO/W5Br4yXKGVVvUMRUSsrZJTKK+1I3cSyvUnk1ZxTaSUVqF+HT",
-	"hF4Br8VI40UgxniCQtvPEjbH0xY5Crrt+mnYwXpnckrqZ0ErrLfxaNoh3clxcPLiZM9Ai8nCwhYo4Mwa",
-	"gQql19DOKH6bMe7q05ykUu1NcuFaX6V5PmmEy1lFoueKOuHhAvBTgBhKQ/mIxlRpQreandPuyTFMFgrl",
-	"a9kJczyVoDiHiIgZQm28DnlGt/eMpGqOTGni7E21dH11lWbVKUWCGU6yGUyQCBTWwfdAIgth6J2nas5F",
-	"xvke/GjnmNAlMDNtFDP0XpKO77ixogxS9pHxR1YCDWrjCjZLIso0SbhQGP6CISV3JmrYk5LuLfZyThf2",
-	"vLpeDENP4Sd1mESEsqGXq/3ylIzOa3C9slBqGMbVQ8dOh9bwVqAYGpXO0zQNrSsj0Y3gCQpFNS2nJJJY",
-	"BSVb+jcJKSNiAaj3MEDpWDApLM8p/TzqBoYLPdFgrbSfNeGFwljuQ7dLs1bvkoWaRAiy0L+XbK0Gw5f4",
-	"gJEGuD4lgVafKzaLqJxDtgIYifVjbXmmFKMQCAvNL5FGqPGtRrW+MV1UaA3+YPG/X87ik18xUBoiB9za",
-	"WZWIF+IknRUi59VqlUl05XB/JeJlNCdE4nGnjkzDE0IiuOKTdJpjuRUNM5rv7kRHIFG4FlbfWondKmBl",
-	"vEkU8cf37AEFnVIMr2JCo/Mg4ClTbyn7qAFcwzBCZSOgiLKPGsEHqh0bhpBKFNqA2+hDM5PYvSQ8UjWH",
-	"dHkQYGxkz/dYGkVkEqHXUyLFJb4TziMkTCNss5wqFPqp1kwC8zQmrC6QhHofMANTLozorEdqNr17i2ym",
-	"5l6v1T7dCMKK1eWwZB2W4viIhsaLzRH6l3mWV4oGFIfA8HADhBp4z19lpWlKQ88BlZS8EpmuQyYlH5U2",
-	"L4A3GFxXDlbc8rSWC6Sho+bqis2UzQ52gc64nqtPCRUo+47c2IyP0E4YUZZDFdEpKhpjTjpDHzP5DYQ4",
-	"JWmkoAULJAJqR63u0XGz2ZQH/pARBRESnRBCSBZQOz3umJFlotg2qyTUjo+aJ22zbMgcEpgQpTM8r+f9",
-	"z4f6cPj9/Q+1D8362f33w2HjB/Pfv//vcNiwzw7kd1tVuiI+Ts7tpek229xT1dcymW32fu3gJVs3cDNn",
-	"YSn40BJkeHh+04dCFEI5ewNyroMVzqIFcBbgNjk6V9vkiJh801SLNCQWhEcaRWBnFCU3JArrWtS22+Rl",
-	"gaVKwjX4XHy8xAhfzGI7ElKH2gc03qj3K7PksD2KQ2jA3a7jFSK5AHNRw/iYSx4TauSoYIzb3SNTbct/",
-	"d0q6WPuh94HUfz+v/0MrXulX/f6Ppn/ceiqMH/wwHDYOvs+e3P/R9p++c4nXVZyoxZ5R2TkD1Mtyn16I",
-	"TQpoLkOtNe5kAcnh7PbmAqQiKpWgowXruigDychHHAVEmq2RpbEJcAgLMDK5SBbmm3rgWmAdIgkjynTS",
-	"pHM5s6BY3CCR9pWLkXHS2gW7cnJnzuiox+j9JiYy93yPp2rEpyNBmAl0UkZ1oqDBMsOFEmHKyAOh1uz6",
-	"WhPJKOJS2pFS4nXvYJqrrPhX1aYZqldTJTcdvpp32IaFE4e3VK4jIT+Pm6uK+Tbob5Yz85OenvYA7rNI",
-	"/HnQZUc9ObzP7qmb25WXMrcK8wrAuri2Tr+9abHh0ucXe/cCLM3LfAZDSHQQSmb4BpoQI2FW+/KIsNbu",
-	"HjSKerb/Vc7G2OZuh5ubN5lH4ALIRCJTywxkSoVUZo47hX2WtJ8lZ0tQHagsQzINmp6YQZ8BnQdOAoEI",
-	"BMYh5sKUl9NIyV0R0KlCiCKvBeX+6+b2+u/9y6vb0d1/31yN3r8b3Fxd9H/qX116fmXsx/f9t3f9d2vP",
-	"L94P7q5/cbqEW5whQ5HFywbPv6pHEEtQCzHqjjnfS2VVDB/twT7YPEkDtsyLsvtWKxRDVloAEX1ACURC",
-	"xHWCL8vKwBlCSMM/J7Ha1U86heOzdGuX9EeTqpgCvX6as2LOi6U6O6Q1607l9WtPZs1oVUcamTrSKCsz",
-	"jSK7DiJUctca1ZAti1T4oLloNaQf3sCc2MrvNCKzGdpipDlQi30OghH19aqVLfGELl5mQ1UuOqzFI5FZ",
-	"rSjckZ06XdA65zBa2QBQFprYWmpUzaHF4o6pqQWKPiDUeEyVwtCCaHh44MSVOk5b2cOU0d9SBBrqoH5K",
-	"rVPfWJzbagJfvRz42uW/OZUuXk9QG1Qtmn9G8U/rBYaOGmCNJ1Z/967y7W22glQIHXWsSnyZ6ZI7C3ua",
-	"hJu0LBvaUcsiIhVkSz7PchoCrZX6VmagCOxu9nVw/UXmdTl1EPAkv+YoGYRPShC47l9egDRT8msvDIEo",
-	"kHTG6pT5MEFJQ5TAE2Q09HMTyMztxpSaFH6ZhqyLSOWCKIgIjeVmZBxbVMyn2cAEqB9xcWhuSiAhVJv1",
-	"OVE6J6BMhygQkyTRJo1PIVtEpUwxhMkit/Gu0o2de/UpEWiqIg43BBdXb7WwZjNsx9YqmstOM+DkXTY6",
-	"BjKGKOIzagJBmQYB2rvllQnqNM+OHYIeRBSZcmm5HSmotn1QMD+Gw4XLS5CYNSpUSFCgOJVJRBbvMlu7",
-	"1URiuaj33PjuWWuxUlgVJFNd+i3Fvt1IE/cLHFHVCu5i+owoiffC3CYWqpatnTzI1u2TShb1bL2gOFc7",
-	"B0XU1kVV8zIwi3azaivc88MqAO9izwY5lHmCOBhcjy6u3/3U//n97fld//rdaHB3fldNFTfN6r87v7jr",
-	"//3qmSnZBFf++N7Y5n+hW9WtYWLAmRI8Mq5TzVE8Fyr+k9zjvn5ub138V729dRy+hTCfmVVvVJl/pgK0",
-	"5gQGqaBqMdAbW2Bs+n6eatGqMmW8Y4fX+E0hIAgxMCHUxm7MRt6/bZTGbLmSmrlSie1UomzK3RVKGdHA",
-	"lHfGM6oSHjYeWo3rwgEDFA80wLFtZM5CICoh5sFHHx6FzvQYTAWP4XFuYuZh1kuW1zvTSUQDc41bGyhC",
-	"WYRSwuDyP6WflYC4uTy0gHEhl/07eknIA3nQGLLs7qsu1SLCrKvp9uZC9nTyLRY6xszEmUoY31wP7uDw",
-	"WYQOLeFvkyAj+5AZq0jgPwbX72wDlwZEoEoFk+bpG9tIJbVphVWPlVlgW6zknCTYGDID8IOOFziTvSGr",
-	"w+2qM4yaiFnL0bLvbiXTUBu7pL9n8+ixpkUdrrNca9lvZhqfMruug0tkgS3FjnMdHvfs/+OsCj70TH8c",
-	"qqHXsPBlff6gs3f4HQUHEyJLHyL6MePTr9K0pWa2PgfKz6rY1jDI/GdEpZIW4KsKk8wQIAnmOeHsdSZV",
-	"EBCWEf0NkCjSJBW24llsyAKrzg1bRaEqMq8NGIZDkduZ3Gmjq7m5Zv2kTlcfUNh43Ws1mo2mibwSZCSh",
-	"Xs87ajQbR56pQs6Nkm+Rqw3dF+b2gktHwjlAJSFNrGdoN5plXzm1DZpFnffzLFxxPbR074PB9ZCVbbvR",
-	"wUpbcQPucj9U6rigMqM7hrbmaOv5TOv8kDlqoQ0Yl+vK4/xexYQdnOFav43ZzmQ2EUWgbMg+2Dqyv6oi",
-	"31umLoVFe7hNPS2en7ch/8jDxZ5NqBMiaWB8SBrHRCyWx4AZcbnq2rKVqG5QM/gfeIWuvmrI7k2a2GpP",
-	"j4N6Jzg+qXfaZ2GddMhxPTw7PTqddEPS7Jy4e3t6XtgOzjpB+6R+NDk5rndIp12fnJ4G9bMuOe3i0Vk7",
-	"OD41vihIpeKxYcRS2tawcpUwtMGwi4uVlAzZsyaEZCG/Mn7rtxfeycmJkae92nef7398KkcBWWJYevup",
-	"3WzuKWF5DbbY2ewMWApVX6/dbJ3VW+16++SuddprtXqts0ardfIPrxB823hMp63eLm+QrN75Mn/WE8td",
-	"d3Fycce11Zrfc4gW6nObp62uXjddPzy3+AUkJ79j3/CWh+WpS+20FaTGSmozqhHpWNlygbGUwcPqu2Bm",
-	"XWv7uupbD2bd0fZ1a+/1mIWd7QuXr1npBa3uLhA63gfQi9tn2xevvwzz5Hvd3QiadRYV43mv96EcyX+4",
-	"f7r318ypTj03sDamOsnWDC46WHMNTmbSlCzWFkrvXgOxJbjY0BJYDC7KfnPTgi/xm1mjX8nF2HPc+fZm",
-	"07ePk9tZXbe0Tb6KobckKRn6PSC2zYQOM2JRCb+ShfiXV3RL/g2KXpOKJ7Lc4P4SKu5qztus387ZX6Lc",
-	"M1Rlzf45LzB+ZbV+rnnzVXR6uvbG77fQ7cVCty9m/POx17rAfrOhX8eG/oxqgwHN6oMby5pfakjdTbib",
-	"6zB31Y6LgMcobWmzBKiN5uBahChsRbS2NAI+0PCgActPkPSGzHx1w3yWw35jBOh0+UkSHzCSaKuNzg+S",
-	"OCa3u1BbfsSi2TxoDNnqgyE9yI6zn/7QyxlndVOQ23RY9pUQR9VlAwn90qdYPrgFZzXlcPWpkyd/p8mm",
-	"xVfL0ef7sYjKiiPTyIBLmAqurNxrveo2bjf3sVjP96a/irNKsndnN2BS6O0t/L+hOfzDN6f2eU7t/gVk",
-	"ZLNfu2Zouq614XSI8ddxcP/v/NVbczPhvqmVr+6zHFX25x1Wtb96rSJfc/RpHwAXfrFX2y/0Zdu+7WVj",
-	"dnYPSUN7bVDCKfeFSyUy1Y+lrkAwJ2yGtshMlcvBuPD9Equ/6pEv2/7bQu98dsjLpC9+4cj/omq+qQRf",
-	"BcASRXOvWHBvnToq7l8An6N03up2u+19a+fPvCXxKt5sRdNyAvanlHuf6/rfkG4stfBblvF1rPYtV6Yk",
-	"q1w3m2/AYdFs9eaRi4+UzV7CdG9oa9lsvq9M8KR9CIRU2v/XeqXsXa8Ewtbvrn0QqOMn2YCf7P2/mhM1",
-	"ZERg/mIWF8DSKDKtABFOFaTMGuWwAbdZZ4MmzuOcR5hb7kri7DDbm3D9oqqypUGlrGwfGroUbeIy8Mx6",
-	"gr7QhmsaDwbX1XyBfdRuUw+8lDl2xqvT7lHYPjpq1o9Ozrr1TtAN66Q1Pap3uketdotMz4Lj5j4GbEtP",
-	"4qtY7LwF/lu57GuXy7a1121wYbnuf6uc/VV8mmWku3i2g8PaflS2wR+5xrg2evJXw2u9Uzrj/b8AAAD/",
-	"/w==",
+	"7H17c9s4kvhXQfG3VSv/lpIl+S3/MeV1PCnfZWKX5ezebeSTILIlYUwCHAD0Izl/9ysAJMUHqIctx8ls",
+	"/kosEmSju9Hvbn51PBZGjAKVwul9dSLMcQgSuP7rEk+hT76A+r8PwuMkkoRRp6evIEG+wDG6nwFFg7jd",
+	"3gHURkSie0IFYnfA0SjCU0KxWtOKkmeNWo7rEPWMP2Lgj47rUByC03PSGxzXEd4MQqzeOmE8xNLpOYTK",
+	"na7jOiF+IGEcOr1Ou+06IaHmr7bryMcIzI0wBe48Pbkaymt2C7RmA1JdQw05AzSi8CD1vSPEJkj9FHG4",
+	"IywWSEG2dVyzL/2M2k3pq4UdJWAKyQmdOk8KTA4iYlSAxvk5lcApDtT/PUYlUKn+i6MoIJ5+5fbvgukd",
+	"wQMOo8AsI7lldziIwaz3U5Toa64TghB4qn58D7J/ev7bKaMTMo25fjLqtts9lIKDfAYCUSZRiKU30zgR",
+	"EXg9JDwSFha21HZ7KIyFRGNAWKKQCYk63UPkzTDHnuYovdk5Jv7CYeL0nP+3PWfBbXNVbJ8ySsGTZ5wz",
+	"btYVyXeCxvEUEWqAAq6o0hilGx1tuQha0xbC883IGZZogkkAPrrDAfEN4M6T65xT/cMJn8Zhgu61MF9Z",
+	"XSWAvmWI03vyhKgg89zPYRJ9+nT+bpOYu54B4vBHDEIiIlACmkZeEUiFRMYRVufAY9QnmkMUBgVqjAwm",
+	"h/lroy2NzY9M/spi6q+JRppbVsYfZXI40ReXIk7xNPIKTN057I79Pdhr7kMHN3cnsNvEB0dHTYz3/SO8",
+	"j8fdfdBsbl6xcVwLFnMvd5rggSjcG971cBAA/6tAjE8xJV8MyI1RtuUEq5fAQyIEYfQdUALrYjeyLC9j",
+	"eX7P0Dc35bGdh08heg68YiO1L4xCCMfAlfws7GZ/0sE73l63eejvQnN3fIibR17Hb3ZhZ7KL98b73sHG",
+	"0Z6AFuJHA5snEaNGCJQwXdl2gvGrhHBnDzMcC7k2yrltfRnn6U1DyO7KIz09qGPmPyJ48AB8oTEfkJBI",
+	"hehOe/dw72AfjR8liNeSE/r1RCDJGAownwJqjKqQJ3j7RHEsZ0ClQs7aWIurq8s4K9+SR5imJJ2iMWAO",
+	"3Cj4HhJAfTRwTmI5YzyhfA/93dyjTRdP32msmIGzSTx+ZFqKUhTTW8ruaQE01BiVdpMhUcRRxLgE/zfw",
+	"Cb7WVsOamLQ/Yi3ldGre11SL0cCR8CC3owATOnDSY5+9JcFzBa5XZkoFw6j80pFVobWcOSgaRye+UV04",
+	"6HssAvEp8rHUyMHZlUvOIuCSKKxOcCCgDNQVRAH2wBxMeJAco4vzd6dI6Eca+zjiIIDKY8UIEEbyEQVK",
+	"CXgBYK4XhsqCpHEQ4HEATk/yGFwnyr36q2Oep00OCaH+T4gfPgCdypnT63QPtT2c/e2WTU1tPJ+bpdp6",
+	"Tq5jzvGjxkzyAxv/Dp5UCwr0WA8rydK/ChRTzB8RqGdooqmdFndmOHExa2gYTtWNmiukskMKuFiVr97p",
+	"tc5Tef85ti87C+/gDgIFcHOCPSVezug0IGKGkhWI4lD9rBhgQiDwEaa+/ovHAaj9lq1+V4t2wpWE+2z2",
+	"f7ME/wncSpkXkOfDOJ7mPIv5apmc+AofZCKguM0xFrC/2wSq4PFRxJlk43iS7nLpNvTV9OnW7XDAEipu",
+	"x5U50UsZrLhvHATs/hO9A04mBPyzEJPgxPNYTOUHQm8VgJUdBiCNhRgQeqs2eEeU4gcfxQLUQWTGOlPE",
+	"xOZZAt0TOUNx9iIEoea96nFN9jtmLABM1YaNF1iGQv2qJBdGszjEtMkB++o5SF+YMK5Zp2rJGve3cOBr",
+	"QJiTumi2VWHJXx8SX2v5GaDzd6kXXLCWJEOepmENhAp4x5177XFMfMcClRCsZLlXIROCDQsPz4HX71+U",
+	"XiyZoWkjZUiNR0XVOZkJnW6tAp1WzWcPEeEgzi2xA319COaGIaEpVAGZgCQhpKjT+NE3HyMfJjgOJOqg",
+	"R8AcNXY6ezv77XZbbLkDiiUKACuHGfn4ETUO93f1lcyR7upVAjX2d9oHXb1sQG0KA0vlATs9538+NweD",
+	"v9380vjcbh7d/G0waP2i//f//3cwaJnftsRflh7pEvtYKbfWSTfe+JpHveLpLZP3lRdnZK2hZkrCgnGm",
+	"OEjT8OTyHOWsNMLoMRIzZcwxGjwiRj1YxkcnchkfYe2Pa2tBQWJAuCdBgMwdec5VVkpTsdpymZwFoMoo",
+	"rMC3gI79i00I7JKxVUVI1XiSLLX3XDQGQXwQiEVAie8aOaw1bcTZhAQKGa9iGbmOF2ASirMHZcaJhP+K",
+	"oGN0evZBUSq5wwQK54Q0TzAOaBrcUWdWM1nApkSLMBF7yscrCvrd9tH+CpLeCwhQaZOk5kpOfJofckJe",
+	"ozxnQyMBib8M6Ny/dJbizzyxDx4HWQuA0JdLQCQ/bgoQn4gowI8fE8VbZoPK/ZqJ3rEQE03U3NN3V8B5",
+	"bvXqxuhZ7pVlK9R1Ykr+iCFhRvXaJ9chQsTAP/GgilpzaRjzIMXrp6sPKTbP/UtkbiioPU6clSyFJYpy",
+	"marIGLLEHvn9rCNznqc6SvpqqeYovbayzcoDbVt4BwFszNC1xDkt1pJHwlpzaX7QLSabZMjX4C43jcqo",
+	"sAC2ABsbUSJ2y3FNuFezYc5KomEuSrp7O25JVOQsr8Yvvc+4+eWk+S9lZhX+at58bbv7nafc9a1fBoPW",
+	"1t+SX26+dt2nv9iO51kYycc1ffCTNNiQeHA5TzS3zcyxrjBV4n5uT68uT5GQWMYCKd/QOCqEIkHxLQw9",
+	"LPSjgcahdmcx9SDQaiwJeunsWCXM5AP2A0JhaCKbekE+1I8D5Rk9DrVLphwuW4TaGkG1ZCfU88Y6TuW4",
+	"DovlkE2GHFPt1saUhFEACix9OZcwiym+w8RoAVfZXXgYMCHMlUIY8sZCNFuS7XsVAlMtml9HAtjx8Ga+",
+	"wLJd1O7hFUXY6s5vjpA2N/hZdFxNIlpR8AOp5Q9EVPlQPI+K8xKAZbBfZnemb7LGWuuAexZ+nwdd8qon",
+	"i7u4unlr973LoeY87XLA1lKtRP9nEm3j0TAdxa8cQ7FqHOylTLTA/l4Dk2/DYaUDuwaDVWTBy/iritq1",
+	"MVFTJfWbKVZCNE7z4nqDKAKui4qOURuFgKnhsjRE2OjubbXy3LN+7VNtsOt6hVKn48RoZBzhsVA+ehqS",
+	"nhAupL7HntNYiNpncVkGqmUrWYxOgaZuTKBPgE4jaRwQ5oAoQyHjuh4jDqRYdQOc3REfeJo8TU3cy6uL",
+	"f5y/O7saXv/35dnw08f+5dnp+a/nZ+8ct3Tt75/OP1yff6z8fvqpf33xm9VqvIIpUOBJAFXv83s1GnkG",
+	"ai7WtaLw21SYncK9ebGLTOBcAZYFypMCRcMUA1pYgAJyBwJhgQJGp+rfwmFgFJBP/G8TaV/VlLYyx7PO",
+	"1irxcIWqfEz89ePec+JsLPa9Qpy7arS8fjJSrxnOE4tDHU0cJnnHYWDWoQCkWDVpOaBZ1hLuFBXnccAZ",
+	"NqUSkwBPp2Cy00kEXaAUBM3q1TSmyfn5Nloml8pUtEiLeyyS5KG/IjldB6g6cxahlVxAhPra/RZqq/ql",
+	"+WyfTrJ6ktwBarCQSAm+AVHTcMu6V2J521wemugsIr7y+yfEKPXabO1SEfjq+eHXzgfPiLDRegxKoCrW",
+	"/BbZYHUuwLd4ww0WmfO7dtp3bbHlxZwrq2Oe801El1iZ2WNdfGQ9ZcmlFU9ZgIVEyZLnSU6NoGpAPxMD",
+	"eWBXk69lm/31U4dJ3hB8hCUSZEqbhK6ZRKyyiDUvWL8ZyyPKmTGdFlQG6i08buvSGRRhwpNUoQ8TQpWJ",
+	"gkIcRUqksUmaS9RZFB+NH3PZsQriv4PM5TfOVG46JfhmSb9nKqKyFFxF9BUSjEsyrGvnCfVhLnhRC6MF",
+	"+XuVcpBJReY6IYG+XrSaVJvvPX1ZCeBV5Fk/hTJ1EPv9i+Hpxcdfz99/ujq5Pr/4OOxfn1yXXcW6u84/",
+	"npxen//jbMEtyQ02/9FUsf4bldktNRM9RiVngVadcgZ8kan4gxT2vb5vb1T8m5bzWV6+BDHP9Kprj8yP",
+	"laNKtvFq5VqL9lBTS78xKym1gI4Rzxfcp4Y3o2AMY8poUwcwX2IOGbsmSx7n6vYNjGnlPpEvrtUqqtsV",
+	"l84rrdZcvsQYWqfiaQP1UkXUW+mqMywVwn6LQqtSwdRyify6ed01xHFqjJT81yS6pi8fo5wlggLAd6C4",
+	"GcXUm2E61Zb8G9gya0r3VdLWCiHgxZzIx75iDCNxTFDzJFacW0bUaMVGsdFxzk3ywdOOZW1TZyttA9em",
+	"hH7knHgzKSPT8ETohNnzNiIgng56j6ZERsxv3XVaF7kX9IHfEQ9Gph86cQyJQCHzbl10z4mUQNGEsxDd",
+	"z3QkYZC0pKVZoHgcEE9XOzf6EhMagBCo/+4/hZsExpkuFjOAMS6yNhe1xGee2GoNaFI01BTyMYCk+efq",
+	"8lT0ENwBf1Sed8LURKDR5UX/Gm0v3NC2QfxV5CVoH1BtK2L0H/2Lj6YPTAHCQcacCv3rsek3EsrgRPNW",
+	"JL3AdCKJGY6gNaAa4DvlRTEqegPaRFfzBjOi4wiKj7L2vbmSRI2RTZ/1THRxpHDRRBdJBCprW9P9QYm1",
+	"a7rCPJOgGqW8P+qZ/4+S3ODA0W12IAdOy8CXjAtALCQSfQHOkA4cCBcF5Dah0+9Cd7cmFnAKlFvQYsLN",
+	"NaMJA/BZiUj6EgLszVLEmTowIpGHaYL0Y4SDQKGUmzxQvm8JGXHcMrFlIgM9fUATHOWpnfCdMkUVNatJ",
+	"9S3Hde6AG7XtdFrtVlv7oxFQHBGn5+y02q0dR+dmZvqQL+GrmiYFndNlwhKG64MUKI6MvdxttYsexMT0",
+	"eebPvJvGJiXTFkTq9PT7FwNalPD6DJa6k1voOrXOC40JRCR4B99kYkyWk6ozP6CWDFELjYrZtlGabdbO",
+	"mLKdym0p+nE63hMQQIQO6GeTXXPnubUbQ9SMWZTGq2v9cNy0m/nvzH9cs5d1jAXxtGUdhyHmj9lrkL5i",
+	"c2AaWcdNU29N73/LyTW/lQMZzrgNne5k32vuevsHzd3ukd/Eu3i/6R8d7hyO93zc3j2wt8D0HL/rHe16",
+	"3YPmzvhgv7mLd7vN8eGh1zzaw4d7sHPU9fYPtS7yYiFZqAmRcVtlV7bArhIYZnE+vpxs9qiNfPwo3nh/",
+	"1Zyuc3BwoPlprS7gxW2CT0UzIDHdCkNUuu32mhyWZqbyDdJWNy6XC3O67c5Rs9Ntdg+uO4e9TqfXOWp1",
+	"Ogf/cnIhCWPHEIXDVQZRzEfH6H+q4bZVn2Kl4opry5mQRRvNZS3qb5sXpNQlZRct3gDnpHVHNcMiDE1t",
+	"x05JQaKlpBKjaiO7hrdsYGQ8uF0eKaPXdZavKw9P0Ot2lq+rjAfRC3eXL8ymtagFnb1VILSMFVCLu0fL",
+	"F1dnajy5zt5qCE1KsvP2vNP7XLTkP9883bgVcSoQriNtSKgUmsB5BauLg/BUaOenslA4NwqI1YwLS97L",
+	"blukt2loxzEJZJNQ1NBjjN4zNg1gCzGeagCdBkmj1MZMSP9CyqXQxr0PnChHQJv8yiwz7i1qjJS7IXrb",
+	"22nwtTXVb2h5LBwp60K/HxG6dYyw8hnLxoqQmCu8URMyNQAUG7qIQEIyDqYXnirbPzNaFpgNZXy9xGow",
+	"uFKoKinZFNVWbOZV6DxO42AvhKbHeNQ0dC93NfUcs/Gm5qCmeUQpXjJ/iMJ0IfdgXEBFEyFYq3zf81S5",
+	"4lJD2Lr9Z3xmOEzZpTXbb3e6O7t7+weHTTz2fJhMZ+T32yCkLPqDCxnf3T88fmnhKEpZKRbAE1Ileyhh",
+	"6/3Faf/yvxY8zbzwWSi0sPULkLiu9qmJvn47s8VSW5+jZK4trxAMLPxVxnr+r/WsmTx98qm259o1xVyi",
+	"vagyC4EtD0o9bYC+KxoXZYf2B7Mm/rzGAdW0aSgtsFWdZ1H26QvGQSVIsZJtUNMemjcOisqxbsFLtGPS",
+	"9FnQDOY99gxlvVu0jgO88mFb0kL7KtLUoKQgTdeA2HRoWqSA2Yr/Ruf9394JMOivcQIaQrJIFGfEbML8",
+	"t/c815v//5yRAOwgBoTeKh/FNX3aSeScwyQW4Ju40G67jawjOQc0G02FpeXhNku8BvTXkjWWeqVaU+Y1",
+	"Jc23NNt+Cpo/taChtgyuOoCU1R7wDZgVti7repvCevdLDvnUFCTM8fEe5HdhSizqwn+V4z2pDDL+GUre",
+	"WCj5xYRf7K5ZdORPcfom4vQ9yBqjLalXqC2zeKnxZplzsFiObtJWsovRN7eSFoy/+FYydOW41g8Zu5o3",
+	"Ci8LXj0jdLVockedIKy2U5koPpGiGOvf+ikh31JC2qzNlSXk8yxN+6ySeu/2utw46LEQxDwxlcFp0m/o",
+	"gvvATQlbI7OSXET8rRbKPj3TG1D9tRX9ORbzbRlEJtmnaFwEgQBTHmb9EI3l5u4eamQfL2m3t1oDOv9Q",
+	"TA8lrzOffFHLs5LUupclX4exeNk1KHQLn+D5bOeb+S3b80/cPLkr3awnVSg2er6GCogoqagPegyKRdvm",
+	"tFRxYMh8aEa3vY4gWzzC51U0UZTMBK/ZSW5ERe7/NTN0Pv+0+p9n9d9sgEfq9d0FBT08RMlNCxu/jX77",
+	"06mrD7qU1N5wJF7dqLcOP6pXWaPiuRmZmGsyWzyrjRzDAqCRHn8zRRMWBOxe73xABQ7NZwH03BE7q9bq",
+	"iwr4P4K6SNrqqgojGc1QrzKeW8G4QVVTN3fs+9I01Vlan+t8oz+R/3PzcmKuqBIqVvLP3P13o0qqw/fY",
+	"pJyzN994TKX01gY8IEuR/WL3pzx0qlKQ37AMr9pCjLv5AVZubliVGWaVTatK2pCIn1Tj5feUelaZSaY1",
+	"WGZ5IdPzZXKJRNrUj22/L1EK88FhRcVwlRsolrxkM9kCN/fKfxI5q6vALwNgkKKol6+37xxaCu5fAJ+l",
+	"cr6zt7fXXbd0fsHouFfRWHOcFmN136Tae9EotJqgVnYKf4as3kZwXzGpi66krbHpGFkkminQuGf8ltDp",
+	"JhyBml7/evF9pl1xZdwjnwjz/8oACTep07CF41zEQXnjooV+Ne1/coblgGIO6bRKxhGNg0B3AgYwyTXi",
+	"ttBV0tiokHM/YwGkknt5LUfdXl9UzGFwUKrmMD9qvORlYhbGSGYMvFCGKxz3+xdlZ4LeKrVZql5+kTi2",
+	"Rj8mezt+d2en3dw5ONpr7np7fhN3JjvN3b2dTreDJ0fefnsdAbZkUMurSOx0LtjP7PRbZ6eXzRypUWHp",
+	"2f+ZqP5edJohpD1XvUGFtXItYdZznvSam/hT1m3eK+scIvLaZmRmpIyUizCgo/zIjhGa4Ts9Snn+rCwF",
+	"ko1lyZrKzVCJ+aMHdFQeKjNKv4xaHOqih340Rl+fRgrI0ddB8vHTgdNDn2+eRvPxK1vqqTpg0EMrzKkY",
+	"pVDp78arZQX46vTnRruSOOihbdh8v7TMRih/3d6LQ+G+af5sEksfUu6ySL+49LKe5WygSAXYrOnMTAXY",
+	"TFXCOhnwNYXtt6xgsGjaTRR5mp38LPJ8a2FvsfOPsxkk2PblpYURp+UwJOu/pnaTTZ08ufPL1dc83Tz9",
+	"XwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

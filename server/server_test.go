@@ -47,6 +47,24 @@ func scimID(extra map[string]any) map[string]any {
 	return m
 }
 
+// ssoBody is the documented custom OIDC example with extra fields set (nil removes one).
+func ssoBody(extra map[string]any) map[string]any {
+	m := map[string]any{"organizationId": mocktest.AcmeOrgID, "clientId": "acme-corp-gitpod",
+		"clientSecret": "secret-token-value", "issuerUrl": "https://sso.acme-corp.com", "emailDomain": "acme-corp.com"}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+func manyScopes(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "scope" + strings.Repeat("x", i%5)
+	}
+	return out
+}
+
 func createBody(extra map[string]any) map[string]any {
 	m := map[string]any{"organizationId": mocktest.AcmeOrgID, "ssoConfigurationId": mocktest.AcmeSSOID}
 	for k, v := range extra {
@@ -78,6 +96,8 @@ func TestBadInput(t *testing.T) {
 	create := func(body any) mocktest.Request { return req("CreateSCIMConfiguration", acme, body) }
 	list := func(body any) mocktest.Request { return req("ListSCIMConfigurations", acme, body) }
 	regen := func(body any) mocktest.Request { return req("RegenerateSCIMToken", acme, body) }
+	createSSO := func(body any) mocktest.Request { return req("CreateSSOConfiguration", acme, body) }
+	updateSSO := func(body any) mocktest.Request { return req("UpdateSSOConfiguration", acme, body) }
 
 	cases := []badCase{
 		// Transport and framing.
@@ -157,6 +177,39 @@ func TestBadInput(t *testing.T) {
 			status: 404, code: "not_found", message: "ssoConfigurationId: SSO configuration " + mocktest.GlobexSSOID + " not found"},
 		{name: "update linking an unknown SSO configuration", req: update(scimID(map[string]any{"ssoConfigurationId": unknownID, "name": "changed"})),
 			status: 404, code: "not_found", message: "ssoConfigurationId: SSO configuration " + unknownID + " not found"},
+
+		// SSO fields.
+		{name: "SSO clientId empty", req: createSSO(ssoBody(map[string]any{"clientId": ""})),
+			status: 400, code: "invalid_argument", message: "clientId: must be at least 1 characters long"},
+		{name: "SSO clientSecret null", req: createSSO(ssoBody(map[string]any{"clientSecret": nil})),
+			status: 400, code: "invalid_argument", message: "clientSecret: must not be null"},
+		{name: "SSO issuerUrl relative", req: createSSO(ssoBody(map[string]any{"issuerUrl": "/oidc"})),
+			status: 400, code: "invalid_argument", message: "issuerUrl: must be an absolute URI"},
+		{name: "SSO emailDomain too short", req: createSSO(ssoBody(map[string]any{"emailDomain": "a.b"})),
+			status: 400, code: "invalid_argument", message: "emailDomain: must be at least 4 characters long"},
+		{name: "SSO emailDomains duplicated", req: createSSO(ssoBody(map[string]any{"emailDomains": []string{"acme.io", "acme.io"}})),
+			status: 400, code: "invalid_argument", message: "emailDomains: must not contain duplicate items"},
+		{name: "SSO emailDomains not a hostname", req: createSSO(ssoBody(map[string]any{"emailDomains": []string{"acme_corp.com"}})),
+			status: 400, code: "invalid_argument", message: `emailDomains.0: must match the pattern ^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,}$`},
+		{name: "SSO displayName over 128", req: createSSO(ssoBody(map[string]any{"displayName": strings.Repeat("d", 129)})),
+			status: 400, code: "invalid_argument", message: "displayName: must be at most 128 characters long"},
+		{name: "SSO 101 additional scopes", req: createSSO(ssoBody(map[string]any{"additionalScopes": manyScopes(101)})),
+			status: 400, code: "invalid_argument", message: "additionalScopes: must have at most 100 items"},
+		{name: "SSO empty scope", req: createSSO(ssoBody(map[string]any{"additionalScopes": []string{"groups", ""}})),
+			status: 400, code: "invalid_argument", message: "additionalScopes.1: must be at least 1 characters long"},
+		{name: "SSO claimsExpression over 4096", req: createSSO(ssoBody(map[string]any{"claimsExpression": strings.Repeat("c", 4097)})),
+			status: 400, code: "invalid_argument", message: "claimsExpression: must be at most 4096 characters long"},
+		{name: "SSO update scopes without the wrapper", req: updateSSO(map[string]any{"ssoConfigurationId": mocktest.AcmeSSOID, "additionalScopes": []string{"groups"}}),
+			status: 400, code: "invalid_argument", message: "additionalScopes: must be a JSON object"},
+		{name: "SSO update claims with a non-string value", req: updateSSO(map[string]any{"ssoConfigurationId": mocktest.AcmeSSOID, "claims": map[string]any{"groups": 1}}),
+			status: 400, code: "invalid_argument", message: "claims.groups: must be a string"},
+		{name: "SSO update providerType is read-only", req: updateSSO(map[string]any{"ssoConfigurationId": mocktest.AcmeSSOID, "providerType": "PROVIDER_TYPE_BUILTIN"}),
+			status: 400, code: "invalid_argument", message: `unknown field "providerType"`},
+		{name: "SSO delete while a SCIM configuration links it", req: req("DeleteSSOConfiguration", acme, map[string]any{"ssoConfigurationId": mocktest.AcmeSSO2ID}),
+			status: 400, code: "failed_precondition", message: "ssoConfigurationId: SSO configuration " + mocktest.AcmeSSO2ID +
+				" is linked by SCIM configuration " + mocktest.AcmeSCIMID + "; delete that or link it elsewhere first"},
+		{name: "SSO list without organizationId", req: req("ListSSOConfigurations", acme, map[string]any{}),
+			status: 400, code: "invalid_argument", message: "organizationId: is required"},
 
 		// Paging.
 		{name: "query pageSize over 100", req: withQuery(list(map[string]any{}), "pageSize=101"),
@@ -309,29 +362,55 @@ func TestPanicRecovered(t *testing.T) {
 }
 
 // TestNoSecretsInLogs drives every operation, with debug logging on, and checks that no bearer
-// token, SCIM token or client secret appears in any log line.
+// token, SCIM token or SSO client secret appears in any log line, and that client secrets
+// appear in no response body.
 func TestNoSecretsInLogs(t *testing.T) {
 	logs := &syncBuffer{}
 	srv := mocktest.Start(t, mocktest.WithOptions(server.Options{
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}))
-	secrets := []string{mocktest.AcmeToken, "acme-scim-token-0123456789abcdefghijklmnop", "GOCSPX-abcdefghijklmnopqrstuvwxyz123456", "secret-token-value"}
-	created := srv.Post(t, "CreateSCIMConfiguration", mocktest.AcmeToken, createBody(nil)).JSON(t)
+	const (
+		newSecret     = "client-secret-at-create-7f3a"
+		rotatedSecret = "client-secret-rotated-91bd"
+	)
+	clientSecrets := []string{newSecret, rotatedSecret, "GOCSPX-abcdefghijklmnopqrstuvwxyz123456", "secret-token-value"}
+	secrets := append([]string{mocktest.AcmeToken, "acme-scim-token-0123456789abcdefghijklmnop"}, clientSecrets...)
+	var bodies []string
+	call := func(op, token string, body any) map[string]any {
+		res := srv.Post(t, op, token, body)
+		bodies = append(bodies, string(res.Body))
+		return res.JSON(t)
+	}
+	created := call("CreateSCIMConfiguration", mocktest.AcmeToken, createBody(nil))
 	secrets = append(secrets, created["token"].(string))
 	id := created["scimConfiguration"].(map[string]any)["id"].(string)
-	regen := srv.Post(t, "RegenerateSCIMToken", mocktest.AcmeToken, map[string]any{"scimConfigurationId": id}).JSON(t)
+	regen := call("RegenerateSCIMToken", mocktest.AcmeToken, map[string]any{"scimConfigurationId": id})
 	secrets = append(secrets, regen["token"].(string))
-	srv.Post(t, "UpdateSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": id, "name": "x"})
-	srv.Post(t, "ListSCIMConfigurations", mocktest.AcmeToken, map[string]any{})
-	srv.Post(t, "GetSCIMConfiguration", "", map[string]any{"scimConfigurationId": id})
-	srv.Post(t, "DeleteSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": id})
+	call("UpdateSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": id, "name": "x"})
+	call("ListSCIMConfigurations", mocktest.AcmeToken, map[string]any{})
+	call("GetSCIMConfiguration", "", map[string]any{"scimConfigurationId": id})
+	call("DeleteSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": id})
+	sso := call("CreateSSOConfiguration", mocktest.AcmeToken, ssoBody(map[string]any{"clientSecret": newSecret}))
+	ssoID := sso["ssoConfiguration"].(map[string]any)["id"].(string)
+	call("UpdateSSOConfiguration", mocktest.AcmeToken, map[string]any{"ssoConfigurationId": ssoID, "clientSecret": rotatedSecret})
+	call("UpdateSSOConfiguration", mocktest.AcmeToken, map[string]any{"ssoConfigurationId": ssoID, "clientSecret": ""}) // 400
+	call("GetSSOConfiguration", mocktest.AcmeToken, map[string]any{"ssoConfigurationId": ssoID})
+	call("ListSSOConfigurations", mocktest.AcmeToken, map[string]any{"organizationId": mocktest.AcmeOrgID})
+	call("DeleteSSOConfiguration", mocktest.AcmeToken, map[string]any{"ssoConfigurationId": ssoID})
 	out := logs.String()
-	if strings.Count(out, "msg=request") != 6 {
-		t.Fatalf("want one log line per request (6), got:\n%s", out)
+	if n := strings.Count(out, "msg=request"); n != len(bodies) {
+		t.Fatalf("want one log line per request (%d), got %d:\n%s", len(bodies), n, out)
 	}
 	for _, s := range secrets {
 		if strings.Contains(out, s) {
 			t.Errorf("secret %q appears in the logs", s)
+		}
+	}
+	for _, s := range clientSecrets {
+		for _, b := range bodies {
+			if strings.Contains(b, s) {
+				t.Errorf("client secret %q appears in a response: %s", s, b)
+			}
 		}
 	}
 }

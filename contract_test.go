@@ -443,6 +443,7 @@ func TestContract(t *testing.T) {
 		})
 	}
 
+	t.Run("documented examples", func(t *testing.T) { testDocumentedExamples(t, k) })
 	t.Run("lifecycle", func(t *testing.T) { testLifecycle(t, k) })
 	t.Run("seed then get", func(t *testing.T) { testSeed(t, k) })
 	t.Run("paging walk", func(t *testing.T) { testPagingWalk(t, k) })
@@ -452,6 +453,28 @@ func TestContract(t *testing.T) {
 	}
 	if missing := k.missing(); len(missing) > 0 {
 		t.Errorf("declared (operation, status) pairs never exercised:\n  %s", strings.Join(missing, "\n  "))
+	}
+}
+
+// testDocumentedExamples sends every request example of openapi.yaml (the documented ones of
+// the API reference), each to a fresh server on the default fixtures: all must succeed.
+func testDocumentedExamples(t *testing.T, k *contract) {
+	n := 0
+	for _, item := range k.doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			media := op.RequestBody.Value.Content.Get("application/json")
+			for name, ex := range media.Examples {
+				n++
+				t.Run(op.OperationID+"/"+name, func(t *testing.T) {
+					srv := startContractServer(t)
+					res := k.do(t, srv, mocktest.Request{Operation: op.OperationID, Token: "any-api-key", Body: ex.Value.Value})
+					mustStatus(t, res, 200)
+				})
+			}
+		}
+	}
+	if n < 15 {
+		t.Errorf("found %d request examples in openapi.yaml, want at least 15", n)
 	}
 }
 

@@ -6,16 +6,20 @@
 //		"scimConfigurationId": mocktest.FixtureSCIMID,
 //	})
 //	if res.Status != 200 { ... }
+//	srv.Control().Reset(t)                       // back to the fixtures
+//	for _, e := range srv.Control().Requests(t, "") { ... } // what the client sent
 package mocktest
 
 import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gitpod-mock/orgmock/server"
 )
@@ -49,6 +53,20 @@ type Option func(*server.Options)
 
 // WithOptions replaces the server options wholesale (fields left zero take their defaults).
 func WithOptions(o server.Options) Option { return func(opts *server.Options) { *opts = o } }
+
+// WithSeed makes IDs and tokens reproducible.
+func WithSeed(seed uint64) Option { return func(opts *server.Options) { opts.Seed = &seed } }
+
+// WithClock starts a fake clock at t; it moves only through the control plane.
+func WithClock(t time.Time) Option {
+	return func(opts *server.Options) { t := t.UTC(); opts.Clock = &t }
+}
+
+// WithMode selects server.ModeStateful or server.ModeExamples.
+func WithMode(mode string) Option { return func(opts *server.Options) { opts.Mode = mode } }
+
+// WithFixtures serves another fixture set.
+func WithFixtures(fsys fs.FS) Option { return func(opts *server.Options) { opts.Fixtures = fsys } }
 
 // Start runs a mock on 127.0.0.1 for the rest of the test.
 func Start(t testing.TB, opts ...Option) *Server {
@@ -91,6 +109,7 @@ type Request struct {
 	Query       string      // raw query, without "?"
 	Token       string      // bearer token; no Authorization header when empty
 	ContentType string      // application/json when empty; "-" sends none
+	Session     string      // X-Mock-Session; the default session when empty
 	Body        any         // []byte and string are sent as they are, anything else as JSON
 	Header      http.Header // extra headers
 }
@@ -159,6 +178,9 @@ func (r Request) HTTP(t testing.TB, base string) *http.Request {
 	}
 	if r.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	if r.Session != "" {
+		req.Header.Set(server.SessionHeader, r.Session)
 	}
 	for k, vs := range r.Header {
 		for _, v := range vs {

@@ -40,6 +40,9 @@ type Error struct {
 	// Status overrides the HTTP status of Code, for failures of the HTTP layer itself:
 	// 404 unknown path, 405 wrong method, 415 wrong content type.
 	Status int
+	// retryable leaves out X-Should-Retry: false, so SDKs apply their own retry rules
+	// (injected faults are meant to exercise them).
+	retryable bool
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
@@ -108,7 +111,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	ce := toConnect(err)
 	msg := ce.Message
-	c.Response().Header().Set("X-Should-Retry", "false")
+	if !ce.retryable {
+		c.Response().Header().Set("X-Should-Retry", "false")
+	}
 	if werr := c.JSON(ce.HTTPStatus(), api.ConnectError{Code: ce.Code, Message: &msg}); werr != nil {
 		s.log.Error("writing error response", "error", werr)
 	}

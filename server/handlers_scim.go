@@ -20,7 +20,7 @@ func (s *Server) CreateSCIMConfiguration(ctx context.Context, req api.CreateSCIM
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.store.CreateSCIM(caller(ctx), store.SCIMCreate{
+	c, err := s.storeOf(ctx).CreateSCIM(caller(ctx), store.SCIMCreate{
 		OrganizationID:                     b.OrganizationId.String(),
 		SSOConfigurationID:                 b.SsoConfigurationId.String(),
 		Name:                               deref(b.Name),
@@ -39,7 +39,7 @@ func (s *Server) CreateSCIMConfiguration(ctx context.Context, req api.CreateSCIM
 
 // GetSCIMConfiguration implements api.StrictServerInterface.
 func (s *Server) GetSCIMConfiguration(ctx context.Context, req api.GetSCIMConfigurationRequestObject) (api.GetSCIMConfigurationResponseObject, error) {
-	c, err := s.store.GetSCIM(caller(ctx), req.Body.ScimConfigurationId.String())
+	c, err := s.storeOf(ctx).GetSCIM(caller(ctx), req.Body.ScimConfigurationId.String())
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func (s *Server) UpdateSCIMConfiguration(ctx context.Context, req api.UpdateSCIM
 		id := b.SsoConfigurationId.String()
 		in.SSOConfigurationID = &id
 	}
-	c, err := s.store.UpdateSCIM(caller(ctx), in)
+	c, err := s.storeOf(ctx).UpdateSCIM(caller(ctx), in)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (s *Server) UpdateSCIMConfiguration(ctx context.Context, req api.UpdateSCIM
 
 // ListSCIMConfigurations implements api.StrictServerInterface.
 func (s *Server) ListSCIMConfigurations(ctx context.Context, req api.ListSCIMConfigurationsRequestObject) (api.ListSCIMConfigurationsResponseObject, error) {
-	items, next, err := s.store.ListSCIM(caller(ctx), pageRequest(req.Params.Token, req.Params.PageSize, req.Body.Pagination))
+	items, next, err := s.storeOf(ctx).ListSCIM(caller(ctx), pageRequest(req.Params.Token, req.Params.PageSize, req.Body.Pagination))
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (s *Server) ListSCIMConfigurations(ctx context.Context, req api.ListSCIMCon
 
 // DeleteSCIMConfiguration implements api.StrictServerInterface.
 func (s *Server) DeleteSCIMConfiguration(ctx context.Context, req api.DeleteSCIMConfigurationRequestObject) (api.DeleteSCIMConfigurationResponseObject, error) {
-	if err := s.store.DeleteSCIM(caller(ctx), req.Body.ScimConfigurationId.String()); err != nil {
+	if err := s.storeOf(ctx).DeleteSCIM(caller(ctx), req.Body.ScimConfigurationId.String()); err != nil {
 		return nil, err
 	}
 	return api.DeleteSCIMConfiguration200JSONResponse{}, nil
@@ -97,7 +97,7 @@ func (s *Server) RegenerateSCIMToken(ctx context.Context, req api.RegenerateSCIM
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.store.RegenerateSCIMToken(caller(ctx), req.Body.ScimConfigurationId.String(), lifetime)
+	c, err := s.storeOf(ctx).RegenerateSCIMToken(caller(ctx), req.Body.ScimConfigurationId.String(), lifetime)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ import (
 // CreateSSOConfiguration implements api.StrictServerInterface.
 func (s *Server) CreateSSOConfiguration(ctx context.Context, req api.CreateSSOConfigurationRequestObject) (api.CreateSSOConfigurationResponseObject, error) {
 	b := req.Body
-	c, err := s.store.CreateSSO(caller(ctx), store.SSOCreate{
+	c, err := s.storeOf(ctx).CreateSSO(caller(ctx), store.SSOCreate{
 		OrganizationID:   b.OrganizationId.String(),
 		ClientID:         b.ClientId,
 		ClientSecret:     b.ClientSecret,
@@ -31,7 +31,7 @@ func (s *Server) CreateSSOConfiguration(ctx context.Context, req api.CreateSSOCo
 
 // GetSSOConfiguration implements api.StrictServerInterface.
 func (s *Server) GetSSOConfiguration(ctx context.Context, req api.GetSSOConfigurationRequestObject) (api.GetSSOConfigurationResponseObject, error) {
-	c, err := s.store.GetSSO(caller(ctx), req.Body.SsoConfigurationId.String())
+	c, err := s.storeOf(ctx).GetSSO(caller(ctx), req.Body.SsoConfigurationId.String())
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (s *Server) UpdateSSOConfiguration(ctx context.Context, req api.UpdateSSOCo
 		scopes := deref(b.AdditionalScopes.Scopes)
 		in.AdditionalScopes = &scopes
 	}
-	if err := s.store.UpdateSSO(caller(ctx), in); err != nil {
+	if err := s.storeOf(ctx).UpdateSSO(caller(ctx), in); err != nil {
 		return nil, err
 	}
 	return api.UpdateSSOConfiguration200JSONResponse{}, nil
@@ -68,7 +68,7 @@ func (s *Server) UpdateSSOConfiguration(ctx context.Context, req api.UpdateSSOCo
 
 // ListSSOConfigurations implements api.StrictServerInterface.
 func (s *Server) ListSSOConfigurations(ctx context.Context, req api.ListSSOConfigurationsRequestObject) (api.ListSSOConfigurationsResponseObject, error) {
-	items, next, err := s.store.ListSSO(caller(ctx), req.Body.OrganizationId.String(),
+	items, next, err := s.storeOf(ctx).ListSSO(caller(ctx), req.Body.OrganizationId.String(),
 		pageRequest(req.Params.Token, req.Params.PageSize, req.Body.Pagination))
 	if err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func (s *Server) ListSSOConfigurations(ctx context.Context, req api.ListSSOConfi
 
 // DeleteSSOConfiguration implements api.StrictServerInterface.
 func (s *Server) DeleteSSOConfiguration(ctx context.Context, req api.DeleteSSOConfigurationRequestObject) (api.DeleteSSOConfigurationResponseObject, error) {
-	if err := s.store.DeleteSSO(caller(ctx), req.Body.SsoConfigurationId.String()); err != nil {
+	if err := s.storeOf(ctx).DeleteSSO(caller(ctx), req.Body.SsoConfigurationId.String()); err != nil {
 		return nil, err
 	}
 	return api.DeleteSSOConfiguration200JSONResponse{}, nil

@@ -5,7 +5,7 @@ package server
 
 import (
 	"context"
-	"io"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -35,22 +35,30 @@ type Options struct {
 	// Logger receives one line per request and every response-validation failure;
 	// nothing is logged when nil. Secrets are never logged.
 	Logger *slog.Logger
-	// Now is the clock for timestamps; time.Now when nil.
-	Now func() time.Time
-	// Rand is the source of IDs and tokens; crypto/rand when nil.
-	Rand io.Reader
 	// HandlerMiddlewares wrap every API handler, after request validation and before
 	// response validation. Tests use them to make a handler misbehave on purpose.
 	HandlerMiddlewares []api.StrictMiddlewareFunc
+	// Mode is ModeStateful (the default when empty) or ModeExamples.
+	Mode string
+	// Seed, when set, makes IDs, tokens and page tokens reproducible: each session draws
+	// from a stream derived from the seed and its name.
+	Seed *uint64
+	// Clock, when set, starts every session's fake clock at that instant; it then moves only
+	// through POST /_mock/clock.
+	Clock *time.Time
+	// SessionTTL drops named sessions idle for longer; DefaultSessionTTL when 0.
+	SessionTTL time.Duration
+	// JournalSize is how many requests each session's journal keeps; DefaultJournalSize when 0.
+	JournalSize int
 }
 
-// Server is the mock: an http.Handler over an in-memory store.
+// Server is the mock: an http.Handler over per-session in-memory stores.
 type Server struct {
-	opts  Options
-	log   *slog.Logger
-	spec  *spec.Spec
-	store *store.Store
-	echo  *echo.Echo
+	opts     Options
+	log      *slog.Logger
+	spec     *spec.Spec
+	sessions *sessions
+	echo     *echo.Echo
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -71,15 +79,30 @@ func New(opts Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	switch opts.Mode {
+	case "":
+		opts.Mode = ModeStateful
+	case ModeStateful, ModeExamples:
+	default:
+		return nil, fmt.Errorf("mode: want %s or %s, got %q", ModeStateful, ModeExamples, opts.Mode)
+	}
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = DefaultSessionTTL
+	}
+	if opts.JournalSize <= 0 {
+		opts.JournalSize = DefaultJournalSize
+	}
 	data, err := fixtures.Load(opts.Fixtures)
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.New(data, store.Options{Now: opts.Now, Rand: opts.Rand})
-	if err != nil {
+	s := &Server{opts: opts, log: logger, spec: sp}
+	s.sessions = &sessions{data: data, seed: opts.Seed, clockAt: opts.Clock, ttl: opts.SessionTTL,
+		now: time.Now, journalAt: opts.JournalSize, m: map[string]*session{}}
+	// The default session exists from the start, so fixture problems surface here.
+	if _, err := s.sessions.get(""); err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, log: logger, spec: sp, store: st}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -91,6 +114,7 @@ func New(opts Options) (*Server, error) {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
 	api.RegisterHandlers(e, api.NewStrictHandler(s, opts.HandlerMiddlewares))
+	s.registerControl(e.Group(ControlPrefix))
 	s.echo = e
 	return s, nil
 }
@@ -98,8 +122,11 @@ func New(opts Options) (*Server, error) {
 // ServeHTTP serves the API and /healthz.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
-// Store gives tests and the control plane direct access to the state.
-func (s *Server) Store() *store.Store { return s.store }
+// Store gives tests direct access to the default session's state.
+func (s *Server) Store() *store.Store {
+	se, _ := s.sessions.get("")
+	return se.store()
+}
 
 // Spec is the loaded contract.
 func (s *Server) Spec() *spec.Spec { return s.spec }

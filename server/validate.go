@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
 
 	"github.com/gitpod-mock/orgmock/server/api"
 	"github.com/gitpod-mock/orgmock/server/spec"
+	"github.com/gitpod-mock/orgmock/server/store"
 )
 
 // Keys of values the middlewares leave on the echo context for the request log.
@@ -38,13 +40,25 @@ var responseOptions = &openapi3filter.Options{
 	MultiError:            true,
 }
 
+// exchange is what the pipeline learns about one API call, for the journal and coverage.
+type exchange struct {
+	at             time.Time
+	reqBody        []byte
+	reqViolations  []string
+	respViolations []string
+	fault          string
+	dropped        bool
+}
+
 // validate enforces the contract on every API operation, in both directions. Routes outside
-// the spec (/healthz, unknown paths, wrong methods) pass through untouched.
+// the spec (/healthz, /_mock/..., unknown paths, wrong methods) pass through untouched.
 //
-// Request: content type (415), bearer token (401), body size (429), then the body and query
-// against the operation's schemas (400). Response: the handler's answer, success or error, is
-// captured and checked against the responses the operation declares; a violation is a bug in
-// the mock and becomes a 500 `internal` naming the operation, status and violation.
+// Request: session, content type (415), bearer token (401), body size (429), then the body
+// and query against the operation's schemas (400). Then injected faults, Prefer overrides or
+// examples mode, else the handler. Response: the answer, success or error, is captured and
+// checked against the responses the operation declares; a violation is a bug in the mock and
+// becomes a 500 `internal` naming the operation, status and violation. Each call ends in the
+// session's journal and coverage.
 func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		route := s.spec.Route(c.Request().Method, c.Path())
@@ -56,25 +70,74 @@ func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
 		orig := res.Writer
 		rec := &recorder{header: orig.Header(), status: http.StatusOK}
 		res.Writer = rec
-		err := s.checkRequest(c, route)
+		se, err := s.sessions.get(c.Request().Header.Get(SessionHeader))
+		ex := &exchange{}
 		if err == nil {
-			err = next(c)
+			ex.at = se.now()
+			err = s.serve(c, route, se, ex, next)
 		}
 		if err != nil {
 			s.handleError(err, c) // rendered into rec, validated below like any response
 		}
 		res.Writer = orig
-		return s.writeChecked(c, route, rec)
+		if ex.dropped {
+			se.record(route, c.Request(), 0, ex, nil)
+			return dropConnection(orig)
+		}
+		body, werr := s.writeChecked(c, route, rec, ex)
+		if se != nil {
+			se.record(route, c.Request(), rec.status, ex, body)
+		}
+		return werr
 	}
 }
 
-func (s *Server) checkRequest(c echo.Context, route *spec.Route) error {
+// serve runs one API call after the session is known.
+func (s *Server) serve(c echo.Context, route *spec.Route, se *session, ex *exchange, next echo.HandlerFunc) error {
+	if err := s.checkRequest(c, route, se, ex); err != nil {
+		return err
+	}
+	req := c.Request()
+	c.SetRequest(req.WithContext(withSession(req.Context(), se)))
+	se.mu.Lock()
+	f := se.takeFault(route.OperationID())
+	se.mu.Unlock()
+	if f != nil {
+		ex.fault = f.describe()
+		if f.LatencyMs > 0 {
+			select {
+			case <-time.After(time.Duration(f.LatencyMs) * time.Millisecond):
+			case <-req.Context().Done():
+			}
+		}
+		if f.Drop {
+			ex.dropped = true
+			return nil
+		}
+		if f.Status != 0 {
+			return faultError(f)
+		}
+	}
+	code, name, err := parsePrefer(req.Header.Get("Prefer"))
+	if err != nil {
+		return err
+	}
+	if code != 0 || name != "" {
+		return serveExample(c, route, code, name)
+	}
+	if s.opts.Mode == ModeExamples {
+		return serveExample(c, route, http.StatusOK, "")
+	}
+	return next(c)
+}
+
+func (s *Server) checkRequest(c echo.Context, route *spec.Route, se *session, ex *exchange) error {
 	req := c.Request()
 	if err := checkContentType(req, route); err != nil {
 		return err
 	}
 	if route.Secured {
-		org, err := s.authenticate(req)
+		org, err := s.authenticate(req, se.store())
 		if err != nil {
 			return err
 		}
@@ -88,6 +151,7 @@ func (s *Server) checkRequest(c echo.Context, route *spec.Route) error {
 	if int64(len(body)) > s.opts.MaxBodyBytes {
 		return errorf(api.ErrorCodeResourceExhausted, "request body exceeds the limit of %d bytes", s.opts.MaxBodyBytes)
 	}
+	ex.reqBody = body
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errorf(api.ErrorCodeInvalidArgument, "request body is empty: send a JSON object, e.g. {}")
 	}
@@ -98,7 +162,8 @@ func (s *Server) checkRequest(c echo.Context, route *spec.Route) error {
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	input := &openapi3filter.RequestValidationInput{Request: req, Route: route.Route, Options: requestOptions}
 	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
-		return errorf(api.ErrorCodeInvalidArgument, "%s", strings.Join(spec.Violations(err), "; "))
+		ex.reqViolations = spec.Violations(err)
+		return errorf(api.ErrorCodeInvalidArgument, "%s", strings.Join(ex.reqViolations, "; "))
 	}
 	return nil
 }
@@ -122,7 +187,7 @@ func checkContentType(req *http.Request, route *spec.Route) error {
 }
 
 // authenticate reads the bearer token and returns the organization it acts for.
-func (s *Server) authenticate(req *http.Request) (string, error) {
+func (s *Server) authenticate(req *http.Request, st *store.Store) (string, error) {
 	h := req.Header.Get("Authorization")
 	if h == "" {
 		return "", errorf(api.ErrorCodeUnauthenticated, `missing bearer token: send "Authorization: Bearer <token>"`)
@@ -135,15 +200,16 @@ func (s *Server) authenticate(req *http.Request) (string, error) {
 	if token == "" {
 		return "", errorf(api.ErrorCodeUnauthenticated, "Authorization: the bearer token is empty")
 	}
-	org, ok := s.store.Authenticate(token, s.opts.StrictAuth)
+	org, ok := st.Authenticate(token, s.opts.StrictAuth)
 	if !ok {
 		return "", errorf(api.ErrorCodeUnauthenticated, "Authorization: unknown bearer token")
 	}
 	return org, nil
 }
 
-// writeChecked validates the captured response and sends it, or sends a 500 instead.
-func (s *Server) writeChecked(c echo.Context, route *spec.Route, rec *recorder) error {
+// writeChecked validates the captured response and sends it, or sends a 500 instead. It
+// returns the body that was sent.
+func (s *Server) writeChecked(c echo.Context, route *spec.Route, rec *recorder, ex *exchange) ([]byte, error) {
 	res := c.Response()
 	body := rec.buf.Bytes()
 	input := &openapi3filter.ResponseValidationInput{
@@ -154,7 +220,8 @@ func (s *Server) writeChecked(c echo.Context, route *spec.Route, rec *recorder) 
 		Options:                responseOptions,
 	}
 	if err := openapi3filter.ValidateResponse(c.Request().Context(), input); err != nil {
-		violation := strings.Join(spec.Violations(err), "; ")
+		ex.respViolations = spec.Violations(err)
+		violation := strings.Join(ex.respViolations, "; ")
 		c.Set(keyViolation, violation)
 		s.log.Error("response does not match the spec",
 			"operation", route.OperationID(), "status", rec.status, "violation", violation)
@@ -168,7 +235,7 @@ func (s *Server) writeChecked(c echo.Context, route *spec.Route, rec *recorder) 
 	res.Writer.WriteHeader(rec.status)
 	res.Status = rec.status
 	_, err := res.Writer.Write(body)
-	return err
+	return body, err
 }
 
 // recorder captures a response so it can be validated before anything reaches the client.

@@ -46,6 +46,11 @@ type config struct {
 	logLevel     string
 	logFormat    string
 	maxBodyBytes int64
+	mode         string
+	seed         string
+	clock        string
+	sessionTTL   time.Duration
+	journalSize  int
 }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -72,6 +77,19 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, fmt.Errorf("MOCK_MAX_BODY_BYTES: %w", err)
 	}
 	fset.Int64Var(&cfg.maxBodyBytes, "max-body-bytes", maxBody, "largest request body accepted (env MOCK_MAX_BODY_BYTES)")
+	fset.StringVar(&cfg.mode, "mode", env("MOCK_MODE", server.ModeStateful), "stateful, or examples: answer every valid request with its documented example (env MOCK_MODE)")
+	fset.StringVar(&cfg.seed, "seed", env("MOCK_SEED", ""), "make IDs and tokens reproducible from this unsigned integer (env MOCK_SEED)")
+	fset.StringVar(&cfg.clock, "clock", env("MOCK_CLOCK", ""), "start a fake clock at this RFC 3339 time; it moves only via POST /_mock/clock (env MOCK_CLOCK)")
+	ttl, err := time.ParseDuration(env("MOCK_SESSION_TTL", server.DefaultSessionTTL.String()))
+	if err != nil {
+		return cfg, fmt.Errorf("MOCK_SESSION_TTL: %w", err)
+	}
+	fset.DurationVar(&cfg.sessionTTL, "session-ttl", ttl, "drop X-Mock-Session sessions idle this long (env MOCK_SESSION_TTL)")
+	journal, err := strconv.Atoi(env("MOCK_JOURNAL_SIZE", strconv.Itoa(server.DefaultJournalSize)))
+	if err != nil {
+		return cfg, fmt.Errorf("MOCK_JOURNAL_SIZE: %w", err)
+	}
+	fset.IntVar(&cfg.journalSize, "journal-size", journal, "requests kept per session journal (env MOCK_JOURNAL_SIZE)")
 	if err := fset.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -113,12 +131,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		fixtureFS = os.DirFS(cfg.fixtures)
 	}
-	srv, err := server.New(server.Options{
+	opts := server.Options{
 		Fixtures:     fixtureFS,
 		StrictAuth:   cfg.strictAuth,
 		MaxBodyBytes: cfg.maxBodyBytes,
 		Logger:       logger,
-	})
+		Mode:         cfg.mode,
+		SessionTTL:   cfg.sessionTTL,
+		JournalSize:  cfg.journalSize,
+	}
+	if cfg.seed != "" {
+		seed, err := strconv.ParseUint(cfg.seed, 10, 64)
+		if err != nil {
+			return fmt.Errorf("--seed: want an unsigned integer, got %q", cfg.seed)
+		}
+		opts.Seed = &seed
+	}
+	if cfg.clock != "" {
+		t, err := time.Parse(time.RFC3339Nano, cfg.clock)
+		if err != nil {
+			return fmt.Errorf("--clock: want an RFC 3339 time such as 2026-01-01T00:00:00Z, got %q", cfg.clock)
+		}
+		t = t.UTC()
+		opts.Clock = &t
+	}
+	srv, err := server.New(opts)
 	if err != nil {
 		return err
 	}
@@ -145,7 +182,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"fixtures", fixtures,
 		"organizations", orgs, "principals", principals,
 		"sso_configurations", sso, "scim_configurations", scim,
-		"strict_auth", cfg.strictAuth)
+		"strict_auth", cfg.strictAuth,
+		"mode", cfg.mode)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()

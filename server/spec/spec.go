@@ -4,6 +4,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"sync"
@@ -32,6 +33,42 @@ type Route struct {
 	Statuses []int
 	// Secured is true when the operation has a security requirement (a bearer token).
 	Secured bool
+	// Examples holds the JSON of each named response example, by status.
+	Examples map[int]map[string][]byte
+}
+
+// Example returns the JSON of a response example: the one named name (any status) when name
+// is set, else the first example (by name) of status. ok is false when there is none.
+func (r *Route) Example(status int, name string) (int, []byte, bool) {
+	if name != "" {
+		for _, st := range r.Statuses {
+			if b, ok := r.Examples[st][name]; ok && (status == 0 || status == st) {
+				return st, b, true
+			}
+		}
+		return 0, nil, false
+	}
+	names := make([]string, 0, len(r.Examples[status]))
+	for n := range r.Examples[status] {
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return 0, nil, false
+	}
+	sort.Strings(names)
+	return status, r.Examples[status][names[0]], true
+}
+
+// ExampleNames lists every response example name of the route, sorted.
+func (r *Route) ExampleNames() []string {
+	var out []string
+	for _, byName := range r.Examples {
+		for n := range byName {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // OperationID names the route's operation (the RPC name).
@@ -67,13 +104,32 @@ func load() (*Spec, error) {
 	s := &Spec{Doc: doc, routes: map[string]*Route{}}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			r := &Route{Route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}}
-			for code := range op.Responses.Map() {
+			r := &Route{Route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
+				Examples: map[int]map[string][]byte{}}
+			for code, resp := range op.Responses.Map() {
 				var status int
 				if _, err := fmt.Sscanf(code, "%d", &status); err != nil {
 					return nil, fmt.Errorf("%s: response %q: only explicit statuses are supported", op.OperationID, code)
 				}
 				r.Statuses = append(r.Statuses, status)
+				if resp.Value == nil {
+					continue
+				}
+				if mt := resp.Value.Content.Get("application/json"); mt != nil {
+					for name, ex := range mt.Examples {
+						if ex.Value == nil {
+							continue
+						}
+						b, err := json.Marshal(ex.Value.Value)
+						if err != nil {
+							return nil, fmt.Errorf("%s %d: example %s: %w", op.OperationID, status, name, err)
+						}
+						if r.Examples[status] == nil {
+							r.Examples[status] = map[string][]byte{}
+						}
+						r.Examples[status][name] = b
+					}
+				}
 			}
 			sort.Ints(r.Statuses)
 			security := doc.Security

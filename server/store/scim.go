@@ -68,7 +68,7 @@ func (s *Store) CreateSCIM(caller string, in SCIMCreate) (SCIMConfiguration, err
 	if err != nil {
 		return SCIMConfiguration{}, err
 	}
-	now := s.stamp()
+	now := s.stamp(time.Time{})
 	c := &SCIMConfiguration{
 		ID:                                 id,
 		OrganizationID:                     caller,
@@ -124,7 +124,7 @@ func (s *Store) UpdateSCIM(caller string, in SCIMUpdate) (SCIMConfiguration, err
 	if in.AllowUnverifiedEmailAccountLinking != nil {
 		next.AllowUnverifiedEmailAccountLinking = *in.AllowUnverifiedEmailAccountLinking
 	}
-	next.UpdatedAt = s.stamp()
+	next.UpdatedAt = s.stamp(c.UpdatedAt)
 	*c = next
 	return next, nil
 }
@@ -175,7 +175,7 @@ func (s *Store) RegenerateSCIMToken(caller, id string, lifetime *time.Duration) 
 	if err != nil {
 		return SCIMConfiguration{}, err
 	}
-	now := s.stamp()
+	now := s.stamp(c.UpdatedAt)
 	delete(s.scimTokens, c.Token)
 	s.scimTokens[token] = id
 	c.Token, c.TokenLifetime = token, d

@@ -119,7 +119,7 @@ func (s *Store) CreateSSO(caller string, in SSOCreate) (SSOConfiguration, error)
 		DisplayName:      in.DisplayName,
 		AdditionalScopes: in.AdditionalScopes,
 		ClaimsExpression: in.ClaimsExpression,
-		CreatedAt:        s.stamp(),
+		CreatedAt:        s.stamp(time.Time{}),
 	}.clone()
 	s.sso[id] = &c
 	return c.clone(), nil

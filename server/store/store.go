@@ -51,7 +51,6 @@ type Store struct {
 	mu         sync.RWMutex
 	now        func() time.Time
 	rand       io.Reader
-	last       time.Time // the latest timestamp handed out; stamps strictly increase
 	pages      pager
 	orgs       map[string]*Organization
 	defaultOrg string
@@ -96,12 +95,10 @@ func New(data Data, opts Options) (*Store, error) {
 	for _, c := range data.SSOConfigurations {
 		c := c.clone()
 		s.sso[c.ID] = &c
-		s.bump(c.CreatedAt)
 	}
 	for _, c := range data.SCIMConfigurations {
 		s.scim[c.ID] = &c
 		s.scimTokens[c.Token] = c.ID
-		s.bump(c.UpdatedAt)
 	}
 	return s, nil
 }
@@ -128,22 +125,14 @@ func (s *Store) Counts() (orgs, principals, sso, scim int) {
 	return len(s.orgs), len(s.principals), len(s.sso), len(s.scim)
 }
 
-// stamp returns the time for a write: now at millisecond precision (what the API shows),
-// strictly after every stamp handed out before. Callers hold the write lock.
-func (s *Store) stamp() time.Time {
+// stamp returns the time for a write: now at millisecond precision (what the API shows), and
+// strictly after prev, so a record's updatedAt always advances even if the clock does not.
+func (s *Store) stamp(prev time.Time) time.Time {
 	t := s.now().UTC().Truncate(time.Millisecond)
-	if !t.After(s.last) {
-		t = s.last.Add(time.Millisecond)
+	if !t.After(prev) {
+		t = prev.Add(time.Millisecond)
 	}
-	s.last = t
 	return t
-}
-
-// bump makes later stamps come after t (fixtures may hold times in the future).
-func (s *Store) bump(t time.Time) {
-	if t.After(s.last) {
-		s.last = t
-	}
 }
 
 func (s *Store) newID() (string, error) {

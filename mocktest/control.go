@@ -1,0 +1,172 @@
+package mocktest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/gitpod-mock/orgmock/server"
+)
+
+// Control is a typed client of the mock's control plane (/_mock/...) for one session. It
+// works against any running mock, e.g. a container: NewControl("http://localhost:4010", "").
+type Control struct {
+	BaseURL string
+	Session string // X-Mock-Session; "" is the default session
+	Client  *http.Client
+}
+
+// NewControl returns a control client for the mock at baseURL.
+func NewControl(baseURL, session string) *Control {
+	return &Control{BaseURL: baseURL, Session: session, Client: http.DefaultClient}
+}
+
+// Control returns the control client of the server's default session.
+func (s *Server) Control() *Control { return NewControl(s.URL, "") }
+
+// WithSession returns a client for another session of the same mock.
+func (c *Control) WithSession(name string) *Control {
+	cp := *c
+	cp.Session = name
+	return &cp
+}
+
+// Reset puts the session back to the fixtures and clears its journal and faults.
+func (c *Control) Reset(t testing.TB) {
+	t.Helper()
+	c.call(t, http.MethodPost, "/reset", nil, nil)
+}
+
+// Requests returns the session's journal, oldest first; operation "" means all.
+func (c *Control) Requests(t testing.TB, operation string) []server.JournalEntry {
+	t.Helper()
+	path := "/requests"
+	if operation != "" {
+		path += "?operation=" + url.QueryEscape(operation)
+	}
+	var out server.Requests
+	c.call(t, http.MethodGet, path, nil, &out)
+	return out.Requests
+}
+
+// ClearRequests empties the session's journal.
+func (c *Control) ClearRequests(t testing.TB) {
+	t.Helper()
+	c.call(t, http.MethodDelete, "/requests", nil, nil)
+}
+
+// Coverage reports how often each declared (operation, status) pair was served.
+func (c *Control) Coverage(t testing.TB) server.Coverage {
+	t.Helper()
+	var out server.Coverage
+	c.call(t, http.MethodGet, "/coverage", nil, &out)
+	return out
+}
+
+// AddFault arms a fault and returns the session's faults.
+func (c *Control) AddFault(t testing.TB, f server.FaultSpec) server.Faults {
+	t.Helper()
+	var out server.Faults
+	c.call(t, http.MethodPost, "/faults", f, &out)
+	return out
+}
+
+// Faults lists the armed faults.
+func (c *Control) Faults(t testing.TB) server.Faults {
+	t.Helper()
+	var out server.Faults
+	c.call(t, http.MethodGet, "/faults", nil, &out)
+	return out
+}
+
+// ClearFaults disarms every fault of the session.
+func (c *Control) ClearFaults(t testing.TB) {
+	t.Helper()
+	c.call(t, http.MethodDelete, "/faults", nil, nil)
+}
+
+// Now reads the session's fake clock (the mock must run with a fake clock).
+func (c *Control) Now(t testing.TB) time.Time {
+	t.Helper()
+	var out server.Clock
+	c.call(t, http.MethodGet, "/clock", nil, &out)
+	return out.Now
+}
+
+// AdvanceClock moves the session's fake clock forward by d.
+func (c *Control) AdvanceClock(t testing.TB, d time.Duration) time.Time {
+	t.Helper()
+	var out server.Clock
+	c.call(t, http.MethodPost, "/clock", server.ClockMove{Advance: d.String()}, &out)
+	return out.Now
+}
+
+// SetClock sets the session's fake clock (never backwards).
+func (c *Control) SetClock(t testing.TB, at time.Time) time.Time {
+	t.Helper()
+	var out server.Clock
+	c.call(t, http.MethodPost, "/clock", server.ClockMove{Set: at.Format(time.RFC3339Nano)}, &out)
+	return out.Now
+}
+
+// State exports the session's state as a fixture document.
+func (c *Control) State(t testing.TB) []byte {
+	t.Helper()
+	var out json.RawMessage
+	c.call(t, http.MethodGet, "/state", nil, &out)
+	return out
+}
+
+// SetState replaces the session's state with a fixture document.
+func (c *Control) SetState(t testing.TB, doc []byte) {
+	t.Helper()
+	c.call(t, http.MethodPut, "/state", json.RawMessage(doc), nil)
+}
+
+// Do sends one control request and returns the raw answer, for tests of the control plane.
+func (c *Control) Do(t testing.TB, method, path string, body any) *Response {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatalf("control: encoding: %v", err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.BaseURL+server.ControlPrefix+path, r)
+	if err != nil {
+		t.Fatalf("control: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.Session != "" {
+		req.Header.Set(server.SessionHeader, c.Session)
+	}
+	res, err := c.Client.Do(req)
+	if err != nil {
+		t.Fatalf("control %s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("control %s %s: reading: %v", method, path, err)
+	}
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+func (c *Control) call(t testing.TB, method, path string, body, out any) {
+	t.Helper()
+	res := c.Do(t, method, path, body)
+	if res.Status != http.StatusOK {
+		t.Fatalf("control %s %s: %d %s", method, path, res.Status, res.Body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(res.Body, out); err != nil {
+			t.Fatalf("control %s %s: decoding %s: %v", method, path, res.Body, err)
+		}
+	}
+}

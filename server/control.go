@@ -1,0 +1,363 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gitpod-mock/orgmock/fixtures"
+	"github.com/gitpod-mock/orgmock/server/api"
+	"github.com/gitpod-mock/orgmock/server/store"
+)
+
+// ControlPrefix is where the test control plane lives, outside the API spec. It needs no API
+// token and honours X-Mock-Session like the API does.
+const ControlPrefix = "/_mock"
+
+// maxControlBody bounds control-plane request bodies (state imports included).
+const maxControlBody = 8 << 20
+
+func (s *Server) registerControl(g *echo.Group) {
+	g.POST("/reset", s.controlReset)
+	g.GET("/requests", s.controlRequests)
+	g.DELETE("/requests", s.controlClearRequests)
+	g.GET("/state", s.controlState)
+	g.PUT("/state", s.controlImportState)
+	g.GET("/coverage", s.controlCoverage)
+	g.GET("/faults", s.controlFaults)
+	g.POST("/faults", s.controlAddFault)
+	g.DELETE("/faults", s.controlClearFaults)
+	g.GET("/clock", s.controlClock)
+	g.POST("/clock", s.controlMoveClock)
+}
+
+// controlSession is the session the control request names (X-Mock-Session).
+func (s *Server) controlSession(c echo.Context) (*session, error) {
+	return s.sessions.get(c.Request().Header.Get(SessionHeader))
+}
+
+// decodeControl reads a JSON control body into v, refusing unknown fields and trailing data.
+func decodeControl(c echo.Context, v any) error {
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxControlBody+1))
+	if err != nil {
+		return errorf(api.ErrorCodeInvalidArgument, "reading request body: %v", err)
+	}
+	if len(body) > maxControlBody {
+		return errorf(api.ErrorCodeResourceExhausted, "request body exceeds the limit of %d bytes", maxControlBody)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return errorf(api.ErrorCodeInvalidArgument, "request body: %v", err)
+	}
+	if dec.More() {
+		return errorf(api.ErrorCodeInvalidArgument, "request body: unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// SessionInfo is the answer of the control endpoints that change a session.
+type SessionInfo struct {
+	Session string `json:"session"`
+}
+
+// POST /_mock/reset: the session goes back to the fixtures; its journal and faults are
+// cleared. Coverage is kept: it is the record of the whole run.
+func (s *Server) controlReset(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	st, err := s.sessions.newStore(se)
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	se.st = st
+	se.journal.entries = nil
+	se.faults = nil
+	se.mu.Unlock()
+	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
+}
+
+// Requests is the answer of GET /_mock/requests.
+type Requests struct {
+	Requests []JournalEntry `json:"requests"`
+}
+
+// GET /_mock/requests[?operation=OpId]: the journal, oldest first.
+func (s *Server) controlRequests(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	op := c.QueryParam("operation")
+	if op != "" && !s.knownOperation(op) {
+		return errorf(api.ErrorCodeInvalidArgument, "operation: unknown operation %q; known: %s", op, operationList(s.spec))
+	}
+	se.mu.Lock()
+	out := Requests{Requests: se.journal.list(op)}
+	se.mu.Unlock()
+	return c.JSON(http.StatusOK, out)
+}
+
+// DELETE /_mock/requests: empties the journal.
+func (s *Server) controlClearRequests(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	se.journal.entries = nil
+	se.mu.Unlock()
+	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
+}
+
+// GET /_mock/state: the session's whole state as one fixture document.
+func (s *Server) controlState(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	doc, err := fixtures.Encode(se.store().Snapshot())
+	if err != nil {
+		return err
+	}
+	return c.JSONBlob(http.StatusOK, doc)
+}
+
+// PUT /_mock/state: replaces the session's state with a fixture document, checked exactly
+// like fixtures at startup. A rejected document changes nothing.
+func (s *Server) controlImportState(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxControlBody+1))
+	if err != nil || len(body) > maxControlBody {
+		return errorf(api.ErrorCodeResourceExhausted, "request body exceeds the limit of %d bytes", maxControlBody)
+	}
+	data, err := fixtures.Parse("request body", body)
+	if err != nil {
+		return errorf(api.ErrorCodeInvalidArgument, "%s", strings.TrimPrefix(err.Error(), "fixtures: "))
+	}
+	opts := store.Options{Rand: se.rand}
+	if se.clk != nil {
+		opts.Now = se.clk.Now
+	}
+	st, err := store.New(data, opts)
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	se.st = st
+	se.mu.Unlock()
+	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
+}
+
+// Coverage is the answer of GET /_mock/coverage.
+type Coverage struct {
+	Operations []OperationCoverage `json:"operations"`
+	// Unexercised lists "Operation status" pairs the spec declares and the session never served.
+	Unexercised []string `json:"unexercised"`
+	Exercised   int      `json:"exercised"`
+	Declared    int      `json:"declared"`
+}
+
+// OperationCoverage counts how often each declared status of one operation was served.
+type OperationCoverage struct {
+	Operation string           `json:"operation"`
+	Statuses  []StatusCoverage `json:"statuses"`
+}
+
+// StatusCoverage is one (operation, status) pair.
+type StatusCoverage struct {
+	Status int `json:"status"`
+	Count  int `json:"count"`
+}
+
+// GET /_mock/coverage: for every operation and declared status, how often it was served.
+func (s *Server) controlCoverage(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	out := Coverage{Operations: []OperationCoverage{}, Unexercised: []string{}}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	for _, r := range s.spec.Operations() {
+		oc := OperationCoverage{Operation: r.OperationID()}
+		for _, st := range r.Statuses {
+			n := se.coverage[r.OperationID()][st]
+			oc.Statuses = append(oc.Statuses, StatusCoverage{Status: st, Count: n})
+			out.Declared++
+			if n > 0 {
+				out.Exercised++
+			} else {
+				out.Unexercised = append(out.Unexercised, fmt.Sprintf("%s %d", r.OperationID(), st))
+			}
+		}
+		out.Operations = append(out.Operations, oc)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// Faults is the answer of the fault endpoints: the session's armed faults.
+type Faults struct {
+	Faults []FaultStatus `json:"faults"`
+}
+
+// FaultStatus is an armed fault and how it has fired.
+type FaultStatus struct {
+	FaultSpec
+	// Remaining is how many calls it still applies to (for Count > 0).
+	Remaining int `json:"remaining,omitempty"`
+	Fired     int `json:"fired"`
+}
+
+func (se *session) faultList() Faults {
+	out := Faults{Faults: []FaultStatus{}}
+	for _, f := range se.faults {
+		out.Faults = append(out.Faults, FaultStatus{FaultSpec: f.FaultSpec, Remaining: f.Remaining, Fired: f.Fired})
+	}
+	return out
+}
+
+// GET /_mock/faults: the armed faults.
+func (s *Server) controlFaults(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	return c.JSON(http.StatusOK, se.faultList())
+}
+
+// POST /_mock/faults: arms a fault (see FaultSpec).
+func (s *Server) controlAddFault(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	var f FaultSpec
+	if err := decodeControl(c, &f); err != nil {
+		return err
+	}
+	if err := checkFault(s.spec, f); err != nil {
+		return err
+	}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	se.faults = append(se.faults, &fault{FaultSpec: f, Remaining: f.Count})
+	return c.JSON(http.StatusOK, se.faultList())
+}
+
+// DELETE /_mock/faults[?operation=OpId]: disarms all faults, or those of one operation.
+func (s *Server) controlClearFaults(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	op := c.QueryParam("operation")
+	if op != "" && !s.knownOperation(op) {
+		return errorf(api.ErrorCodeInvalidArgument, "operation: unknown operation %q; known: %s", op, operationList(s.spec))
+	}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	kept := se.faults[:0:0]
+	for _, f := range se.faults {
+		if op != "" && f.Operation != op {
+			kept = append(kept, f)
+		}
+	}
+	se.faults = kept
+	return c.JSON(http.StatusOK, se.faultList())
+}
+
+// Clock is the answer of the clock endpoints.
+type Clock struct {
+	Now time.Time `json:"now"`
+}
+
+// ClockMove is what POST /_mock/clock takes: exactly one of Advance (a Go or protobuf
+// duration, e.g. "90s", "36h", "1.5s") and Set (RFC 3339).
+type ClockMove struct {
+	Advance string `json:"advance,omitempty"`
+	Set     string `json:"set,omitempty"`
+}
+
+func (s *Server) fakeClock(c echo.Context) (*session, error) {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return nil, err
+	}
+	if se.clk == nil {
+		return nil, errorf(api.ErrorCodeFailedPrecondition,
+			"the clock is real: start the mock with --clock RFC3339 (or Options.Clock) to control it")
+	}
+	return se, nil
+}
+
+// GET /_mock/clock: the session's fake time.
+func (s *Server) controlClock(c echo.Context) error {
+	se, err := s.fakeClock(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, Clock{Now: se.clk.Now()})
+}
+
+// POST /_mock/clock: advances or sets the session's fake clock. It never goes backwards, so
+// timestamps keep their order.
+func (s *Server) controlMoveClock(c echo.Context) error {
+	se, err := s.fakeClock(c)
+	if err != nil {
+		return err
+	}
+	var m ClockMove
+	if err := decodeControl(c, &m); err != nil {
+		return err
+	}
+	now := se.clk.Now()
+	var next time.Time
+	switch {
+	case (m.Advance == "") == (m.Set == ""):
+		return errorf(api.ErrorCodeInvalidArgument, "send exactly one of advance (e.g. \"90s\") and set (RFC 3339)")
+	case m.Advance != "":
+		d, err := time.ParseDuration(m.Advance)
+		if err != nil {
+			return errorf(api.ErrorCodeInvalidArgument, "advance: must be a duration such as \"90s\" or \"36h\"")
+		}
+		if d < 0 {
+			return errorf(api.ErrorCodeInvalidArgument, "advance: must not be negative")
+		}
+		next = now.Add(d)
+	default:
+		t, err := time.Parse(time.RFC3339Nano, m.Set)
+		if err != nil {
+			return errorf(api.ErrorCodeInvalidArgument, "set: must be an RFC 3339 date-time")
+		}
+		if t.Before(now) {
+			return errorf(api.ErrorCodeInvalidArgument, "set: must not be before the current time %s", now.Format(time.RFC3339Nano))
+		}
+		next = t.UTC()
+	}
+	se.clk.set(next)
+	return c.JSON(http.StatusOK, Clock{Now: next})
+}
+
+func (s *Server) knownOperation(op string) bool {
+	for _, r := range s.spec.Operations() {
+		if r.OperationID() == op {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,99 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// DefaultJournalSize is how many requests each session's journal keeps (the oldest go first).
+const DefaultJournalSize = 1000
+
+// JournalEntry is one API request as the mock saw and answered it. Secrets are redacted:
+// the Authorization header is never kept, `clientSecret` is masked anywhere in a body, and
+// so is the top-level `token` of responses (the SCIM bearer token).
+type JournalEntry struct {
+	Seq                int             `json:"seq"`
+	Time               time.Time       `json:"time"`
+	Operation          string          `json:"operation"`
+	Method             string          `json:"method"`
+	Path               string          `json:"path"`
+	Query              string          `json:"query,omitempty"`
+	Status             int             `json:"status"`
+	Code               string          `json:"code,omitempty"`
+	Request            json.RawMessage `json:"request,omitempty"`
+	Response           json.RawMessage `json:"response,omitempty"`
+	RequestViolations  []string        `json:"requestViolations,omitempty"`
+	ResponseViolations []string        `json:"responseViolations,omitempty"`
+	Fault              string          `json:"fault,omitempty"`
+}
+
+// journal is a bounded log of a session's requests.
+type journal struct {
+	max     int
+	seq     int
+	entries []JournalEntry
+}
+
+func (j *journal) add(e JournalEntry) {
+	j.seq++
+	e.Seq = j.seq
+	j.entries = append(j.entries, e)
+	if j.max > 0 && len(j.entries) > j.max {
+		j.entries = append(j.entries[:0:0], j.entries[len(j.entries)-j.max:]...)
+	}
+}
+
+// list returns the entries, oldest first, optionally only those of one operation.
+func (j *journal) list(operation string) []JournalEntry {
+	out := make([]JournalEntry, 0, len(j.entries))
+	for _, e := range j.entries {
+		if operation == "" || e.Operation == operation {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+const redacted = "<redacted>"
+
+// redactBody returns body as JSON with secrets masked. topToken masks a top-level "token"
+// (responses carrying a SCIM bearer token). A body that is not JSON is described, not kept.
+func redactBody(body []byte, topToken bool) json.RawMessage {
+	if len(body) == 0 {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		b, _ := json.Marshal(fmt.Sprintf("<%d bytes, not JSON>", len(body)))
+		return b
+	}
+	if m, ok := v.(map[string]any); ok && topToken {
+		if _, has := m["token"]; has {
+			m["token"] = redacted
+		}
+	}
+	maskKey(v, "clientSecret")
+	out, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+func maskKey(v any, key string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, sub := range x {
+			if k == key {
+				x[k] = redacted
+				continue
+			}
+			maskKey(sub, key)
+		}
+	case []any:
+		for _, sub := range x {
+			maskKey(sub, key)
+		}
+	}
+}

@@ -1,0 +1,220 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	mathrand "math/rand/v2"
+	"net/http"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/gitpod-mock/orgmock/server/spec"
+	"github.com/gitpod-mock/orgmock/server/store"
+)
+
+// SessionHeader names the test session a request belongs to. Each session has its own copy of
+// the fixture state, journal, coverage, faults and clock; no header means the default session.
+const SessionHeader = "X-Mock-Session"
+
+// DefaultSessionTTL is how long an idle named session lives unless Options say otherwise.
+const DefaultSessionTTL = 30 * time.Minute
+
+var sessionNameRE = regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,128}$`)
+
+// session is one isolated world: state, journal, coverage, faults and clock.
+type session struct {
+	name string
+	rand io.Reader // deterministic under --seed
+	clk  *clock
+
+	mu       sync.Mutex
+	st       *store.Store
+	journal  journal
+	coverage map[string]map[int]int // operationId -> status -> count
+	faults   []*fault
+	lastUsed time.Time
+}
+
+func (se *session) store() *store.Store {
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	return se.st
+}
+
+// sessions creates sessions on first use, each from the same validated fixture data (a few
+// records: building one costs microseconds), and drops named ones idle for longer than ttl.
+type sessions struct {
+	data      store.Data
+	seed      *uint64
+	clockAt   *time.Time
+	ttl       time.Duration
+	now       func() time.Time // real time, for idleness
+	journalAt int              // journal capacity
+
+	mu        sync.Mutex
+	m         map[string]*session
+	lastSweep time.Time
+}
+
+func (ss *sessions) get(name string) (*session, error) {
+	if name != "" && !sessionNameRE.MatchString(name) {
+		return nil, errorf("invalid_argument",
+			"%s: must be 1 to 128 letters, digits or ._:/- characters", SessionHeader)
+	}
+	now := ss.now()
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.ttl > 0 && now.Sub(ss.lastSweep) > ss.ttl/4 {
+		for k, se := range ss.m {
+			se.mu.Lock()
+			idle := now.Sub(se.lastUsed)
+			se.mu.Unlock()
+			if k != "" && idle > ss.ttl {
+				delete(ss.m, k)
+			}
+		}
+		ss.lastSweep = now
+	}
+	se := ss.m[name]
+	if se == nil {
+		var err error
+		if se, err = ss.newSession(name); err != nil {
+			return nil, err
+		}
+		ss.m[name] = se
+	}
+	se.mu.Lock()
+	se.lastUsed = now
+	se.mu.Unlock()
+	return se, nil
+}
+
+// count reports how many sessions exist (for tests and the startup line).
+func (ss *sessions) count() int {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return len(ss.m)
+}
+
+func (ss *sessions) newSession(name string) (*session, error) {
+	se := &session{name: name, coverage: map[string]map[int]int{}}
+	se.journal.max = ss.journalAt
+	if ss.seed != nil {
+		// Each session draws from its own stream, derived from the seed and its name, so
+		// sessions do not perturb each other and a run replays byte for byte.
+		key := sha256.Sum256(fmt.Appendf(nil, "%d/%s", *ss.seed, name))
+		se.rand = &lockedReader{r: mathrand.NewChaCha8(key)}
+	} else {
+		se.rand = rand.Reader
+	}
+	if ss.clockAt != nil {
+		se.clk = &clock{t: *ss.clockAt}
+	}
+	st, err := ss.newStore(se)
+	if err != nil {
+		return nil, err
+	}
+	se.st = st
+	return se, nil
+}
+
+// newStore builds a store for se from data (the fixtures unless an import replaces them).
+func (ss *sessions) newStore(se *session) (*store.Store, error) {
+	opts := store.Options{Rand: se.rand}
+	if se.clk != nil {
+		opts.Now = se.clk.Now
+	}
+	return store.New(ss.data, opts)
+}
+
+// clock is a fake clock: it stands still until the control plane moves it.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// lockedReader makes a deterministic generator safe for concurrent use.
+type lockedReader struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+func (l *lockedReader) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.r.Read(p)
+}
+
+type sessionKey struct{}
+
+func withSession(ctx context.Context, se *session) context.Context {
+	return context.WithValue(ctx, sessionKey{}, se)
+}
+
+// storeOf is the store of the request's session.
+func (s *Server) storeOf(ctx context.Context) *store.Store {
+	if se, ok := ctx.Value(sessionKey{}).(*session); ok {
+		return se.store()
+	}
+	return s.Store()
+}
+
+// now is the session's time: its fake clock under --clock, else the real one.
+func (se *session) now() time.Time {
+	if se.clk != nil {
+		return se.clk.Now()
+	}
+	return time.Now().UTC()
+}
+
+// record adds a finished call to the journal and the coverage.
+func (se *session) record(route *spec.Route, req *http.Request, status int, ex *exchange, respBody []byte) {
+	op := route.OperationID()
+	e := JournalEntry{
+		Time:               ex.at,
+		Operation:          op,
+		Method:             req.Method,
+		Path:               req.URL.Path,
+		Query:              req.URL.RawQuery,
+		Status:             status,
+		Request:            redactBody(ex.reqBody, false),
+		Response:           redactBody(respBody, true),
+		RequestViolations:  ex.reqViolations,
+		ResponseViolations: ex.respViolations,
+		Fault:              ex.fault,
+	}
+	if status >= 400 {
+		var ce struct {
+			Code string `json:"code"`
+		}
+		if json.Unmarshal(respBody, &ce) == nil {
+			e.Code = ce.Code
+		}
+	}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	se.journal.add(e)
+	if status != 0 {
+		if se.coverage[op] == nil {
+			se.coverage[op] = map[int]int{}
+		}
+		se.coverage[op][status]++
+	}
+}

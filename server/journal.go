@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -55,7 +56,7 @@ func (j *journal) list(operation string) []JournalEntry {
 	return out
 }
 
-const redacted = "<redacted>"
+const redacted = "[redacted]"
 
 // redactBody returns body as JSON with secrets masked. topToken masks a top-level "token"
 // (responses carrying a SCIM bearer token). A body that is not JSON is described, not kept.
@@ -74,11 +75,13 @@ func redactBody(body []byte, topToken bool) json.RawMessage {
 		}
 	}
 	maskKey(v, "clientSecret")
-	out, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // no \u003c escapes in stored bodies
+	if err := enc.Encode(v); err != nil {
 		return nil
 	}
-	return out
+	return bytes.TrimRight(buf.Bytes(), "\n")
 }
 
 func maskKey(v any, key string) {

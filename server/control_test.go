@@ -1,0 +1,587 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gitpod-mock/orgmock/mocktest"
+	"github.com/gitpod-mock/orgmock/server"
+)
+
+// sdkCalls mirror the Stainless-generated SDK tests (gitpod-sdk-go's
+// organization*configuration_test.go): placeholder values, the "My Bearer Token" token,
+// and assertions that only check for "no error".
+var sdkCalls = []struct {
+	op    string
+	query string
+	body  string
+}{
+	{op: "CreateSCIMConfiguration", body: `{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047","ssoConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68","name":"name","tokenExpiresIn":"+9125115.360s"}`},
+	{op: "GetSCIMConfiguration", body: `{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}`},
+	{op: "UpdateSCIMConfiguration", body: `{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68","enabled":false,"name":"name","ssoConfigurationId":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e"}`},
+	{op: "ListSCIMConfigurations", query: "token=token&pageSize=0", body: `{"pagination":{"token":"token","pageSize":20}}`},
+	{op: "DeleteSCIMConfiguration", body: `{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}`},
+	{op: "RegenerateSCIMToken", body: `{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68","tokenExpiresIn":"+9125115.360s"}`},
+	{op: "CreateSSOConfiguration", body: `{"clientId":"x","clientSecret":"x","emailDomain":"xxxx","issuerUrl":"https://example.com","organizationId":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e"}`},
+	{op: "GetSSOConfiguration", body: `{"ssoConfigurationId":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e"}`},
+	{op: "UpdateSSOConfiguration", body: `{"claims":{"foo":"string"},"clientId":"x","clientSecret":"x","emailDomain":"xxxx","issuerUrl":"https://example.com","ssoConfigurationId":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e","state":"SSO_CONFIGURATION_STATE_UNSPECIFIED"}`},
+	{op: "ListSSOConfigurations", query: "token=token&pageSize=0", body: `{"organizationId":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e","pagination":{"token":"token","pageSize":100}}`},
+	{op: "DeleteSSOConfiguration", body: `{"ssoConfigurationId":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e"}`},
+}
+
+const sdkToken = "My Bearer Token"
+
+// TestExamplesModePrismStyleSuite: the SDK suite passes against --mode examples, which stores
+// nothing; the same suite in the default stateful mode meets the real rules (placeholder page
+// tokens and foreign organizations are refused), so stateful behaviour is unchanged.
+func TestExamplesModePrismStyleSuite(t *testing.T) {
+	srv := mocktest.Start(t, mocktest.WithMode(server.ModeExamples))
+	before := srv.Store().Snapshot()
+	for _, c := range sdkCalls {
+		res := srv.Do(t, mocktest.Request{Operation: c.op, Token: sdkToken, Query: c.query, Body: c.body})
+		if res.Status != 200 {
+			t.Errorf("%s: %d %s", c.op, res.Status, res.Body)
+			continue
+		}
+		// The documented example, byte for byte.
+		_, want, _ := srv.Spec().Route(http.MethodPost, mocktest.ServicePath+c.op).Example(200, "")
+		if !bytes.Equal(res.Body, want) {
+			t.Errorf("%s: got %s, want the documented example %s", c.op, res.Body, want)
+		}
+	}
+	if after := srv.Store().Snapshot(); !reflect.DeepEqual(before, after) {
+		t.Errorf("examples mode changed the state")
+	}
+	// Invalid requests get the same 4xx as in stateful mode.
+	bad := srv.Post(t, "GetSCIMConfiguration", sdkToken, map[string]any{"scimConfigurationId": "nope"})
+	if bad.Status != 400 || bad.JSON(t)["message"] != "scimConfigurationId: must be a UUID" {
+		t.Errorf("invalid request in examples mode: %d %s", bad.Status, bad.Body)
+	}
+	if res := srv.Post(t, "GetSCIMConfiguration", "", map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}); res.Status != 401 {
+		t.Errorf("no token in examples mode: %d", res.Status)
+	}
+
+	stateful := mocktest.Start(t)
+	// The suite deletes the fixture before regenerating its token, as the SDK's test order does.
+	want := map[string]int{"ListSCIMConfigurations": 400, "RegenerateSCIMToken": 404,
+		"CreateSSOConfiguration": 403, "ListSSOConfigurations": 403}
+	for _, c := range sdkCalls {
+		res := stateful.Do(t, mocktest.Request{Operation: c.op, Token: sdkToken, Query: c.query, Body: c.body})
+		status := 200
+		if s, ok := want[c.op]; ok {
+			status = s
+		}
+		if res.Status != status {
+			t.Errorf("stateful %s: %d %s, want %d", c.op, res.Status, res.Body, status)
+		}
+	}
+}
+
+// TestPrefer: Prism-compatible overrides in both modes, after request validation.
+func TestPrefer(t *testing.T) {
+	for _, mode := range []string{server.ModeStateful, server.ModeExamples} {
+		t.Run(mode, func(t *testing.T) {
+			srv := mocktest.Start(t, mocktest.WithMode(mode))
+			get := func(prefer string, body any) *mocktest.Response {
+				return srv.Do(t, mocktest.Request{Operation: "GetSCIMConfiguration", Token: mocktest.AcmeToken, Body: body,
+					Header: http.Header{"Prefer": {prefer}}})
+			}
+			valid := map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}
+			cases := []struct {
+				prefer  string
+				body    any
+				status  int
+				message string
+			}{
+				{prefer: "code=404", body: valid, status: 404,
+					message: "scimConfigurationId: SCIM configuration 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e not found"},
+				{prefer: "code=200", body: valid, status: 200},
+				{prefer: "example=found", body: valid, status: 200},
+				{prefer: "code=429, example=resourceExhausted", body: valid, status: 429, message: "request body exceeds the limit of 1048576 bytes"},
+				{prefer: "code=418", body: valid, status: 400,
+					message: "Prefer: code=418 is not declared by GetSCIMConfiguration; declared: 200, 400, 401, 404, 415, 429, 500"},
+				{prefer: "example=nope", body: valid, status: 400,
+					message: `Prefer: example="nope" is not an example of GetSCIMConfiguration; examples: found, internal, invalidArgument, notFound, resourceExhausted, unauthenticated, unsupportedMediaType`},
+				{prefer: "code=abc", body: valid, status: 400, message: `Prefer: code="abc" is not an HTTP status`},
+				{prefer: "code=404", body: map[string]any{"scimConfigurationId": 1}, status: 400, message: "scimConfigurationId: must be a string"},
+			}
+			for _, c := range cases {
+				res := get(c.prefer, c.body)
+				if res.Status != c.status {
+					t.Errorf("Prefer %q: status %d, want %d (%s)", c.prefer, res.Status, c.status, res.Body)
+					continue
+				}
+				if c.message != "" && res.JSON(t)["message"] != c.message {
+					t.Errorf("Prefer %q: message %q,\n want %q", c.prefer, res.JSON(t)["message"], c.message)
+				}
+			}
+		})
+	}
+}
+
+// TestParallelSessions: ten goroutines, each in its own session, run full cycles at once and
+// never see each other's data (run it with -race).
+func TestParallelSessions(t *testing.T) {
+	srv := mocktest.Start(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for g := 0; g < 10; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			session := fmt.Sprintf("worker-%d", g)
+			call := func(op string, body any) (int, map[string]any) {
+				raw, _ := json.Marshal(body)
+				req, _ := http.NewRequest(http.MethodPost, srv.URL+mocktest.ServicePath+op, bytes.NewReader(raw))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+mocktest.AcmeToken)
+				req.Header.Set(server.SessionHeader, session)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					errs <- err
+					return 0, nil
+				}
+				defer res.Body.Close()
+				var m map[string]any
+				b, _ := io.ReadAll(res.Body)
+				_ = json.Unmarshal(b, &m)
+				return res.StatusCode, m
+			}
+			var mine []string
+			for i := 0; i < 5; i++ {
+				st, b := call("CreateSCIMConfiguration", map[string]any{"organizationId": mocktest.AcmeOrgID,
+					"ssoConfigurationId": mocktest.AcmeSSOID, "name": fmt.Sprintf("%s-%d", session, i)})
+				if st != 200 {
+					errs <- fmt.Errorf("%s create: %d", session, st)
+					return
+				}
+				mine = append(mine, b["scimConfiguration"].(map[string]any)["id"].(string))
+			}
+			if st, _ := call("UpdateSCIMConfiguration", map[string]any{"scimConfigurationId": mine[0], "enabled": false}); st != 200 {
+				errs <- fmt.Errorf("%s update: %d", session, st)
+			}
+			// Page through the list: the fixture record plus exactly mine, nobody else's.
+			seen := map[string]bool{}
+			token := ""
+			for page := 0; page < 10; page++ {
+				body := map[string]any{"pagination": map[string]any{"pageSize": 2, "token": token}}
+				st, b := call("ListSCIMConfigurations", body)
+				if st != 200 {
+					errs <- fmt.Errorf("%s list: %d", session, st)
+					return
+				}
+				items, _ := b["scimConfigurations"].([]any)
+				for _, it := range items {
+					m := it.(map[string]any)
+					seen[m["id"].(string)] = true
+					if name, _ := m["name"].(string); name != "Okta provisioning" && !strings.HasPrefix(name, session+"-") {
+						errs <- fmt.Errorf("%s sees another session's record %q", session, name)
+					}
+				}
+				token, _ = b["pagination"].(map[string]any)["nextToken"].(string)
+				if token == "" {
+					break
+				}
+			}
+			if len(seen) != 6 {
+				errs <- fmt.Errorf("%s listed %d records, want 6", session, len(seen))
+			}
+			for _, id := range mine {
+				if st, _ := call("DeleteSCIMConfiguration", map[string]any{"scimConfigurationId": id}); st != 200 {
+					errs <- fmt.Errorf("%s delete: %d", session, st)
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	// The default session saw none of it.
+	if n := len(srv.Store().Snapshot().SCIMConfigurations); n != 2 {
+		t.Errorf("default session holds %d SCIM configurations, want the 2 fixtures", n)
+	}
+}
+
+// TestDeterminism: two runs with the same seed and clock give byte-identical responses and
+// journals.
+func TestDeterminism(t *testing.T) {
+	start := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	run := func() (responses []byte, journal []byte) {
+		srv := mocktest.Start(t, mocktest.WithSeed(7), mocktest.WithClock(start))
+		var out bytes.Buffer
+		add := func(r *mocktest.Response) map[string]any {
+			fmt.Fprintf(&out, "%d %s\n", r.Status, r.Body)
+			var m map[string]any
+			_ = json.Unmarshal(r.Body, &m)
+			return m
+		}
+		for _, session := range []string{"", "other"} {
+			c := srv.Control().WithSession(session)
+			created := add(srv.Do(t, mocktest.Request{Operation: "CreateSCIMConfiguration", Token: mocktest.AcmeToken, Session: session,
+				Body: map[string]any{"organizationId": mocktest.AcmeOrgID, "ssoConfigurationId": mocktest.AcmeSSOID}}))
+			id := created["scimConfiguration"].(map[string]any)["id"]
+			c.AdvanceClock(t, 90*time.Second)
+			add(srv.Do(t, mocktest.Request{Operation: "RegenerateSCIMToken", Token: mocktest.AcmeToken, Session: session,
+				Body: map[string]any{"scimConfigurationId": id}}))
+			add(srv.Do(t, mocktest.Request{Operation: "CreateSSOConfiguration", Token: mocktest.AcmeToken, Session: session,
+				Body: ssoBody(nil)}))
+			add(srv.Do(t, mocktest.Request{Operation: "ListSCIMConfigurations", Token: mocktest.AcmeToken, Session: session,
+				Query: "pageSize=1", Body: map[string]any{}}))
+			add(srv.Do(t, mocktest.Request{Operation: "GetSCIMConfiguration", Token: mocktest.AcmeToken, Session: session,
+				Body: map[string]any{"scimConfigurationId": "nope"}}))
+			j := c.Do(t, http.MethodGet, "/requests", nil)
+			journal = append(journal, j.Body...)
+		}
+		return out.Bytes(), journal
+	}
+	r1, j1 := run()
+	r2, j2 := run()
+	if !bytes.Equal(r1, r2) {
+		t.Errorf("responses differ between runs:\n%s\n---\n%s", r1, r2)
+	}
+	if !bytes.Equal(j1, j2) {
+		t.Errorf("journals differ between runs:\n%s\n---\n%s", j1, j2)
+	}
+	if !bytes.Contains(r1, []byte(`"createdAt":"2026-03-01T09:00:00Z"`)) {
+		t.Errorf("timestamps do not come from the fake clock:\n%s", r1)
+	}
+	// A different seed gives different ids.
+	other := mocktest.Start(t, mocktest.WithSeed(8), mocktest.WithClock(start))
+	res := other.Post(t, "CreateSCIMConfiguration", mocktest.AcmeToken,
+		map[string]any{"organizationId": mocktest.AcmeOrgID, "ssoConfigurationId": mocktest.AcmeSSOID})
+	if bytes.Contains(r1, []byte(res.JSON(t)["scimConfiguration"].(map[string]any)["id"].(string))) {
+		t.Errorf("seed 8 produced an id of seed 7")
+	}
+}
+
+// TestJournal: what the client sent and got, filtered by operation, secrets redacted.
+func TestJournal(t *testing.T) {
+	srv := mocktest.Start(t)
+	c := srv.Control()
+	created := srv.Post(t, "CreateSCIMConfiguration", mocktest.AcmeToken, createBody(nil)).JSON(t)
+	srv.Post(t, "CreateSSOConfiguration", mocktest.AcmeToken, ssoBody(map[string]any{"clientSecret": "journal-secret-1"}))
+	srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": "bad"})
+	all := c.Requests(t, "")
+	if len(all) != 3 {
+		t.Fatalf("journal has %d entries, want 3", len(all))
+	}
+	raw, _ := json.Marshal(all)
+	for _, secret := range []string{created["token"].(string), "journal-secret-1", mocktest.AcmeToken} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("journal holds secret %q", secret)
+		}
+	}
+	first := all[0]
+	if first.Seq != 1 || first.Operation != "CreateSCIMConfiguration" || first.Method != "POST" || first.Status != 200 ||
+		first.Time.IsZero() || !bytes.Contains(first.Request, []byte(mocktest.AcmeSSOID)) ||
+		!bytes.Contains(first.Response, []byte(`"token":"[redacted]"`)) {
+		t.Errorf("first entry: %+v", first)
+	}
+	if !bytes.Contains(all[1].Request, []byte(`"clientSecret":"[redacted]"`)) {
+		t.Errorf("client secret not masked in the request: %s", all[1].Request)
+	}
+	bad := all[2]
+	if bad.Status != 400 || bad.Code != "invalid_argument" || !reflect.DeepEqual(bad.RequestViolations, []string{"scimConfigurationId: must be a UUID"}) {
+		t.Errorf("rejected entry: %+v", bad)
+	}
+	if got := c.Requests(t, "GetSCIMConfiguration"); len(got) != 1 || got[0].Seq != 3 {
+		t.Errorf("filter by operation: %+v", got)
+	}
+	if res := c.Do(t, http.MethodGet, "/requests?operation=Nope", nil); res.Status != 400 ||
+		!strings.HasPrefix(res.JSON(t)["message"].(string), `operation: unknown operation "Nope"; known: CreateSCIMConfiguration, `) {
+		t.Errorf("unknown operation filter: %d %s", res.Status, res.Body)
+	}
+	c.ClearRequests(t)
+	if got := c.Requests(t, ""); len(got) != 0 {
+		t.Errorf("after DELETE: %d entries", len(got))
+	}
+	// Control calls themselves are not journaled; the seq keeps counting.
+	srv.Post(t, "ListSCIMConfigurations", mocktest.AcmeToken, map[string]any{})
+	if got := c.Requests(t, ""); len(got) != 1 || got[0].Seq != 4 {
+		t.Errorf("after clear: %+v", got)
+	}
+}
+
+// TestResetAndState: reset restores the fixtures (and clears journal and faults); state
+// exports as a fixture document and imports back, checked like fixtures.
+func TestResetAndState(t *testing.T) {
+	srv := mocktest.Start(t)
+	c := srv.Control()
+	fixtures := srv.Store().Snapshot()
+	srv.Post(t, "DeleteSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID})
+	srv.Post(t, "CreateSSOConfiguration", mocktest.AcmeToken, ssoBody(nil))
+	c.AddFault(t, server.FaultSpec{Operation: "GetSSOConfiguration", Status: 500})
+	exported := c.State(t)
+	changed := srv.Store().Snapshot()
+
+	c.Reset(t)
+	if got := srv.Store().Snapshot(); !reflect.DeepEqual(got, fixtures) {
+		t.Errorf("reset did not restore the fixtures")
+	}
+	if n := len(c.Requests(t, "")); n != 0 {
+		t.Errorf("reset left %d journal entries", n)
+	}
+	if n := len(c.Faults(t).Faults); n != 0 {
+		t.Errorf("reset left %d faults", n)
+	}
+
+	c.SetState(t, exported)
+	if got := srv.Store().Snapshot(); !reflect.DeepEqual(got, changed) {
+		t.Errorf("import of the export is not the exported state")
+	}
+
+	// A bad document is refused with every problem named, and changes nothing.
+	bad := bytes.Replace(exported, []byte(`"organizationId": "b0e12f6c-4c67-429d-a4a6-d9838b5da047"`),
+		[]byte(`"organizationId": "not-a-uuid"`), 1)
+	res := c.Do(t, http.MethodPut, "/state", json.RawMessage(bad))
+	msg, _ := res.JSON(t)["message"].(string)
+	if res.Status != 400 || !strings.Contains(msg, "request body: ssoConfigurations[") || !strings.Contains(msg, "organizationId: must be a UUID") {
+		t.Errorf("bad import: %d %s", res.Status, res.Body)
+	}
+	if got := srv.Store().Snapshot(); !reflect.DeepEqual(got, changed) {
+		t.Errorf("a refused import changed the state")
+	}
+	if res := c.Do(t, http.MethodPut, "/state", "not a document"); res.Status != 400 {
+		t.Errorf("non-object import: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestCoverage counts served (operation, status) pairs and lists the rest.
+func TestCoverage(t *testing.T) {
+	srv := mocktest.Start(t)
+	srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID})
+	srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID})
+	srv.Post(t, "GetSCIMConfiguration", "", map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID})
+	cov := srv.Control().Coverage(t)
+	counts := map[string]int{}
+	for _, oc := range cov.Operations {
+		for _, sc := range oc.Statuses {
+			counts[fmt.Sprintf("%s %d", oc.Operation, sc.Status)] = sc.Count
+		}
+	}
+	if counts["GetSCIMConfiguration 200"] != 2 || counts["GetSCIMConfiguration 401"] != 1 || counts["GetSCIMConfiguration 404"] != 0 {
+		t.Errorf("counts: %v", counts)
+	}
+	if len(cov.Operations) != 11 || cov.Exercised != 2 || cov.Declared != len(counts) || len(cov.Unexercised) != cov.Declared-2 {
+		t.Errorf("totals: %d operations, %d/%d exercised, %d unexercised", len(cov.Operations), cov.Exercised, cov.Declared, len(cov.Unexercised))
+	}
+	for _, u := range cov.Unexercised {
+		if u == "GetSCIMConfiguration 200" {
+			t.Errorf("served pair listed as unexercised")
+		}
+	}
+	// Coverage is per session.
+	if other := srv.Control().WithSession("other").Coverage(t); other.Exercised != 0 {
+		t.Errorf("another session shows %d exercised pairs", other.Exercised)
+	}
+}
+
+// TestFaults: each fault kind, counts and fractions, and bad fault input.
+func TestFaults(t *testing.T) {
+	get := map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}
+	t.Run("status for the next N calls", func(t *testing.T) {
+		srv := mocktest.Start(t)
+		srv.Control().AddFault(t, server.FaultSpec{Operation: "GetSCIMConfiguration", Status: 500, Count: 2})
+		for i := 0; i < 2; i++ {
+			res := srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, get)
+			if res.Status != 500 || res.JSON(t)["code"] != "internal" || res.Header.Get("X-Should-Retry") != "" {
+				t.Fatalf("call %d: %d %s (X-Should-Retry %q)", i, res.Status, res.Body, res.Header.Get("X-Should-Retry"))
+			}
+		}
+		if res := srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, get); res.Status != 200 {
+			t.Fatalf("third call: %d", res.Status)
+		}
+		if n := len(srv.Control().Faults(t).Faults); n != 0 {
+			t.Errorf("a spent fault is still armed")
+		}
+		j := srv.Control().Requests(t, "GetSCIMConfiguration")
+		if j[0].Fault != "status 500" || j[2].Fault != "" {
+			t.Errorf("journal faults: %q %q", j[0].Fault, j[2].Fault)
+		}
+	})
+	t.Run("only the named operation", func(t *testing.T) {
+		srv := mocktest.Start(t)
+		srv.Control().AddFault(t, server.FaultSpec{Operation: "ListSCIMConfigurations", Status: 429})
+		if res := srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, get); res.Status != 200 {
+			t.Fatalf("other operation: %d", res.Status)
+		}
+		for i := 0; i < 3; i++ { // Count 0: every call
+			if res := srv.Post(t, "ListSCIMConfigurations", mocktest.AcmeToken, map[string]any{}); res.Status != 429 {
+				t.Fatalf("call %d: %d", i, res.Status)
+			}
+		}
+		srv.Control().ClearFaults(t)
+		if res := srv.Post(t, "ListSCIMConfigurations", mocktest.AcmeToken, map[string]any{}); res.Status != 200 {
+			t.Fatalf("after DELETE /_mock/faults: %d", res.Status)
+		}
+	})
+	t.Run("latency", func(t *testing.T) {
+		srv := mocktest.Start(t)
+		srv.Control().AddFault(t, server.FaultSpec{Operation: "GetSCIMConfiguration", LatencyMs: 150, Count: 1})
+		start := time.Now()
+		res := srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, get)
+		if res.Status != 200 {
+			t.Fatalf("status %d", res.Status)
+		}
+		// A lower bound only: the call waited at least the injected latency.
+		if took := time.Since(start); took < 150*time.Millisecond {
+			t.Errorf("answered after %v, before the injected 150ms", took)
+		}
+		if f := srv.Control().Requests(t, "")[0].Fault; f != "latency 150ms" {
+			t.Errorf("journal fault %q", f)
+		}
+	})
+	t.Run("dropped connection", func(t *testing.T) {
+		srv := mocktest.Start(t)
+		srv.Control().AddFault(t, server.FaultSpec{Operation: "GetSCIMConfiguration", Drop: true, Count: 1})
+		req := mocktest.Request{Operation: "GetSCIMConfiguration", Token: mocktest.AcmeToken, Body: get}.HTTP(t, srv.URL)
+		_, err := http.DefaultClient.Do(req)
+		if err == nil || !(errors.Is(err, io.EOF) || strings.Contains(err.Error(), "EOF") || strings.Contains(err.Error(), "reset")) {
+			t.Fatalf("want a dropped connection, got %v", err)
+		}
+		if res := srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, get); res.Status != 200 {
+			t.Fatalf("next call: %d", res.Status)
+		}
+		j := srv.Control().Requests(t, "")
+		if j[0].Status != 0 || j[0].Fault != "drop" {
+			t.Errorf("journal: %+v", j[0])
+		}
+	})
+	t.Run("fraction is seeded", func(t *testing.T) {
+		hits := func() []int {
+			srv := mocktest.Start(t, mocktest.WithSeed(3))
+			srv.Control().AddFault(t, server.FaultSpec{Operation: "GetSCIMConfiguration", Status: 500, Fraction: 0.5})
+			var out []int
+			for i := 0; i < 40; i++ {
+				out = append(out, srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, get).Status)
+			}
+			return out
+		}
+		a, b := hits(), hits()
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("same seed, different fault pattern:\n%v\n%v", a, b)
+		}
+		n := 0
+		for _, s := range a {
+			if s == 500 {
+				n++
+			}
+		}
+		if n == 0 || n == len(a) {
+			t.Errorf("fraction 0.5 fired %d times out of %d", n, len(a))
+		}
+	})
+	t.Run("bad fault input", func(t *testing.T) {
+		srv := mocktest.Start(t)
+		c := srv.Control()
+		c.AddFault(t, server.FaultSpec{Operation: "GetSCIMConfiguration", LatencyMs: 1})
+		cases := []struct {
+			body    any
+			message string
+		}{
+			{map[string]any{"operation": "Nope", "status": 500}, `operation: unknown operation "Nope"; known: `},
+			{map[string]any{"operation": "GetSCIMConfiguration", "status": 503}, "status: GetSCIMConfiguration declares no error status 503; declared: 400, 401, 404, 415, 429, 500"},
+			{map[string]any{"operation": "GetSCIMConfiguration", "status": 200}, "status: GetSCIMConfiguration declares no error status 200"},
+			{map[string]any{"operation": "GetSCIMConfiguration"}, "a fault needs status, latencyMs or drop"},
+			{map[string]any{"operation": "GetSCIMConfiguration", "status": 500, "drop": true}, "status and drop exclude each other"},
+			{map[string]any{"operation": "GetSCIMConfiguration", "latencyMs": 600000}, "latencyMs: must be between 0 and 60000"},
+			{map[string]any{"operation": "GetSCIMConfiguration", "status": 500, "count": -1}, "count: must be at least 0"},
+			{map[string]any{"operation": "GetSCIMConfiguration", "status": 500, "fraction": 1.5}, "fraction: must be between 0 and 1"},
+			{map[string]any{"operation": "GetSCIMConfiguration", "status": 500, "statuss": 1}, `request body: json: unknown field "statuss"`},
+			{"{", "request body: "},
+		}
+		for _, tc := range cases {
+			res := c.Do(t, http.MethodPost, "/faults", tc.body)
+			msg, _ := res.JSON(t)["message"].(string)
+			if res.Status != 400 || !strings.HasPrefix(msg, tc.message) {
+				t.Errorf("%v: %d %q, want 400 starting %q", tc.body, res.Status, msg, tc.message)
+			}
+		}
+		if f := c.Faults(t).Faults; len(f) != 1 || f[0].LatencyMs != 1 {
+			t.Errorf("bad input changed the faults: %+v", f)
+		}
+	})
+}
+
+// TestClock: a fake clock moves only when told, never backwards; a real one refuses.
+func TestClock(t *testing.T) {
+	start := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	srv := mocktest.Start(t, mocktest.WithClock(start))
+	c := srv.Control()
+	if now := c.Now(t); !now.Equal(start) {
+		t.Fatalf("now %v, want %v", now, start)
+	}
+	created := srv.Post(t, "CreateSCIMConfiguration", mocktest.AcmeToken, createBody(map[string]any{"tokenExpiresIn": "86400s"})).JSON(t)
+	cfg := created["scimConfiguration"].(map[string]any)
+	if cfg["createdAt"] != "2026-05-01T12:00:00Z" || cfg["tokenExpiresAt"] != "2026-05-02T12:00:00Z" {
+		t.Errorf("created at the fake time? %v", cfg)
+	}
+	if now := c.AdvanceClock(t, 36*time.Hour); !now.Equal(start.Add(36 * time.Hour)) {
+		t.Errorf("advance: %v", now)
+	}
+	upd := srv.Post(t, "UpdateSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": cfg["id"]}).JSON(t)
+	if got := upd["scimConfiguration"].(map[string]any)["updatedAt"]; got != "2026-05-03T00:00:00Z" {
+		t.Errorf("updatedAt %v, want the advanced time", got)
+	}
+	set := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	if now := c.SetClock(t, set); !now.Equal(set) {
+		t.Errorf("set: %v", now)
+	}
+	for _, tc := range []struct {
+		body    any
+		message string
+	}{
+		{map[string]any{"set": "2026-01-01T00:00:00Z"}, "set: must not be before the current time 2027-01-01T00:00:00Z"},
+		{map[string]any{"advance": "-1h"}, "advance: must not be negative"},
+		{map[string]any{"advance": "tomorrow"}, `advance: must be a duration such as "90s" or "36h"`},
+		{map[string]any{"set": "yesterday"}, "set: must be an RFC 3339 date-time"},
+		{map[string]any{}, `send exactly one of advance (e.g. "90s") and set (RFC 3339)`},
+		{map[string]any{"advance": "1h", "set": "2028-01-01T00:00:00Z"}, `send exactly one of advance (e.g. "90s") and set (RFC 3339)`},
+	} {
+		res := c.Do(t, http.MethodPost, "/clock", tc.body)
+		if res.Status != 400 || res.JSON(t)["message"] != tc.message {
+			t.Errorf("%v: %d %s", tc.body, res.Status, res.Body)
+		}
+	}
+	if now := c.Now(t); !now.Equal(set) {
+		t.Errorf("bad input moved the clock to %v", now)
+	}
+	real := mocktest.Start(t)
+	res := real.Control().Do(t, http.MethodPost, "/clock", map[string]any{"advance": "1h"})
+	if res.Status != 400 || res.JSON(t)["code"] != "failed_precondition" {
+		t.Errorf("real clock: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestSessionHeader: sessions start from the fixtures, and a bad name is refused clearly.
+func TestSessionHeader(t *testing.T) {
+	srv := mocktest.Start(t)
+	srv.Do(t, mocktest.Request{Operation: "DeleteSCIMConfiguration", Token: mocktest.AcmeToken, Session: "a",
+		Body: map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}})
+	if res := srv.Do(t, mocktest.Request{Operation: "GetSCIMConfiguration", Token: mocktest.AcmeToken, Session: "b",
+		Body: map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}}); res.Status != 200 {
+		t.Errorf("session b sees session a's delete: %d", res.Status)
+	}
+	if res := srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}); res.Status != 200 {
+		t.Errorf("default session sees session a's delete: %d", res.Status)
+	}
+	res := srv.Do(t, mocktest.Request{Operation: "GetSCIMConfiguration", Token: mocktest.AcmeToken, Session: "bad name!",
+		Body: map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}})
+	if res.Status != 400 || res.JSON(t)["message"] != "X-Mock-Session: must be 1 to 128 letters, digits or ._:/- characters" {
+		t.Errorf("bad session name: %d %s", res.Status, res.Body)
+	}
+	if res := srv.Control().WithSession("bad name!").Do(t, http.MethodPost, "/reset", nil); res.Status != 400 {
+		t.Errorf("bad session name on the control plane: %d", res.Status)
+	}
+}

@@ -97,9 +97,9 @@ func (s *Server) controlRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	op := c.QueryParam("operation")
-	if op != "" && !s.knownOperation(op) {
-		return errorf(api.ErrorCodeInvalidArgument, "operation: unknown operation %q; known: %s", op, operationList(s.spec))
+	op, err := s.operationParam(c)
+	if err != nil {
+		return err
 	}
 	se.mu.Lock()
 	out := Requests{Requests: se.journal.list(op)}
@@ -265,9 +265,9 @@ func (s *Server) controlClearFaults(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	op := c.QueryParam("operation")
-	if op != "" && !s.knownOperation(op) {
-		return errorf(api.ErrorCodeInvalidArgument, "operation: unknown operation %q; known: %s", op, operationList(s.spec))
+	op, err := s.operationParam(c)
+	if err != nil {
+		return err
 	}
 	se.mu.Lock()
 	defer se.mu.Unlock()
@@ -353,11 +353,11 @@ func (s *Server) controlMoveClock(c echo.Context) error {
 	return c.JSON(http.StatusOK, Clock{Now: next})
 }
 
-func (s *Server) knownOperation(op string) bool {
-	for _, r := range s.spec.Operations() {
-		if r.OperationID() == op {
-			return true
-		}
+// operationParam reads the optional ?operation= filter, which must name an operation.
+func (s *Server) operationParam(c echo.Context) (string, error) {
+	op := c.QueryParam("operation")
+	if op != "" && s.spec.Operation(op) == nil {
+		return "", unknownOperation(s.spec, op)
 	}
-	return false
+	return op, nil
 }

@@ -37,15 +37,10 @@ const maxFaultLatency = 60_000
 // checkFault validates a fault request against the spec: the operation exists and the
 // status is one of its declared error statuses.
 func checkFault(sp *spec.Spec, f FaultSpec) error {
-	var route *spec.Route
-	for _, r := range sp.Operations() {
-		if r.OperationID() == f.Operation {
-			route = r
-		}
-	}
+	route := sp.Operation(f.Operation)
 	switch {
 	case route == nil:
-		return errorf(api.ErrorCodeInvalidArgument, "operation: unknown operation %q; known: %s", f.Operation, operationList(sp))
+		return unknownOperation(sp, f.Operation)
 	case f.Status == 0 && f.LatencyMs == 0 && !f.Drop:
 		return errorf(api.ErrorCodeInvalidArgument, "a fault needs status, latencyMs or drop")
 	case f.Status != 0 && (f.Status < 400 || !route.Declares(f.Status)):
@@ -120,12 +115,12 @@ func (f *fault) describe() string {
 	return strings.Join(parts, ", ")
 }
 
-func operationList(sp *spec.Spec) string {
+func unknownOperation(sp *spec.Spec, op string) error {
 	var ops []string
 	for _, r := range sp.Operations() {
 		ops = append(ops, r.OperationID())
 	}
-	return strings.Join(ops, ", ")
+	return errorf(api.ErrorCodeInvalidArgument, "operation: unknown operation %q; known: %s", op, strings.Join(ops, ", "))
 }
 
 func statusList(r *spec.Route, from int) string {

@@ -148,6 +148,16 @@ func load() (*Spec, error) {
 // Route returns the operation served at method and path (an echo route path), or nil.
 func (s *Spec) Route(method, path string) *Route { return s.routes[method+" "+path] }
 
+// Operation returns the operation with that operationId, or nil.
+func (s *Spec) Operation(id string) *Route {
+	for _, r := range s.ops {
+		if r.OperationID() == id {
+			return r
+		}
+	}
+	return nil
+}
+
 // Operations lists every operation, sorted by operationId.
 func (s *Spec) Operations() []*Route { return s.ops }
 

@@ -1,12 +1,17 @@
 package server
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"regexp"
 	"runtime/debug"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/gitpod-mock/orgmock/server/api"
 )
@@ -29,6 +34,9 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if op, ok := c.Get(keyOperation).(string); ok {
 			attrs = append(attrs, slog.String("operation", op))
 		}
+		if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {
+			attrs = append(attrs, slog.String("request_id", id))
+		}
 		if v, ok := c.Get(keyViolation).(string); ok {
 			attrs = append(attrs, slog.String("violation", v))
 		}
@@ -50,4 +58,37 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 		}()
 		return next(c)
 	}
+}
+
+// requestIDRE is what a caller's X-Request-Id may look like to be echoed back as it is.
+var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._:/+=-]{1,128}$`)
+
+// requestID echoes the caller's X-Request-Id, or makes one up, on every response.
+func requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !requestIDRE.MatchString(id) {
+			b := make([]byte, 12)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+// cors lets browsers on other origins call the mock: preflights are answered here, without a
+// token or spec validation; requested headers are allowed as asked (Authorization,
+// Content-Type, Connect-*, X-Stainless-*, X-Mock-Session, Prefer, ...); the headers a client
+// may need to read are exposed.
+func cors(origins []string) echo.MiddlewareFunc {
+	if len(origins) == 0 {
+		origins = []string{"*"}
+	}
+	return middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins:  origins,
+		AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodOptions},
+		ExposeHeaders: []string{echo.HeaderXRequestID, "X-Should-Retry", "Retry-After", echo.HeaderContentLength},
+		MaxAge:        86400,
+	})
 }

@@ -50,6 +50,9 @@ type Options struct {
 	SessionTTL time.Duration
 	// JournalSize is how many requests each session's journal keeps; DefaultJournalSize when 0.
 	JournalSize int
+	// CORSOrigins lists the browser origins allowed to call the mock (e.g.
+	// "http://localhost:5173"); nil or "*" allows any origin.
+	CORSOrigins []string
 }
 
 // Server is the mock: an http.Handler over per-session in-memory stores.
@@ -107,9 +110,10 @@ func New(opts Options) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	// Order matters: the log line sees the final status; validation sees the handler's
-	// response, panics included (recovered into errors inside it).
-	e.Use(s.logRequests, s.validate, s.recoverPanics)
+	// Order matters: the request id is known to the log line, which sees the final status;
+	// CORS answers preflights before anything asks for a token or a schema; validation sees
+	// the handler's response, panics included (recovered into errors inside it).
+	e.Use(requestID, s.logRequests, cors(opts.CORSOrigins), s.validate, s.recoverPanics)
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})

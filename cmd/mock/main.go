@@ -3,6 +3,9 @@
 //	go run ./cmd/mock                       # 127.0.0.1:4010, embedded fixtures
 //	go run ./cmd/mock --addr :4010 --fixtures ./my-fixtures --strict-auth
 //
+//	mock healthcheck [--addr host:port]     # exit 0 when /healthz answers 200 (for HEALTHCHECK)
+//	mock --version
+//
 // Every flag has an environment equivalent (MOCK_ADDR, MOCK_FIXTURES, ...); a flag wins.
 package main
 
@@ -18,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -51,6 +55,8 @@ type config struct {
 	clock        string
 	sessionTTL   time.Duration
 	journalSize  int
+	corsOrigins  string
+	version      bool
 }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -90,6 +96,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		return cfg, fmt.Errorf("MOCK_JOURNAL_SIZE: %w", err)
 	}
 	fset.IntVar(&cfg.journalSize, "journal-size", journal, "requests kept per session journal (env MOCK_JOURNAL_SIZE)")
+	fset.StringVar(&cfg.corsOrigins, "cors-origins", env("MOCK_CORS_ORIGINS", "*"), "comma-separated browser origins allowed to call the mock, * for any (env MOCK_CORS_ORIGINS)")
+	fset.BoolVar(&cfg.version, "version", false, "print the version and VCS revision, then exit")
 	if err := fset.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -116,9 +124,16 @@ func newLogger(cfg config, w io.Writer) (*slog.Logger, error) {
 
 // run starts the server and blocks until ctx is done, then shuts down gracefully.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(ctx, args[1:], getenv, stderr)
+	}
 	cfg, err := parseFlags(args, getenv, stderr)
 	if err != nil {
 		return err
+	}
+	if cfg.version {
+		fmt.Fprintln(stdout, version())
+		return nil
 	}
 	logger, err := newLogger(cfg, stdout)
 	if err != nil {
@@ -139,6 +154,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Mode:         cfg.mode,
 		SessionTTL:   cfg.sessionTTL,
 		JournalSize:  cfg.journalSize,
+	}
+	for _, o := range strings.Split(cfg.corsOrigins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			opts.CORSOrigins = append(opts.CORSOrigins, o)
+		}
 	}
 	if cfg.seed != "" {
 		seed, err := strconv.ParseUint(cfg.seed, 10, 64)
@@ -202,4 +222,72 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	return nil
+}
+
+// healthcheck asks a running mock for /healthz and fails unless it answers 200. It needs no
+// shell or curl, so a scratch image can use it as its HEALTHCHECK.
+func healthcheck(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	fset := flag.NewFlagSet("mock healthcheck", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	def := getenv("MOCK_ADDR")
+	if def == "" {
+		def = "127.0.0.1:4010"
+	}
+	addr := fset.String("addr", def, "address of the mock (env MOCK_ADDR)")
+	timeout := fset.Duration("timeout", 2*time.Second, "how long to wait for the answer")
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	host, port, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return fmt.Errorf("healthcheck: --addr %q: %w", *addr, err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1" // a listen address for all interfaces is reached on loopback
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	url := "http://" + net.JoinHostPort(host, port) + "/healthz"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: %s answered %d", url, res.StatusCode)
+	}
+	return nil
+}
+
+// revision can be set at build time where no VCS information is at hand (a Docker build
+// without .git): go build -ldflags "-X main.revision=$(git rev-parse HEAD)".
+var revision string
+
+// version reports the module version and VCS revision the binary was built from.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "mock (no build information)"
+	}
+	rev, modified, at := "unknown", "", ""
+	if revision != "" {
+		rev = revision
+	}
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = " (modified)"
+			}
+		case "vcs.time":
+			at = " " + s.Value
+		}
+	}
+	return fmt.Sprintf("mock %s, revision %s%s%s, %s", info.Main.Version, rev, modified, at, info.GoVersion)
 }

@@ -29,17 +29,23 @@ type JournalEntry struct {
 	Fault              string          `json:"fault,omitempty"`
 }
 
-// journal is a bounded log of a session's requests.
+// journal is a bounded log of a session's requests. It keeps the raw bodies and redacts
+// them only when read, so the hot path does no JSON work for it.
 type journal struct {
 	max     int
 	seq     int
-	entries []JournalEntry
+	entries []journalRecord
 }
 
-func (j *journal) add(e JournalEntry) {
+type journalRecord struct {
+	entry             JournalEntry // without Request, Response and Code
+	reqBody, respBody []byte
+}
+
+func (j *journal) add(e JournalEntry, reqBody, respBody []byte) {
 	j.seq++
 	e.Seq = j.seq
-	j.entries = append(j.entries, e)
+	j.entries = append(j.entries, journalRecord{entry: e, reqBody: reqBody, respBody: respBody})
 	if j.max > 0 && len(j.entries) > j.max {
 		j.entries = append(j.entries[:0:0], j.entries[len(j.entries)-j.max:]...)
 	}
@@ -48,10 +54,22 @@ func (j *journal) add(e JournalEntry) {
 // list returns the entries, oldest first, optionally only those of one operation.
 func (j *journal) list(operation string) []JournalEntry {
 	out := make([]JournalEntry, 0, len(j.entries))
-	for _, e := range j.entries {
-		if operation == "" || e.Operation == operation {
-			out = append(out, e)
+	for _, r := range j.entries {
+		if operation != "" && r.entry.Operation != operation {
+			continue
 		}
+		e := r.entry
+		e.Request = redactBody(r.reqBody, false)
+		e.Response = redactBody(r.respBody, true)
+		if e.Status >= 400 {
+			var ce struct {
+				Code string `json:"code"`
+			}
+			if json.Unmarshal(r.respBody, &ce) == nil {
+				e.Code = ce.Code
+			}
+		}
+		out = append(out, e)
 	}
 	return out
 }

@@ -50,6 +50,9 @@ type Options struct {
 	SessionTTL time.Duration
 	// JournalSize is how many requests each session's journal keeps; DefaultJournalSize when 0.
 	JournalSize int
+	// SkipValidation turns schema validation of requests and responses off. It exists only
+	// for benchmarks that measure what validation costs; the binary has no flag for it.
+	SkipValidation bool
 	// CORSOrigins lists the browser origins allowed to call the mock (e.g.
 	// "http://localhost:5173"); nil or "*" allows any origin.
 	CORSOrigins []string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"io"
 	mathrand "math/rand/v2"
@@ -184,7 +183,8 @@ func (se *session) now() time.Time {
 	return time.Now().UTC()
 }
 
-// record adds a finished call to the journal and the coverage.
+// record adds a finished call to the journal and the coverage. respBody is copied: the
+// caller's buffer is reused.
 func (se *session) record(route *spec.Route, req *http.Request, status int, ex *exchange, respBody []byte) {
 	op := route.OperationID()
 	e := JournalEntry{
@@ -194,23 +194,14 @@ func (se *session) record(route *spec.Route, req *http.Request, status int, ex *
 		Path:               req.URL.Path,
 		Query:              req.URL.RawQuery,
 		Status:             status,
-		Request:            redactBody(ex.reqBody, false),
-		Response:           redactBody(respBody, true),
 		RequestViolations:  ex.reqViolations,
 		ResponseViolations: ex.respViolations,
 		Fault:              ex.fault,
 	}
-	if status >= 400 {
-		var ce struct {
-			Code string `json:"code"`
-		}
-		if json.Unmarshal(respBody, &ce) == nil {
-			e.Code = ce.Code
-		}
-	}
+	resp := append([]byte(nil), respBody...)
 	se.mu.Lock()
 	defer se.mu.Unlock()
-	se.journal.add(e)
+	se.journal.add(e, ex.reqBody, resp)
 	if status != 0 {
 		if se.coverage[op] == nil {
 			se.coverage[op] = map[int]int{}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -201,4 +202,35 @@ func validateURI(s string) error {
 		return errors.New("not an absolute URI")
 	}
 	return nil
+}
+
+var errNotUUID = errors.New("not a UUID")
+
+// validateUUID accepts what protovalidate's `string.uuid` rule accepts: any hex
+// 8-4-4-4-12 string, whatever its version and variant nibbles, in either case.
+func validateUUID(s string) error {
+	if len(s) != 36 {
+		return errNotUUID
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return errNotUUID
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return errNotUUID
+			}
+		}
+	}
+	return nil
+}
+
+// validateDateTime accepts RFC 3339 date-times (time.RFC3339Nano's parser is strict about
+// the layout since Go 1.20).
+func validateDateTime(s string) error {
+	_, err := time.Parse(time.RFC3339Nano, s)
+	return err
 }

@@ -46,15 +46,26 @@ func (j *journal) add(e JournalEntry, reqBody, respBody []byte) {
 	j.seq++
 	e.Seq = j.seq
 	j.entries = append(j.entries, journalRecord{entry: e, reqBody: reqBody, respBody: respBody})
-	if j.max > 0 && len(j.entries) > j.max {
-		j.entries = append(j.entries[:0:0], j.entries[len(j.entries)-j.max:]...)
+	// Trim in one copy once twice the capacity is reached: amortised O(1) per call
+	// (trimming on every call copied the whole journal each time).
+	if j.max > 0 && len(j.entries) >= 2*j.max {
+		j.entries = append(make([]journalRecord, 0, 2*j.max), j.entries[len(j.entries)-j.max:]...)
 	}
+}
+
+// kept returns the records within capacity, oldest first.
+func (j *journal) kept() []journalRecord {
+	if j.max > 0 && len(j.entries) > j.max {
+		return j.entries[len(j.entries)-j.max:]
+	}
+	return j.entries
 }
 
 // list returns the entries, oldest first, optionally only those of one operation.
 func (j *journal) list(operation string) []JournalEntry {
-	out := make([]JournalEntry, 0, len(j.entries))
-	for _, r := range j.entries {
+	kept := j.kept()
+	out := make([]JournalEntry, 0, len(kept))
+	for _, r := range kept {
 		if operation != "" && r.entry.Operation != operation {
 			continue
 		}

@@ -50,3 +50,19 @@ func BenchmarkSessionCreate(b *testing.B) {
 		}
 	}
 }
+
+// TestJournalKeepsTheNewest: a full journal keeps exactly the newest max entries.
+func TestJournalKeepsTheNewest(t *testing.T) {
+	j := journal{max: 3}
+	for i := 0; i < 10; i++ {
+		j.add(JournalEntry{Operation: "Op"}, nil, nil)
+		want := min(i+1, 3)
+		got := j.list("")
+		if len(got) != want || got[len(got)-1].Seq != i+1 || got[0].Seq != i+2-want {
+			t.Fatalf("after %d adds: %d entries, seqs %d..%d", i+1, len(got), got[0].Seq, got[len(got)-1].Seq)
+		}
+	}
+	if len(j.entries) >= 2*j.max {
+		t.Errorf("journal grew to %d records for a capacity of %d", len(j.entries), j.max)
+	}
+}

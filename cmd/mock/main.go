@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -59,50 +60,63 @@ type config struct {
 	version      bool
 }
 
+// envVars maps each flag to its environment variable.
+var envVars = map[string]string{
+	"addr":           "MOCK_ADDR",
+	"fixtures":       "MOCK_FIXTURES",
+	"strict-auth":    "MOCK_STRICT_AUTH",
+	"log-level":      "MOCK_LOG_LEVEL",
+	"log-format":     "MOCK_LOG_FORMAT",
+	"max-body-bytes": "MOCK_MAX_BODY_BYTES",
+	"mode":           "MOCK_MODE",
+	"seed":           "MOCK_SEED",
+	"clock":          "MOCK_CLOCK",
+	"session-ttl":    "MOCK_SESSION_TTL",
+	"journal-size":   "MOCK_JOURNAL_SIZE",
+	"cors-origins":   "MOCK_CORS_ORIGINS",
+}
+
+// parseFlags reads the command line, then fills every flag not given there from its
+// environment variable through the same parser, so a flag always wins and a bad variable is
+// reported only when it is used.
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return def
-	}
 	var cfg config
 	fset := flag.NewFlagSet("mock", flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	fset.StringVar(&cfg.addr, "addr", env("MOCK_ADDR", "127.0.0.1:4010"), "listen address (env MOCK_ADDR)")
-	fset.StringVar(&cfg.fixtures, "fixtures", env("MOCK_FIXTURES", ""), "directory of fixture *.json files; the embedded set when empty (env MOCK_FIXTURES)")
-	strict, err := strconv.ParseBool(env("MOCK_STRICT_AUTH", "false"))
-	if err != nil {
-		return cfg, fmt.Errorf("MOCK_STRICT_AUTH: %w", err)
-	}
-	fset.BoolVar(&cfg.strictAuth, "strict-auth", strict, "refuse bearer tokens not listed in the fixtures (env MOCK_STRICT_AUTH)")
-	fset.StringVar(&cfg.logLevel, "log-level", env("MOCK_LOG_LEVEL", "info"), "debug, info, warn or error (env MOCK_LOG_LEVEL)")
-	fset.StringVar(&cfg.logFormat, "log-format", env("MOCK_LOG_FORMAT", "text"), "text or json (env MOCK_LOG_FORMAT)")
-	maxBody, err := strconv.ParseInt(env("MOCK_MAX_BODY_BYTES", strconv.Itoa(server.DefaultMaxBodyBytes)), 10, 64)
-	if err != nil {
-		return cfg, fmt.Errorf("MOCK_MAX_BODY_BYTES: %w", err)
-	}
-	fset.Int64Var(&cfg.maxBodyBytes, "max-body-bytes", maxBody, "largest request body accepted (env MOCK_MAX_BODY_BYTES)")
-	fset.StringVar(&cfg.mode, "mode", env("MOCK_MODE", server.ModeStateful), "stateful, or examples: answer every valid request with its documented example (env MOCK_MODE)")
-	fset.StringVar(&cfg.seed, "seed", env("MOCK_SEED", ""), "make IDs and tokens reproducible from this unsigned integer (env MOCK_SEED)")
-	fset.StringVar(&cfg.clock, "clock", env("MOCK_CLOCK", ""), "start a fake clock at this RFC 3339 time; it moves only via POST /_mock/clock (env MOCK_CLOCK)")
-	ttl, err := time.ParseDuration(env("MOCK_SESSION_TTL", server.DefaultSessionTTL.String()))
-	if err != nil {
-		return cfg, fmt.Errorf("MOCK_SESSION_TTL: %w", err)
-	}
-	fset.DurationVar(&cfg.sessionTTL, "session-ttl", ttl, "drop X-Mock-Session sessions idle this long (env MOCK_SESSION_TTL)")
-	journal, err := strconv.Atoi(env("MOCK_JOURNAL_SIZE", strconv.Itoa(server.DefaultJournalSize)))
-	if err != nil {
-		return cfg, fmt.Errorf("MOCK_JOURNAL_SIZE: %w", err)
-	}
-	fset.IntVar(&cfg.journalSize, "journal-size", journal, "requests kept per session journal (env MOCK_JOURNAL_SIZE)")
-	fset.StringVar(&cfg.corsOrigins, "cors-origins", env("MOCK_CORS_ORIGINS", "*"), "comma-separated browser origins allowed to call the mock, * for any (env MOCK_CORS_ORIGINS)")
+	fset.StringVar(&cfg.addr, "addr", "127.0.0.1:4010", "listen address (env MOCK_ADDR)")
+	fset.StringVar(&cfg.fixtures, "fixtures", "", "directory of fixture *.json files; the embedded set when empty (env MOCK_FIXTURES)")
+	fset.BoolVar(&cfg.strictAuth, "strict-auth", false, "refuse bearer tokens not listed in the fixtures (env MOCK_STRICT_AUTH)")
+	fset.StringVar(&cfg.logLevel, "log-level", "info", "debug, info, warn or error (env MOCK_LOG_LEVEL)")
+	fset.StringVar(&cfg.logFormat, "log-format", "text", "text or json (env MOCK_LOG_FORMAT)")
+	fset.Int64Var(&cfg.maxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest request body accepted (env MOCK_MAX_BODY_BYTES)")
+	fset.StringVar(&cfg.mode, "mode", server.ModeStateful, "stateful, or examples: answer every valid request with its documented example (env MOCK_MODE)")
+	fset.StringVar(&cfg.seed, "seed", "", "make IDs and tokens reproducible from this unsigned integer (env MOCK_SEED)")
+	fset.StringVar(&cfg.clock, "clock", "", "start a fake clock at this RFC 3339 time; it moves only via POST /_mock/clock (env MOCK_CLOCK)")
+	fset.DurationVar(&cfg.sessionTTL, "session-ttl", server.DefaultSessionTTL, "drop X-Mock-Session sessions idle this long (env MOCK_SESSION_TTL)")
+	fset.IntVar(&cfg.journalSize, "journal-size", server.DefaultJournalSize, "requests kept per session journal (env MOCK_JOURNAL_SIZE)")
+	fset.StringVar(&cfg.corsOrigins, "cors-origins", "*", "comma-separated browser origins allowed to call the mock, * for any (env MOCK_CORS_ORIGINS)")
 	fset.BoolVar(&cfg.version, "version", false, "print the version and VCS revision, then exit")
 	if err := fset.Parse(args); err != nil {
 		return cfg, err
 	}
 	if fset.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fset.Args(), " "))
+	}
+	given := map[string]bool{}
+	fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	names := make([]string, 0, len(envVars))
+	for name := range envVars {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := getenv(envVars[name])
+		if given[name] || v == "" {
+			continue
+		}
+		if err := fset.Set(name, v); err != nil {
+			return cfg, fmt.Errorf("%s=%q: %w", envVars[name], v, err)
+		}
 	}
 	return cfg, nil
 }

@@ -65,7 +65,8 @@ func FormatDuration(d time.Duration) string {
 	return strings.TrimRight(fmt.Sprintf("%.9f", d.Seconds()), "0") + "s"
 }
 
-func checkTokenLifetime(field string, d time.Duration) error {
+// CheckTokenLifetime enforces the API's token lifetime range, naming field in the message.
+func CheckTokenLifetime(field string, d time.Duration) error {
 	if d < MinTokenLifetime {
 		return errorf(ErrInvalidArgument, "%s: must be at least 86400s (1 day)", field)
 	}

@@ -52,7 +52,7 @@ func (s *Store) CreateSCIM(caller string, in SCIMCreate) (SCIMConfiguration, err
 	if in.TokenLifetime != nil {
 		lifetime = *in.TokenLifetime
 	}
-	if err := checkTokenLifetime("tokenExpiresIn", lifetime); err != nil {
+	if err := CheckTokenLifetime("tokenExpiresIn", lifetime); err != nil {
 		return SCIMConfiguration{}, err
 	}
 	s.mu.Lock()
@@ -168,7 +168,7 @@ func (s *Store) RegenerateSCIMToken(caller, id string, lifetime *time.Duration) 
 	if lifetime != nil {
 		d = *lifetime
 	}
-	if err := checkTokenLifetime("tokenExpiresIn", d); err != nil {
+	if err := CheckTokenLifetime("tokenExpiresIn", d); err != nil {
 		return SCIMConfiguration{}, err
 	}
 	token, err := s.newUniqueToken()

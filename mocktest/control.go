@@ -17,6 +17,7 @@ import (
 type Control struct {
 	BaseURL string
 	Session string // X-Mock-Session; "" is the default session
+	Token   string // the control token, when the mock runs with one
 	Client  *http.Client
 }
 
@@ -26,7 +27,11 @@ func NewControl(baseURL, session string) *Control {
 }
 
 // Control returns the control client of the server's default session.
-func (s *Server) Control() *Control { return NewControl(s.URL, "") }
+func (s *Server) Control() *Control {
+	c := NewControl(s.URL, "")
+	c.Token = s.controlToken
+	return c
+}
 
 // WithSession returns a client for another session of the same mock.
 func (c *Control) WithSession(name string) *Control {
@@ -145,6 +150,9 @@ func (c *Control) Do(t testing.TB, method, path string, body any) *Response {
 	req.Header.Set("Content-Type", "application/json")
 	if c.Session != "" {
 		req.Header.Set(server.SessionHeader, c.Session)
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	res, err := c.Client.Do(req)
 	if err != nil {

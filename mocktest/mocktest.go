@@ -45,7 +45,8 @@ const ServicePath = "/gitpod.v1.OrganizationService/"
 type Server struct {
 	*server.Server
 	// URL is the base URL, e.g. http://127.0.0.1:41234 (no trailing slash).
-	URL string
+	URL          string
+	controlToken string
 }
 
 // Option adjusts the server's options before it starts.
@@ -81,7 +82,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &Server{Server: srv, URL: hs.URL}
+	return &Server{Server: srv, URL: hs.URL, controlToken: o.ControlToken}
 }
 
 // Response is a raw response with its body read.

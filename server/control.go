@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -35,6 +36,22 @@ func (s *Server) registerControl(g *echo.Group) {
 	g.DELETE("/faults", s.controlClearFaults)
 	g.GET("/clock", s.controlClock)
 	g.POST("/clock", s.controlMoveClock)
+}
+
+// controlAuth enforces Options.ControlToken on the control plane.
+func (s *Server) controlAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	want := []byte(s.opts.ControlToken)
+	return func(c echo.Context) error {
+		if len(want) == 0 {
+			return next(c)
+		}
+		scheme, token, _ := strings.Cut(c.Request().Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), want) != 1 {
+			return errorf(api.ErrorCodeUnauthenticated,
+				`the control plane is locked: send "Authorization: Bearer <control token>" (--control-token)`)
+		}
+		return next(c)
+	}
 }
 
 // controlSession is the session the control request names (X-Mock-Session).
@@ -83,6 +100,9 @@ func (s *Server) controlReset(c echo.Context) error {
 	se.journal.entries = nil
 	se.faults = nil
 	se.mu.Unlock()
+	if err := s.persist(se); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
 }
 
@@ -147,17 +167,16 @@ func (s *Server) controlImportState(c echo.Context) error {
 	if err != nil {
 		return errorf(api.ErrorCodeInvalidArgument, "%s", strings.TrimPrefix(err.Error(), "fixtures: "))
 	}
-	opts := store.Options{Rand: se.rand}
-	if se.clk != nil {
-		opts.Now = se.clk.Now
-	}
-	st, err := store.New(data, opts)
+	st, err := store.New(data, se.storeOptions())
 	if err != nil {
 		return err
 	}
 	se.mu.Lock()
 	se.st = st
 	se.mu.Unlock()
+	if err := s.persist(se); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
 }
 

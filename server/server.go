@@ -53,6 +53,15 @@ type Options struct {
 	// SkipValidation turns schema validation of requests and responses off. It exists only
 	// for benchmarks that measure what validation costs; the binary has no flag for it.
 	SkipValidation bool
+	// StateFile, when set, keeps the default session's state in this file (fixture format):
+	// loaded at startup when it exists, rewritten atomically before every acknowledged change
+	// is answered. A file that does not load stops startup and is never overwritten.
+	StateFile string
+	// ControlToken, when set, locks the /_mock/ control plane: every call must send
+	// "Authorization: Bearer <ControlToken>" (compared in constant time).
+	ControlToken string
+	// NoControl removes the control plane altogether (its paths answer 404).
+	NoControl bool
 	// CORSOrigins lists the browser origins allowed to call the mock (e.g.
 	// "http://localhost:5173"); nil or "*" allows any origin.
 	CORSOrigins []string
@@ -64,6 +73,7 @@ type Server struct {
 	log      *slog.Logger
 	spec     *spec.Spec
 	sessions *sessions
+	state    *stateFile // nil without Options.StateFile
 	echo     *echo.Echo
 }
 
@@ -106,8 +116,25 @@ func New(opts Options) (*Server, error) {
 	s.sessions = &sessions{data: data, seed: opts.Seed, clockAt: opts.Clock, ttl: opts.SessionTTL,
 		now: time.Now, journalAt: opts.JournalSize, m: map[string]*session{}}
 	// The default session exists from the start, so fixture problems surface here.
-	if _, err := s.sessions.get(""); err != nil {
+	def, err := s.sessions.get("")
+	if err != nil {
 		return nil, err
+	}
+	if opts.StateFile != "" {
+		saved, found, err := loadStateFile(opts.StateFile)
+		if err != nil {
+			return nil, err
+		}
+		s.state = &stateFile{path: opts.StateFile}
+		if found {
+			st, err := store.New(saved, def.storeOptions())
+			if err != nil {
+				return nil, err
+			}
+			def.st = st
+		} else if err := s.state.save(def.st); err != nil {
+			return nil, fmt.Errorf("state file: %w", err)
+		}
 	}
 
 	e := echo.New()
@@ -121,7 +148,9 @@ func New(opts Options) (*Server, error) {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
 	api.RegisterHandlers(e, api.NewStrictHandler(s, opts.HandlerMiddlewares))
-	s.registerControl(e.Group(ControlPrefix))
+	if !opts.NoControl {
+		s.registerControl(e.Group(ControlPrefix, s.controlAuth))
+	}
 	s.echo = e
 	return s, nil
 }

@@ -122,13 +122,18 @@ func (ss *sessions) newSession(name string) (*session, error) {
 	return se, nil
 }
 
-// newStore builds a store for se from data (the fixtures unless an import replaces them).
+// newStore builds a store for se from the fixtures.
 func (ss *sessions) newStore(se *session) (*store.Store, error) {
+	return store.New(ss.data, se.storeOptions())
+}
+
+// storeOptions are the options of every store of the session: its random stream and clock.
+func (se *session) storeOptions() store.Options {
 	opts := store.Options{Rand: se.rand}
 	if se.clk != nil {
 		opts.Now = se.clk.Now
 	}
-	return store.New(ss.data, opts)
+	return opts
 }
 
 // clock is a fake clock: it stands still until the control plane moves it.

@@ -76,6 +76,14 @@ func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
 			ex.at = se.now()
 			err = s.serve(c, route, se, ex, next)
 		}
+		if err == nil && rec.status == http.StatusOK && mutates(route.OperationID()) {
+			// Durable before acknowledged: the answer waits for the state file.
+			if perr := s.persist(se); perr != nil {
+				rec.buf.Reset()
+				res.Committed = false
+				s.handleError(perr, c)
+			}
+		}
 		if err != nil {
 			s.handleError(err, c) // rendered into rec, validated below like any response
 		}
@@ -158,6 +166,9 @@ func (s *Server) checkRequest(c echo.Context, route *spec.Route, se *session, ex
 	// One JSON value and nothing after it: kin-openapi's decoder would ignore trailing data.
 	if !json.Valid(body) {
 		return errorf(api.ErrorCodeInvalidArgument, "request body is not valid JSON: %s", jsonSyntaxError(body))
+	}
+	if err := checkJSONLimits(body); err != nil {
+		return err
 	}
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	if s.opts.SkipValidation {

@@ -57,6 +57,9 @@ type config struct {
 	sessionTTL   time.Duration
 	journalSize  int
 	corsOrigins  string
+	controlToken string
+	noControl    bool
+	stateFile    string
 	version      bool
 }
 
@@ -74,6 +77,9 @@ var envVars = map[string]string{
 	"session-ttl":    "MOCK_SESSION_TTL",
 	"journal-size":   "MOCK_JOURNAL_SIZE",
 	"cors-origins":   "MOCK_CORS_ORIGINS",
+	"control-token":  "MOCK_CONTROL_TOKEN",
+	"state-file":     "MOCK_STATE_FILE",
+	"no-control":     "MOCK_NO_CONTROL",
 }
 
 // parseFlags reads the command line, then fills every flag not given there from its
@@ -95,6 +101,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fset.DurationVar(&cfg.sessionTTL, "session-ttl", server.DefaultSessionTTL, "drop X-Mock-Session sessions idle this long (env MOCK_SESSION_TTL)")
 	fset.IntVar(&cfg.journalSize, "journal-size", server.DefaultJournalSize, "requests kept per session journal (env MOCK_JOURNAL_SIZE)")
 	fset.StringVar(&cfg.corsOrigins, "cors-origins", "*", "comma-separated browser origins allowed to call the mock, * for any (env MOCK_CORS_ORIGINS)")
+	fset.StringVar(&cfg.controlToken, "control-token", "", "require this bearer token on every /_mock/ call (env MOCK_CONTROL_TOKEN)")
+	fset.BoolVar(&cfg.noControl, "no-control", false, "remove the /_mock/ control plane (env MOCK_NO_CONTROL)")
+	fset.StringVar(&cfg.stateFile, "state-file", "", "keep the default session's state in this file across restarts (env MOCK_STATE_FILE)")
 	fset.BoolVar(&cfg.version, "version", false, "print the version and VCS revision, then exit")
 	if err := fset.Parse(args); err != nil {
 		return cfg, err
@@ -168,6 +177,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Mode:         cfg.mode,
 		SessionTTL:   cfg.sessionTTL,
 		JournalSize:  cfg.journalSize,
+		ControlToken: cfg.controlToken,
+		NoControl:    cfg.noControl,
+		StateFile:    cfg.stateFile,
 	}
 	for _, o := range strings.Split(cfg.corsOrigins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -221,7 +233,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"organizations", orgs, "principals", principals,
 		"sso_configurations", sso, "scim_configurations", scim,
 		"strict_auth", cfg.strictAuth,
-		"mode", cfg.mode)
+		"mode", cfg.mode,
+		"control", controlState(cfg),
+		"state_file", cfg.stateFile)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
@@ -308,4 +322,15 @@ func version() string {
 		}
 	}
 	return fmt.Sprintf("mock %s, revision %s%s%s, %s", info.Main.Version, rev, modified, at, info.GoVersion)
+}
+
+// controlState says how the control plane is exposed, for the startup line (never the token).
+func controlState(cfg config) string {
+	switch {
+	case cfg.noControl:
+		return "off"
+	case cfg.controlToken != "":
+		return "locked"
+	}
+	return "open"
 }

@@ -5,6 +5,7 @@ package store
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -109,8 +110,16 @@ func New(data Data, opts Options) (*Store, error) {
 func (s *Store) Authenticate(token string, strict bool) (org string, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if org, ok := s.principals[token]; ok {
-		return org, true
+	// Compare with every principal's token in constant time, so response timing does not
+	// tell how much of a guess was right (there are only a few principals).
+	found := ""
+	for t, o := range s.principals {
+		if subtle.ConstantTimeCompare([]byte(t), []byte(token)) == 1 {
+			found = o
+		}
+	}
+	if found != "" {
+		return found, true
 	}
 	if strict || s.defaultOrg == "" {
 		return "", false

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,6 +26,9 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		err := next(c)
 		if err != nil {
 			s.handleError(err, c)
+		}
+		if !s.log.Enabled(c.Request().Context(), slog.LevelInfo) {
+			return nil
 		}
 		attrs := []slog.Attr{
 			slog.String("method", c.Request().Method),
@@ -60,6 +65,17 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// Generated request ids are a random per-process prefix and a counter: unique, and cheaper
+// than reading random bytes for every request.
+var (
+	requestIDPrefix = func() string {
+		b := make([]byte, 6)
+		_, _ = rand.Read(b)
+		return hex.EncodeToString(b) + "-"
+	}()
+	requestIDSeq atomic.Uint64
+)
+
 // requestIDRE is what a caller's X-Request-Id may look like to be echoed back as it is.
 var requestIDRE = regexp.MustCompile(`^[A-Za-z0-9._:/+=-]{1,128}$`)
 
@@ -68,9 +84,7 @@ func requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id := c.Request().Header.Get(echo.HeaderXRequestID)
 		if !requestIDRE.MatchString(id) {
-			b := make([]byte, 12)
-			_, _ = rand.Read(b)
-			id = hex.EncodeToString(b)
+			id = requestIDPrefix + strconv.FormatUint(requestIDSeq.Add(1), 16)
 		}
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		return next(c)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -68,7 +69,10 @@ func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(keyOperation, route.OperationID())
 		res := c.Response()
 		orig := res.Writer
-		rec := &recorder{header: orig.Header(), status: http.StatusOK}
+		rec := recorders.Get().(*recorder)
+		defer recorders.Put(rec)
+		rec.header, rec.status = orig.Header(), http.StatusOK
+		rec.buf.Reset()
 		res.Writer = rec
 		se, err := s.sessions.get(c.Request().Header.Get(SessionHeader))
 		ex := &exchange{}
@@ -258,6 +262,9 @@ func (s *Server) writeChecked(c echo.Context, route *spec.Route, rec *recorder, 
 	_, err := res.Writer.Write(body)
 	return body, err
 }
+
+// recorders are reused across requests: their buffers keep their capacity.
+var recorders = sync.Pool{New: func() any { return new(recorder) }}
 
 // recorder captures a response so it can be validated before anything reaches the client.
 // Headers go straight to the real writer's map; status and body wait.

@@ -76,6 +76,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.Logger == nil {
+		o.Logger = auditLogger()
+	}
 	srv, err := server.New(o)
 	if err != nil {
 		t.Fatalf("mocktest: starting the mock: %v", err)
@@ -125,6 +128,12 @@ func (s *Server) Post(t testing.TB, op, token string, body any) *Response {
 func (s *Server) Do(t testing.TB, r Request) *Response {
 	t.Helper()
 	req := r.HTTP(t, s.URL)
+	if _, token, ok := strings.Cut(req.Header.Get("Authorization"), " "); ok {
+		noteSecret(token)
+	}
+	if raw, ok := requestBytes(r.Body); ok {
+		noteSecrets(raw, "clientSecret")
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
@@ -134,7 +143,23 @@ func (s *Server) Do(t testing.TB, r Request) *Response {
 	if err != nil {
 		t.Fatalf("reading response: %v", err)
 	}
+	noteSecrets(b, "token", "clientSecret")
 	return &Response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// requestBytes is the body as sent, for the secret audit.
+func requestBytes(body any) ([]byte, bool) {
+	switch b := body.(type) {
+	case nil:
+		return nil, false
+	case []byte:
+		return b, true
+	case string:
+		return []byte(b), true
+	default:
+		raw, err := json.Marshal(b)
+		return raw, err == nil
+	}
 }
 
 // HTTP builds the *http.Request for base URL base.

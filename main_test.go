@@ -1,0 +1,11 @@
+package orgmock_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/gitpod-mock/orgmock/mocktest"
+)
+
+// TestMain fails the package if any secret seen by its tests reached a log line.
+func TestMain(m *testing.M) { os.Exit(mocktest.RunAndAuditLogs(m)) }

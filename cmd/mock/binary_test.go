@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -246,5 +247,41 @@ func TestBinarySIGTERMUnderLoad(t *testing.T) {
 	if served != n || !strings.Contains(p.out.String(), `"msg":"shutting down"`) {
 		t.Errorf("log shows %d served requests (want %d) and shutdown=%v:\n%s", served, n,
 			strings.Contains(p.out.String(), `"msg":"shutting down"`), p.out.String())
+	}
+}
+
+// TestBinarySlowClients: hundreds of clients that open a connection and send half a request
+// do not starve a normal client.
+func TestBinarySlowClients(t *testing.T) {
+	p := startBinary(t, []string{}, "--addr", "127.0.0.1:0", "--log-format", "json")
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := 0; i < 300; i++ {
+		c, err := net.Dial("tcp", p.addr)
+		if err != nil {
+			t.Fatalf("slow client %d: %v", i, err)
+		}
+		// Headers never finish; the server's read-header timeout ends them eventually.
+		if _, err := c.Write([]byte("POST /gitpod.v1.OrganizationService/GetSCIMConfiguration HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	client := &http.Client{Timeout: 2 * time.Second}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/gitpod.v1.OrganizationService/GetSCIMConfiguration",
+		strings.NewReader(`{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer acme-admin-token")
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("a normal client next to 300 slow ones: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
 	}
 }

@@ -91,19 +91,27 @@ func (s *Server) controlReset(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.sessions.newStore(se)
+	if err := s.replaceState(se, s.sessions.data, true); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
+}
+
+// replaceState gives the session a store built from data (clearing its journal and faults
+// when asked) and saves it if it is the persisted default session.
+func (s *Server) replaceState(se *session, data store.Data, clear bool) error {
+	st, err := store.New(data, se.storeOptions())
 	if err != nil {
 		return err
 	}
 	se.mu.Lock()
 	se.st = st
-	se.journal.entries = nil
-	se.faults = nil
-	se.mu.Unlock()
-	if err := s.persist(se); err != nil {
-		return err
+	if clear {
+		se.journal.entries = nil
+		se.faults = nil
 	}
-	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
+	se.mu.Unlock()
+	return s.persist(se)
 }
 
 // Requests is the answer of GET /_mock/requests.
@@ -167,14 +175,7 @@ func (s *Server) controlImportState(c echo.Context) error {
 	if err != nil {
 		return errorf(api.ErrorCodeInvalidArgument, "%s", strings.TrimPrefix(err.Error(), "fixtures: "))
 	}
-	st, err := store.New(data, se.storeOptions())
-	if err != nil {
-		return err
-	}
-	se.mu.Lock()
-	se.st = st
-	se.mu.Unlock()
-	if err := s.persist(se); err != nil {
+	if err := s.replaceState(se, data, false); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})

@@ -114,17 +114,12 @@ func (ss *sessions) newSession(name string) (*session, error) {
 	if ss.clockAt != nil {
 		se.clk = &clock{t: *ss.clockAt}
 	}
-	st, err := ss.newStore(se)
+	st, err := store.New(ss.data, se.storeOptions())
 	if err != nil {
 		return nil, err
 	}
 	se.st = st
 	return se, nil
-}
-
-// newStore builds a store for se from the fixtures.
-func (ss *sessions) newStore(se *session) (*store.Store, error) {
-	return store.New(ss.data, se.storeOptions())
 }
 
 // storeOptions are the options of every store of the session: its random stream and clock.

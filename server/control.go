@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -36,7 +37,15 @@ func (s *Server) registerControl(g *echo.Group) {
 	g.DELETE("/faults", s.controlClearFaults)
 	g.GET("/clock", s.controlClock)
 	g.POST("/clock", s.controlMoveClock)
+	g.GET("/openapi.yaml", func(c echo.Context) error {
+		return c.Blob(http.StatusOK, "application/yaml", controlSpec)
+	})
 }
+
+// controlSpec describes the control plane (served at /_mock/openapi.yaml).
+//
+//go:embed control.yaml
+var controlSpec []byte
 
 // controlAuth enforces Options.ControlToken on the control plane.
 func (s *Server) controlAuth(next echo.HandlerFunc) echo.HandlerFunc {

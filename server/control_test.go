@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/gitpod-mock/orgmock/mocktest"
 	"github.com/gitpod-mock/orgmock/server"
 )
@@ -583,5 +585,38 @@ func TestSessionHeader(t *testing.T) {
 	}
 	if res := srv.Control().WithSession("bad name!").Do(t, http.MethodPost, "/reset", nil); res.Status != 400 {
 		t.Errorf("bad session name on the control plane: %d", res.Status)
+	}
+}
+
+// TestControlSpec: the control plane's own OpenAPI document is served, valid, and describes
+// every control route the server registers (and no other).
+func TestControlSpec(t *testing.T) {
+	srv := mocktest.Start(t)
+	res := srv.Control().Do(t, http.MethodGet, "/openapi.yaml", nil)
+	if res.Status != 200 || res.Header.Get("Content-Type") != "application/yaml" {
+		t.Fatalf("GET /_mock/openapi.yaml: %d %s", res.Status, res.Header.Get("Content-Type"))
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		t.Fatalf("control.yaml is not valid OpenAPI: %v", err)
+	}
+	described := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			described[method+" "+path] = true
+		}
+	}
+	registered := map[string]bool{}
+	for _, r := range srv.Routes() {
+		if strings.HasPrefix(r.Path, server.ControlPrefix+"/") && !strings.HasSuffix(r.Path, "*") {
+			registered[r.Method+" "+r.Path] = true
+		}
+	}
+	if !reflect.DeepEqual(described, registered) {
+		t.Errorf("control.yaml describes %v,\nthe server registers %v", described, registered)
 	}
 }

@@ -164,6 +164,9 @@ func (s *Server) Store() *store.Store {
 	return se.store()
 }
 
+// Routes lists every route the server answers (method and path), for tests and docs.
+func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
+
 // Spec is the loaded contract.
 func (s *Server) Spec() *spec.Spec { return s.spec }
 

@@ -49,7 +49,11 @@ func ParseDuration(field, s string) (time.Duration, error) {
 	}
 	if frac != "" && d != math.MaxInt64 {
 		nanos, _ := strconv.ParseInt((frac + "000000000")[:9], 10, 64)
-		d += time.Duration(nanos)
+		if d > math.MaxInt64-time.Duration(nanos) {
+			d = math.MaxInt64
+		} else {
+			d += time.Duration(nanos)
+		}
 	}
 	if neg {
 		d = -d
@@ -57,12 +61,18 @@ func ParseDuration(field, s string) (time.Duration, error) {
 	return d, nil
 }
 
-// FormatDuration writes d in protobuf Duration JSON form.
+// FormatDuration writes d in protobuf Duration JSON form, exactly (integer arithmetic).
 func FormatDuration(d time.Duration) string {
-	if d%time.Second == 0 {
-		return fmt.Sprintf("%ds", d/time.Second)
+	sign := ""
+	u := uint64(d)
+	if d < 0 {
+		sign, u = "-", uint64(-(d+1))+1 // also right for math.MinInt64
 	}
-	return strings.TrimRight(fmt.Sprintf("%.9f", d.Seconds()), "0") + "s"
+	secs, nanos := u/uint64(time.Second), u%uint64(time.Second)
+	if nanos == 0 {
+		return fmt.Sprintf("%s%ds", sign, secs)
+	}
+	return fmt.Sprintf("%s%d.%ss", sign, secs, strings.TrimRight(fmt.Sprintf("%09d", nanos), "0"))
 }
 
 // CheckTokenLifetime enforces the API's token lifetime range, naming field in the message.

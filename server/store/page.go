@@ -36,7 +36,8 @@ type pager struct {
 type cursor struct {
 	List string `json:"l"`
 	Org  string `json:"o"`
-	At   int64  `json:"t"` // createdAt, Unix nanoseconds
+	Sec  int64  `json:"s"` // createdAt: Unix seconds and nanoseconds, which cover every time
+	Nsec int64  `json:"n"` // (Unix nanoseconds alone overflow before 1678 and after 2262)
 	ID   string `json:"i"`
 }
 
@@ -69,7 +70,7 @@ func page[T keyed](p pager, list, org string, items []T, req PageRequest) ([]T, 
 			}
 			return nil, "", errorf(ErrInvalidArgument, "%s: not a page token issued by this server for %s", field, list)
 		}
-		after := time.Unix(0, c.At)
+		after := time.Unix(c.Sec, c.Nsec)
 		start, _ := slices.BinarySearchFunc(items, c, func(it T, c cursor) int {
 			t, id := it.pageKey()
 			if n := t.Compare(after); n != 0 {
@@ -90,7 +91,7 @@ func page[T keyed](p pager, list, org string, items []T, req PageRequest) ([]T, 
 	}
 	items = items[:size]
 	t, id := items[size-1].pageKey()
-	return items, p.encode(cursor{List: list, Org: org, At: t.UnixNano(), ID: id}), nil
+	return items, p.encode(cursor{List: list, Org: org, Sec: t.Unix(), Nsec: int64(t.Nanosecond()), ID: id}), nil
 }
 
 func (p pager) encode(c cursor) string {

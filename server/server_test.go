@@ -211,6 +211,15 @@ func TestBadInput(t *testing.T) {
 		{name: "SSO list without organizationId", req: req("ListSSOConfigurations", acme, map[string]any{}),
 			status: 400, code: "invalid_argument", message: "organizationId: is required"},
 
+		{name: "duplicate field", req: update(`{"scimConfigurationId":"` + mocktest.AcmeSCIMID + `","name":"a","name":"b"}`),
+			status: 400, code: "invalid_argument", message: `request body: duplicate field "name"`},
+		{name: "duplicate field spelled with an escape", req: update(`{"scimConfigurationId":"` + mocktest.AcmeSCIMID + `","name":"a","\u006eame":"b"}`),
+			status: 400, code: "invalid_argument", message: `request body: duplicate field "name"`},
+		{name: "duplicate field in a nested object", req: list(`{"pagination":{"pageSize":1,"pageSize":2}}`),
+			status: 400, code: "invalid_argument", message: `request body: duplicate field "pageSize"`},
+		{name: "query parameter given twice", req: withQuery(list(map[string]any{}), "pageSize=1&pageSize=2"),
+			status: 400, code: "invalid_argument", message: "pageSize (query): must be given at most once"},
+
 		// Paging.
 		{name: "query pageSize over 100", req: withQuery(list(map[string]any{}), "pageSize=101"),
 			status: 400, code: "invalid_argument", message: "pageSize (query): must be at most 100"},

@@ -171,7 +171,10 @@ func (s *Server) checkRequest(c echo.Context, route *spec.Route, se *session, ex
 	if !json.Valid(body) {
 		return errorf(api.ErrorCodeInvalidArgument, "request body is not valid JSON: %s", jsonSyntaxError(body))
 	}
-	if err := checkJSONLimits(body); err != nil {
+	if err := checkJSONStructure(body); err != nil {
+		return err
+	}
+	if err := checkQueryOnce(req, route); err != nil {
 		return err
 	}
 	req.Body = io.NopCloser(bytes.NewReader(body))
@@ -182,6 +185,21 @@ func (s *Server) checkRequest(c echo.Context, route *spec.Route, se *session, ex
 	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
 		ex.reqViolations = spec.Violations(err)
 		return errorf(api.ErrorCodeInvalidArgument, "%s", strings.Join(ex.reqViolations, "; "))
+	}
+	return nil
+}
+
+// checkQueryOnce refuses a declared query parameter given more than once (which one would win
+// is anybody's guess).
+func checkQueryOnce(req *http.Request, route *spec.Route) error {
+	if req.URL.RawQuery == "" {
+		return nil
+	}
+	q := req.URL.Query()
+	for _, p := range route.Operation.Parameters {
+		if p.Value != nil && p.Value.In == "query" && len(q[p.Value.Name]) > 1 {
+			return errorf(api.ErrorCodeInvalidArgument, "%s (query): must be given at most once", p.Value.Name)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,34 @@
+package server
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckJSONStructure(t *testing.T) {
+	ok := []string{
+		`{}`, `[]`, `"a"`, `{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}`,
+		`{"claims":{"ssoConfigurationId":"x"},"ssoConfigurationId":"y"}`,
+		`{"a":"{\"a\":1,\"a\":2}"}`, // braces and keys inside strings are text
+		`{"a\"b":1,"a":2}`,
+		strings.Repeat("[", 32) + strings.Repeat("]", 32),
+	}
+	for _, s := range ok {
+		if err := checkJSONStructure([]byte(s)); err != nil {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+	bad := map[string]string{
+		`{"a":1,"a":2}`:                        `request body: duplicate field "a"`,
+		`{"a":1,"\u0061":2}`:                   `request body: duplicate field "a"`,
+		`[{"x":{"a":1,"b":2,"a":3}}]`:          `request body: duplicate field "a"`,
+		strings.Repeat("[", 33) + "]":          "request body: nested deeper than 32 levels",
+		`"` + strings.Repeat("s", 65537) + `"`: "request body: a string is longer than 65536 bytes",
+	}
+	for s, want := range bad {
+		err := checkJSONStructure([]byte(s))
+		if err == nil || toConnect(err).Message != want {
+			t.Errorf("%.40s: %v, want %q", s, err, want)
+		}
+	}
+}

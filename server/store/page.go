@@ -105,8 +105,8 @@ func (p pager) decode(token string) (cursor, bool) {
 	if !ok {
 		return c, false
 	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(body)
-	mac, err2 := base64.RawURLEncoding.DecodeString(sig)
+	payload, err1 := base64.RawURLEncoding.Strict().DecodeString(body)
+	mac, err2 := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err1 != nil || err2 != nil || !hmac.Equal(mac, p.sign(payload)) {
 		return c, false
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gitpod-mock/orgmock/server/api"
 	"github.com/gitpod-mock/orgmock/server/spec"
 	"github.com/gitpod-mock/orgmock/server/store"
 )
@@ -62,7 +63,7 @@ type sessions struct {
 
 func (ss *sessions) get(name string) (*session, error) {
 	if name != "" && !sessionNameRE.MatchString(name) {
-		return nil, errorf("invalid_argument",
+		return nil, errorf(api.ErrorCodeInvalidArgument,
 			"%s: must be 1 to 128 letters, digits or ._:/- characters", SessionHeader)
 	}
 	now := ss.now()

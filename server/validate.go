@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
 
 	"github.com/gitpod-mock/orgmock/server/api"
@@ -26,20 +25,6 @@ const (
 	keyOperation = "mock.operation"
 	keyViolation = "mock.violation"
 )
-
-var requestOptions = &openapi3filter.Options{
-	// Authentication ran already (authenticate), in the order Connect servers use:
-	// content type, then credentials, then the message.
-	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-	MultiError:          true,
-	KeepValidatedValue:  true, // the strict handler binds the validated value: one decode
-	SkipSettingDefaults: true,
-}
-
-var responseOptions = &openapi3filter.Options{
-	IncludeResponseStatus: true, // a status the operation does not declare is a violation
-	MultiError:            true,
-}
 
 // exchange is what the pipeline learns about one API call, for the journal and coverage.
 type exchange struct {
@@ -181,10 +166,9 @@ func (s *Server) checkRequest(c echo.Context, route *spec.Route, se *session, ex
 	if s.opts.SkipValidation {
 		return nil
 	}
-	input := &openapi3filter.RequestValidationInput{Request: req, Route: route.Route, Options: requestOptions}
-	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
-		ex.reqViolations = spec.Violations(err)
-		return errorf(api.ErrorCodeInvalidArgument, "%s", strings.Join(ex.reqViolations, "; "))
+	if v := route.CheckRequest(req, body); len(v) > 0 {
+		ex.reqViolations = v
+		return errorf(api.ErrorCodeInvalidArgument, "%s", strings.Join(v, "; "))
 	}
 	return nil
 }
@@ -255,15 +239,8 @@ func (s *Server) writeChecked(c echo.Context, route *spec.Route, rec *recorder, 
 		_, err := res.Writer.Write(body)
 		return body, err
 	}
-	input := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: c.Request(), Route: route.Route},
-		Status:                 rec.status,
-		Header:                 rec.header,
-		Body:                   io.NopCloser(bytes.NewReader(body)),
-		Options:                responseOptions,
-	}
-	if err := openapi3filter.ValidateResponse(c.Request().Context(), input); err != nil {
-		ex.respViolations = spec.Violations(err)
+	if v := route.CheckResponse(c.Request(), rec.status, rec.header, body); len(v) > 0 {
+		ex.respViolations = v
 		violation := strings.Join(ex.respViolations, "; ")
 		c.Set(keyViolation, violation)
 		s.log.Error("response does not match the spec",

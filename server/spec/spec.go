@@ -34,6 +34,9 @@ type Route struct {
 	Secured bool
 	// Examples holds the JSON of each named response example, by status.
 	Examples map[int]map[string][]byte
+
+	fastBody      *node         // compiled request body schema (fast.go); nil: kin-openapi only
+	fastResponses map[int]*node // compiled response body schemas by status
 }
 
 // Example returns the JSON of a response example: the one named name (any status) when name
@@ -136,6 +139,7 @@ func load() (*Spec, error) {
 				security = *op.Security
 			}
 			r.Secured = len(security) > 0
+			r.compileFast()
 			s.routes[method+" "+path] = r
 			s.ops = append(s.ops, r)
 		}

@@ -1,0 +1,63 @@
+package spec
+
+import (
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+var requestOptions = &openapi3filter.Options{
+	// The caller authenticates before validating, in the order Connect servers use: content
+	// type, then credentials, then the message.
+	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+	MultiError:          true,
+	KeepValidatedValue:  true, // the strict handler binds the validated value: one decode
+	SkipSettingDefaults: true,
+}
+
+var responseOptions = &openapi3filter.Options{
+	IncludeResponseStatus: true, // a status the operation does not declare is a violation
+	MultiError:            true,
+}
+
+// CheckRequest validates a request against the operation and returns its violations ("path:
+// rule"), none when it is valid. body is the request body, already read; req.Body must read
+// the same bytes. Bodies the fast path (fast.go) knows to be valid skip kin-openapi; every
+// other request is decided and worded by kin-openapi.
+func (r *Route) CheckRequest(req *http.Request, body []byte) []string {
+	if r.fastRequest(req, body) {
+		return nil
+	}
+	return r.kinRequest(req)
+}
+
+func (r *Route) kinRequest(req *http.Request) []string {
+	input := &openapi3filter.RequestValidationInput{Request: req, Route: r.Route, Options: requestOptions}
+	if err := openapi3filter.ValidateRequest(req.Context(), input); err != nil {
+		return Violations(err)
+	}
+	return nil
+}
+
+// CheckResponse validates a response to req against the operation's declared responses and
+// returns its violations, none when it is valid; like CheckRequest, with the fast path first.
+func (r *Route) CheckResponse(req *http.Request, status int, header http.Header, body []byte) []string {
+	if r.fastResponse(status, header, body) {
+		return nil
+	}
+	return r.kinResponse(req, status, header, body)
+}
+
+func (r *Route) kinResponse(req *http.Request, status int, header http.Header, body []byte) []string {
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: r.Route},
+		Status:                 status,
+		Header:                 header,
+		Options:                responseOptions,
+	}
+	input.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(req.Context(), input); err != nil {
+		return Violations(err)
+	}
+	return nil
+}

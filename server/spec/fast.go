@@ -1,0 +1,581 @@
+package spec
+
+import (
+	"net/http"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// The fast path. kin-openapi validates a body by decoding it into maps and walking the schema
+// generically; that is most of what a call costs. Here each body schema of the document is
+// compiled once, at load, into a tree that checks the JSON bytes directly, without allocating.
+//
+// It only ever answers "certainly valid": true means kin-openapi accepts the same body, and
+// the caller may skip it; false means "not certain", and the caller runs kin-openapi, which
+// decides and words the message. Anything unusual is left to kin-openapi: escaped strings,
+// invalid UTF-8, numbers with a fraction or an exponent, duplicate names, and whole schemas
+// using a keyword this file does not implement (compile refuses them, see supported). So
+// validation is never weakened, only skipped where its outcome is known; fast_test.go checks
+// that against kin-openapi on generated and fuzzed bodies.
+
+type kind uint8
+
+const (
+	kindObject kind = iota + 1
+	kindString
+	kindInteger
+	kindBoolean
+	kindArray
+)
+
+// node is one compiled schema.
+type node struct {
+	kind     kind
+	nullable bool
+
+	// objects
+	names    []string // declared properties
+	props    []*node
+	required uint64 // bit i: names[i] is required
+	closed   bool   // additionalProperties: false
+	extra    *node  // additionalProperties: {schema}
+
+	// strings
+	minLen, maxLen int // maxLen < 0: none
+	pattern        *regexp.Regexp
+	format         openapi3.StringFormatValidator
+	enum           []string
+
+	// integers
+	min, max   *float64
+	intFormat  openapi3.IntegerFormatValidator
+	hasIntFmt  bool
+	minItems   int
+	maxItems   int // < 0: none
+	uniqueStrs bool
+	items      *node
+}
+
+// maxDigits bounds the integers the fast path reads: every such value is exact in a float64,
+// as kin-openapi sees it.
+const maxDigits = 15
+
+// compile turns a schema into a node, or returns nil when the schema uses anything the fast
+// path does not implement (the caller then always uses kin-openapi).
+func compile(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) *node {
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	s := ref.Value
+	if seen[s] || !supported(s) {
+		return nil // recursion (kin-openapi has its own rule for it) or an unknown keyword
+	}
+	seen[s] = true
+	defer delete(seen, s)
+	if s.Type == nil || len(*s.Type) != 1 {
+		return nil
+	}
+	n := &node{nullable: s.Nullable, maxLen: -1, maxItems: -1}
+	switch (*s.Type)[0] {
+	case openapi3.TypeObject:
+		n.kind = kindObject
+		if len(s.Properties) > 64 {
+			return nil
+		}
+		for name, p := range s.Properties {
+			c := compile(p, seen)
+			if c == nil {
+				return nil
+			}
+			n.names = append(n.names, name)
+			n.props = append(n.props, c)
+		}
+		for _, r := range s.Required {
+			i := indexOf(n.names, r)
+			if i < 0 {
+				return nil
+			}
+			n.required |= 1 << i
+		}
+		ap := s.AdditionalProperties
+		switch {
+		case ap.Schema != nil:
+			if n.extra = compile(ap.Schema, seen); n.extra == nil || ap.Has != nil {
+				return nil
+			}
+		case ap.Has != nil && !*ap.Has:
+			n.closed = true
+		}
+	case openapi3.TypeString:
+		n.kind = kindString
+		n.minLen = int(s.MinLength)
+		if s.MaxLength != nil {
+			n.maxLen = int(*s.MaxLength)
+		}
+		if s.Pattern != "" {
+			re, err := regexp.Compile(goRegexp(s.Pattern))
+			if err != nil {
+				return nil
+			}
+			n.pattern = re
+		}
+		if s.Format != "" {
+			n.format = openapi3.SchemaStringFormats[s.Format] // kin-openapi ignores unknown formats too
+		}
+		for _, e := range s.Enum {
+			str, ok := e.(string)
+			if !ok {
+				return nil
+			}
+			n.enum = append(n.enum, str)
+		}
+	case openapi3.TypeInteger:
+		n.kind = kindInteger
+		if len(s.Enum) > 0 {
+			return nil
+		}
+		n.min, n.max = s.Min, s.Max
+		if s.Format != "" {
+			n.intFormat, n.hasIntFmt = openapi3.SchemaIntegerFormats[s.Format]
+		}
+	case openapi3.TypeBoolean:
+		n.kind = kindBoolean
+		if len(s.Enum) > 0 {
+			return nil
+		}
+	case openapi3.TypeArray:
+		n.kind = kindArray
+		if len(s.Enum) > 0 {
+			return nil
+		}
+		if n.items = compile(s.Items, seen); n.items == nil {
+			return nil
+		}
+		n.minItems = int(s.MinItems)
+		if s.MaxItems != nil {
+			n.maxItems = int(*s.MaxItems)
+		}
+		if s.UniqueItems {
+			if n.items.kind != kindString {
+				return nil
+			}
+			n.uniqueStrs = true
+		}
+	default:
+		return nil
+	}
+	return n
+}
+
+// supported reports whether s uses only keywords compile implements (or ones that do not
+// affect validation). Anything else, including keywords kin-openapi may learn later, makes
+// the schema fall back to kin-openapi.
+func supported(s *openapi3.Schema) bool {
+	c := *s
+	// Implemented by compile.
+	c.Type, c.Nullable, c.Properties, c.Required, c.AdditionalProperties = nil, false, nil, nil, openapi3.AdditionalProperties{}
+	c.MinLength, c.MaxLength, c.Pattern, c.Format, c.Enum = 0, nil, "", "", nil
+	c.Min, c.Max = nil, nil
+	c.Items, c.MinItems, c.MaxItems, c.UniqueItems = nil, 0, nil, false
+	// No effect on validation: annotations, and defaults (request validation runs with
+	// SkipSettingDefaults, response validation never sets them).
+	c.Title, c.Description, c.Example, c.Examples, c.Default, c.Deprecated = "", "", nil, nil, nil, false
+	c.Extensions, c.Origin, c.ExternalDocs = nil, nil, nil
+	return reflect.ValueOf(c).IsZero()
+}
+
+// goRegexp is kin-openapi's translation of a pattern into Go syntax (\uXXXX to \x{XXXX}).
+var patCodepoints = regexp.MustCompile(`(?P<replaced_with_slash_x>\\u)(?P<code>[0-9A-F]{4})`)
+
+func goRegexp(re string) string { return patCodepoints.ReplaceAllString(re, `\x{${code}}`) }
+
+func indexOf(names []string, name string) int {
+	for i, n := range names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// valid reports whether data is one JSON value (and white space) that certainly matches n.
+func (n *node) valid(data []byte) bool {
+	sc := scanner{b: data}
+	if !sc.value(n) {
+		return false
+	}
+	sc.space()
+	return sc.i == len(sc.b)
+}
+
+// scanner reads JSON bytes against a node. Every method returns false as soon as it is not
+// certain, leaving the verdict to kin-openapi.
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (sc *scanner) space() {
+	for sc.i < len(sc.b) {
+		switch sc.b[sc.i] {
+		case ' ', '\t', '\n', '\r':
+			sc.i++
+		default:
+			return
+		}
+	}
+}
+
+func (sc *scanner) literal(lit string) bool {
+	if len(sc.b)-sc.i < len(lit) {
+		return false
+	}
+	for k := 0; k < len(lit); k++ {
+		if sc.b[sc.i+k] != lit[k] {
+			return false
+		}
+	}
+	sc.i += len(lit)
+	return true
+}
+
+func (sc *scanner) value(n *node) bool {
+	sc.space()
+	if sc.i >= len(sc.b) {
+		return false
+	}
+	if sc.b[sc.i] == 'n' {
+		return n.nullable && sc.literal("null")
+	}
+	switch n.kind {
+	case kindObject:
+		return sc.object(n)
+	case kindString:
+		s, ok := sc.str()
+		return ok && n.validString(s)
+	case kindInteger:
+		return sc.integer(n)
+	case kindBoolean:
+		return sc.literal("true") || sc.literal("false")
+	case kindArray:
+		return sc.array(n)
+	}
+	return false
+}
+
+func (sc *scanner) object(n *node) bool {
+	if sc.b[sc.i] != '{' {
+		return false
+	}
+	sc.i++
+	var seen uint64
+	sc.space()
+	if sc.i < len(sc.b) && sc.b[sc.i] == '}' {
+		sc.i++
+		return n.required == 0
+	}
+	for {
+		sc.space()
+		key, ok := sc.str()
+		if !ok {
+			return false
+		}
+		sc.space()
+		if sc.i >= len(sc.b) || sc.b[sc.i] != ':' {
+			return false
+		}
+		sc.i++
+		if i := indexOf(n.names, key); i >= 0 {
+			if seen&(1<<i) != 0 {
+				return false // a duplicate name: kin-openapi's decoder decides
+			}
+			seen |= 1 << i
+			if !sc.value(n.props[i]) {
+				return false
+			}
+		} else if n.extra != nil {
+			if !sc.value(n.extra) {
+				return false
+			}
+		} else if n.closed || !sc.skip(0) {
+			return false // an unsupported property, or a value not worth reading here
+		}
+		sc.space()
+		if sc.i >= len(sc.b) {
+			return false
+		}
+		switch sc.b[sc.i] {
+		case ',':
+			sc.i++
+		case '}':
+			sc.i++
+			return seen&n.required == n.required
+		default:
+			return false
+		}
+	}
+}
+
+func (sc *scanner) array(n *node) bool {
+	if sc.b[sc.i] != '[' {
+		return false
+	}
+	sc.i++
+	count := 0
+	var strs [16]string
+	sc.space()
+	if sc.i < len(sc.b) && sc.b[sc.i] == ']' {
+		sc.i++
+		return n.minItems == 0
+	}
+	for {
+		start := sc.i
+		if !sc.value(n.items) {
+			return false
+		}
+		if n.uniqueStrs {
+			if count >= len(strs) {
+				return false
+			}
+			// Items are unescaped strings (anything else was refused): compare them as read.
+			s := strings.TrimSpace(string(sc.b[start:sc.i]))
+			for _, prev := range strs[:count] {
+				if prev == s {
+					return false
+				}
+			}
+			strs[count] = s
+		}
+		count++
+		sc.space()
+		if sc.i >= len(sc.b) {
+			return false
+		}
+		switch sc.b[sc.i] {
+		case ',':
+			sc.i++
+		case ']':
+			sc.i++
+			return count >= n.minItems && (n.maxItems < 0 || count <= n.maxItems)
+		default:
+			return false
+		}
+	}
+}
+
+// maxSkipDepth bounds how deep skip reads into values no schema describes.
+const maxSkipDepth = 32
+
+// skip reads any JSON value (one of an open object's undeclared properties, which nothing
+// validates) as long as it is simple: strings without escapes, integers, bounded depth.
+func (sc *scanner) skip(depth int) bool {
+	sc.space()
+	if sc.i >= len(sc.b) || depth > maxSkipDepth {
+		return false
+	}
+	switch c := sc.b[sc.i]; {
+	case c == '"':
+		_, ok := sc.str()
+		return ok
+	case c == 't':
+		return sc.literal("true")
+	case c == 'f':
+		return sc.literal("false")
+	case c == 'n':
+		return sc.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return sc.integer(&node{})
+	case c == '{' || c == '[':
+		end := byte('}')
+		if c == '[' {
+			end = ']'
+		}
+		sc.i++
+		sc.space()
+		if sc.i < len(sc.b) && sc.b[sc.i] == end {
+			sc.i++
+			return true
+		}
+		for {
+			if c == '{' {
+				sc.space()
+				if _, ok := sc.str(); !ok {
+					return false
+				}
+				sc.space()
+				if sc.i >= len(sc.b) || sc.b[sc.i] != ':' {
+					return false
+				}
+				sc.i++
+			}
+			if !sc.skip(depth + 1) {
+				return false
+			}
+			sc.space()
+			if sc.i >= len(sc.b) {
+				return false
+			}
+			switch sc.b[sc.i] {
+			case ',':
+				sc.i++
+			case end:
+				sc.i++
+				return true
+			default:
+				return false
+			}
+		}
+	}
+	return false
+}
+
+// str reads a string without escapes and with valid UTF-8 (anything else: not certain). The
+// string shares the body's bytes, which nothing changes while they are checked; no check
+// keeps it.
+func (sc *scanner) str() (string, bool) {
+	if sc.i >= len(sc.b) || sc.b[sc.i] != '"' {
+		return "", false
+	}
+	start := sc.i + 1
+	for j := start; j < len(sc.b); j++ {
+		switch c := sc.b[j]; {
+		case c == '"':
+			s := sc.b[start:j]
+			if !utf8.Valid(s) {
+				return "", false
+			}
+			sc.i = j + 1
+			if len(s) == 0 {
+				return "", true
+			}
+			return unsafe.String(&s[0], len(s)), true
+		case c == '\\' || c < 0x20:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+func (n *node) validString(s string) bool {
+	if n.minLen != 0 || n.maxLen >= 0 {
+		l := utf8.RuneCountInString(s)
+		if l < n.minLen || (n.maxLen >= 0 && l > n.maxLen) {
+			return false
+		}
+	}
+	if n.pattern != nil && !n.pattern.MatchString(s) {
+		return false
+	}
+	if n.format != nil && n.format.Validate(s) != nil {
+		return false
+	}
+	if n.enum != nil {
+		for _, e := range n.enum {
+			if e == s {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// integer reads -?(0|[1-9][0-9]*) of at most maxDigits digits; a fraction or an exponent is
+// left to kin-openapi.
+func (sc *scanner) integer(n *node) bool {
+	start := sc.i
+	if sc.b[sc.i] == '-' {
+		sc.i++
+	}
+	digits := sc.i
+	for sc.i < len(sc.b) && sc.b[sc.i] >= '0' && sc.b[sc.i] <= '9' {
+		sc.i++
+	}
+	nd := sc.i - digits
+	if nd == 0 || nd > maxDigits || (nd > 1 && sc.b[digits] == '0') {
+		return false
+	}
+	if sc.i < len(sc.b) {
+		switch sc.b[sc.i] {
+		case '.', 'e', 'E':
+			return false
+		}
+	}
+	v, err := strconv.ParseInt(unsafe.String(&sc.b[start], sc.i-start), 10, 64)
+	if err != nil {
+		return false
+	}
+	f := float64(v)
+	if (n.min != nil && !(*n.min <= f)) || (n.max != nil && !(*n.max >= f)) {
+		return false
+	}
+	return !n.hasIntFmt || n.intFormat.Validate(v) == nil
+}
+
+// bodySchema compiles the schema of content that is only application/json; nil otherwise.
+func bodySchema(content openapi3.Content) *node {
+	mt := content.Get("application/json")
+	if mt == nil || len(content) != 1 {
+		return nil
+	}
+	return compile(mt.Schema, map[*openapi3.Schema]bool{})
+}
+
+// fastRequest reports whether the request certainly passes kin-openapi's request validation:
+// its body (already read) matches the schema, and it has no query string and the operation
+// no parameter that could be required or checked elsewhere. Authentication and the content
+// type are the caller's (checked before).
+func (r *Route) fastRequest(req *http.Request, body []byte) bool {
+	return r.fastBody != nil && req.URL.RawQuery == "" &&
+		strings.HasPrefix(req.Header.Get("Content-Type"), "application/json") &&
+		r.fastBody.valid(body)
+}
+
+// fastResponse reports whether the response certainly passes kin-openapi's response
+// validation: a declared status, sent as application/json, with a body matching its schema.
+func (r *Route) fastResponse(status int, header http.Header, body []byte) bool {
+	n := r.fastResponses[status]
+	return n != nil && header.Get("Content-Type") == "application/json" && n.valid(body)
+}
+
+// compileFast prepares the fast path of a route: its request body (only when every parameter
+// is an optional query parameter, so that an empty query string passes) and its responses.
+func (r *Route) compileFast() {
+	params := append(openapi3.Parameters{}, r.PathItem.Parameters...)
+	params = append(params, r.Operation.Parameters...)
+	simple := true
+	for _, p := range params {
+		if p.Value == nil || p.Value.In != openapi3.ParameterInQuery || p.Value.Required {
+			simple = false
+		}
+	}
+	if rb := r.Operation.RequestBody; simple && rb != nil && rb.Value != nil {
+		r.fastBody = bodySchema(rb.Value.Content)
+	}
+	r.fastResponses = map[int]*node{}
+	for _, status := range r.Statuses {
+		resp := r.Operation.Responses.Status(status)
+		if resp == nil || resp.Value == nil || len(resp.Value.Headers) > 0 {
+			continue
+		}
+		if n := bodySchema(resp.Value.Content); n != nil {
+			r.fastResponses[status] = n
+		}
+	}
+}
+
+// fastCoverage tells which parts of the route the fast path covers.
+func (r *Route) fastCoverage() (request bool, statuses []int) {
+	for _, st := range r.Statuses {
+		if r.fastResponses[st] != nil {
+			statuses = append(statuses, st)
+		}
+	}
+	return r.fastBody != nil, statuses
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/gitpod-mock/orgmock/server/api"
@@ -13,18 +14,25 @@ const (
 	maxJSONStringBytes = 64 << 10
 )
 
-// frame is one open object or array while scanning.
+// frame is one open object or array while scanning. An object's names so far are
+// keys[start:], searched in order while they are few, and in byNames (built then) after.
 type frame struct {
 	object    bool
 	expectKey bool
-	keys      map[string]bool
+	start     int
+	byNames   map[string]bool
 }
+
+// namesListed is how many names an object keeps in the shared list before it gets a map.
+const namesListed = 16
 
 // checkJSONStructure scans a valid JSON document once, before any decoder allocates for it,
 // and refuses deep nesting, huge strings and duplicate fields (protojson refuses those too;
-// encoding/json would silently keep the last one).
+// encoding/json would silently keep the last one). Ordinary bodies cost no allocation.
 func checkJSONStructure(body []byte) error {
-	var stack []frame
+	var stackBuf [8]frame
+	var keysBuf [32][]byte
+	stack, keys := stackBuf[:0], keysBuf[:0]
 	inString, escaped, isKey, strStart := false, false, false, 0
 	for i, c := range body {
 		if inString {
@@ -39,18 +47,32 @@ func checkJSONStructure(body []byte) error {
 					return errorf(api.ErrorCodeInvalidArgument, "request body: a string is longer than %d bytes", maxJSONStringBytes)
 				}
 				if isKey {
-					top := &stack[len(stack)-1]
-					name := string(body[strStart+1 : i])
+					name := body[strStart+1 : i]
 					if escapedKey(body[strStart : i+1]) {
-						_ = json.Unmarshal(body[strStart:i+1], &name)
+						var decoded string
+						_ = json.Unmarshal(body[strStart:i+1], &decoded)
+						name = []byte(decoded)
 					}
-					if top.keys == nil {
-						top.keys = map[string]bool{}
+					top := &stack[len(stack)-1]
+					if top.byNames == nil && len(keys)-top.start < namesListed {
+						for _, k := range keys[top.start:] {
+							if bytes.Equal(k, name) {
+								return errorf(api.ErrorCodeInvalidArgument, "request body: duplicate field %q", name)
+							}
+						}
+						keys = append(keys, name)
+						continue
 					}
-					if top.keys[name] {
+					if top.byNames == nil {
+						top.byNames = map[string]bool{}
+						for _, k := range keys[top.start:] {
+							top.byNames[string(k)] = true
+						}
+					}
+					if top.byNames[string(name)] {
 						return errorf(api.ErrorCodeInvalidArgument, "request body: duplicate field %q", name)
 					}
-					top.keys[name] = true
+					top.byNames[string(name)] = true
 				}
 			}
 			continue
@@ -69,8 +91,9 @@ func checkJSONStructure(body []byte) error {
 			if len(stack) >= maxJSONDepth {
 				return errorf(api.ErrorCodeInvalidArgument, "request body: nested deeper than %d levels", maxJSONDepth)
 			}
-			stack = append(stack, frame{object: c == '{', expectKey: c == '{'})
+			stack = append(stack, frame{object: c == '{', expectKey: c == '{', start: len(keys)})
 		case '}', ']':
+			keys = keys[:stack[len(stack)-1].start]
 			stack = stack[:len(stack)-1]
 		}
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -12,6 +13,8 @@ func TestCheckJSONStructure(t *testing.T) {
 		`{"a":"{\"a\":1,\"a\":2}"}`, // braces and keys inside strings are text
 		`{"a\"b":1,"a":2}`,
 		strings.Repeat("[", 32) + strings.Repeat("]", 32),
+		`[{"a":1},{"a":2}]`, `{"a":{"a":{"a":1}},"b":{"a":2,"b":3}}`,
+		manyNames(40, ""), `{"x":` + manyNames(20, "") + `,"y":` + manyNames(20, "") + `}`,
 	}
 	for _, s := range ok {
 		if err := checkJSONStructure([]byte(s)); err != nil {
@@ -23,6 +26,11 @@ func TestCheckJSONStructure(t *testing.T) {
 		`{"a":1,"\u0061":2}`:                   `request body: duplicate field "a"`,
 		`[{"x":{"a":1,"b":2,"a":3}}]`:          `request body: duplicate field "a"`,
 		strings.Repeat("[", 33) + "]":          "request body: nested deeper than 32 levels",
+		manyNames(10, `"k3"`):                  `request body: duplicate field "k3"`,
+		manyNames(40, `"k3"`):                  `request body: duplicate field "k3"`,
+		manyNames(40, `"k39"`):                 `request body: duplicate field "k39"`,
+		manyNames(40, `"k\u0033"`):             `request body: duplicate field "k3"`,
+		`{"a":{"b":1},"c":{"d":2,"d":3}}`:      `request body: duplicate field "d"`,
 		`"` + strings.Repeat("s", 65537) + `"`: "request body: a string is longer than 65536 bytes",
 	}
 	for s, want := range bad {
@@ -31,4 +39,18 @@ func TestCheckJSONStructure(t *testing.T) {
 			t.Errorf("%.40s: %v, want %q", s, err, want)
 		}
 	}
+}
+
+// manyNames is an object with n distinct names, then extra (a quoted name) once more.
+func manyNames(n int, extra string) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		fmt.Fprintf(&b, `"k%d":%d,`, i, i)
+	}
+	if extra != "" {
+		b.WriteString(extra + ":0,")
+	}
+	b.WriteString(`"end":0}`)
+	return b.String()
 }

@@ -36,14 +36,15 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.Int("status", c.Response().Status),
 			slog.Duration("duration", time.Since(start)),
 		}
-		if op, ok := c.Get(keyOperation).(string); ok {
-			attrs = append(attrs, slog.String("operation", op))
+		cl := callOf(c.Request().Context())
+		if cl != nil {
+			attrs = append(attrs, slog.String("operation", cl.route.OperationID()))
 		}
 		if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {
 			attrs = append(attrs, slog.String("request_id", id))
 		}
-		if v, ok := c.Get(keyViolation).(string); ok {
-			attrs = append(attrs, slog.String("violation", v))
+		if cl != nil && cl.violation != "" {
+			attrs = append(attrs, slog.String("violation", cl.violation))
 		}
 		s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", attrs...)
 		return nil

@@ -140,6 +140,7 @@ func New(opts Options) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.JSONSerializer = bodySerializer{}
 	// Order matters: the request id is known to the log line, which sees the final status;
 	// CORS answers preflights before anything asks for a token or a schema; validation sees
 	// the handler's response, panics included (recovered into errors inside it).
@@ -170,15 +171,10 @@ func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
 // Spec is the loaded contract.
 func (s *Server) Spec() *spec.Spec { return s.spec }
 
-type callerKey struct{}
-
-// withCaller records the caller's organization on the request context.
-func withCaller(ctx context.Context, org string) context.Context {
-	return context.WithValue(ctx, callerKey{}, org)
-}
-
 // caller is the organization the request acts for (set by the auth step of validate).
 func caller(ctx context.Context) string {
-	org, _ := ctx.Value(callerKey{}).(string)
-	return org
+	if cl := callOf(ctx); cl != nil {
+		return cl.org
+	}
+	return ""
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/gitpod-mock/orgmock/server/api"
-	"github.com/gitpod-mock/orgmock/server/spec"
 	"github.com/gitpod-mock/orgmock/server/store"
 )
 
@@ -162,16 +161,10 @@ func (l *lockedReader) Read(p []byte) (int, error) {
 	return l.r.Read(p)
 }
 
-type sessionKey struct{}
-
-func withSession(ctx context.Context, se *session) context.Context {
-	return context.WithValue(ctx, sessionKey{}, se)
-}
-
 // storeOf is the store of the request's session.
 func (s *Server) storeOf(ctx context.Context) *store.Store {
-	if se, ok := ctx.Value(sessionKey{}).(*session); ok {
-		return se.store()
+	if cl := callOf(ctx); cl != nil && cl.se != nil {
+		return cl.se.store()
 	}
 	return s.Store()
 }
@@ -186,23 +179,23 @@ func (se *session) now() time.Time {
 
 // record adds a finished call to the journal and the coverage. respBody is copied: the
 // caller's buffer is reused.
-func (se *session) record(route *spec.Route, req *http.Request, status int, ex *exchange, respBody []byte) {
-	op := route.OperationID()
+func (se *session) record(req *http.Request, status int, cl *call, respBody []byte) {
+	op := cl.route.OperationID()
 	e := JournalEntry{
-		Time:               ex.at,
+		Time:               cl.at,
 		Operation:          op,
 		Method:             req.Method,
 		Path:               req.URL.Path,
 		Query:              req.URL.RawQuery,
 		Status:             status,
-		RequestViolations:  ex.reqViolations,
-		ResponseViolations: ex.respViolations,
-		Fault:              ex.fault,
+		RequestViolations:  cl.reqViolations,
+		ResponseViolations: cl.respViolations,
+		Fault:              cl.fault,
 	}
 	resp := append([]byte(nil), respBody...)
 	se.mu.Lock()
 	defer se.mu.Unlock()
-	se.journal.add(e, ex.reqBody, resp)
+	se.journal.add(e, cl.reqBody, resp)
 	if status != 0 {
 		if se.coverage[op] == nil {
 			se.coverage[op] = map[int]int{}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,20 +21,28 @@ import (
 	"github.com/gitpod-mock/orgmock/server/store"
 )
 
-// Keys of values the middlewares leave on the echo context for the request log.
-const (
-	keyOperation = "mock.operation"
-	keyViolation = "mock.violation"
-)
-
-// exchange is what the pipeline learns about one API call, for the journal and coverage.
-type exchange struct {
+// call is what the pipeline learns about one API call. It rides on the request context (one
+// value for everything): the handlers read the session and the caller from it, and the
+// journal, the coverage and the request log read what happened.
+type call struct {
+	route          *spec.Route
+	se             *session // nil until the session is known
+	org            string   // the caller's organization, once authenticated
 	at             time.Time
 	reqBody        []byte
 	reqViolations  []string
 	respViolations []string
+	violation      string // respViolations joined, for the log line
 	fault          string
 	dropped        bool
+}
+
+type callKey struct{}
+
+// callOf is the API call a request context belongs to, or nil.
+func callOf(ctx context.Context) *call {
+	cl, _ := ctx.Value(callKey{}).(*call)
+	return cl
 }
 
 // validate enforces the contract on every API operation, in both directions. Routes outside
@@ -51,7 +60,8 @@ func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == nil {
 			return next(c)
 		}
-		c.Set(keyOperation, route.OperationID())
+		cl := &call{route: route}
+		c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), callKey{}, cl)))
 		res := c.Response()
 		orig := res.Writer
 		rec := recorders.Get().(*recorder)
@@ -60,10 +70,9 @@ func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
 		rec.buf.Reset()
 		res.Writer = rec
 		se, err := s.sessions.get(c.Request().Header.Get(SessionHeader))
-		ex := &exchange{}
 		if err == nil {
-			ex.at = se.now()
-			err = s.serve(c, route, se, ex, next)
+			cl.se, cl.at = se, se.now()
+			err = s.serve(c, cl, next)
 		}
 		if err == nil && rec.status == http.StatusOK && mutates(route.OperationID()) {
 			// Durable before acknowledged: the answer waits for the state file.
@@ -77,30 +86,30 @@ func (s *Server) validate(next echo.HandlerFunc) echo.HandlerFunc {
 			s.handleError(err, c) // rendered into rec, validated below like any response
 		}
 		res.Writer = orig
-		if ex.dropped {
-			se.record(route, c.Request(), 0, ex, nil)
+		if cl.dropped {
+			se.record(c.Request(), 0, cl, nil)
 			return dropConnection(orig)
 		}
-		body, werr := s.writeChecked(c, route, rec, ex)
+		body, werr := s.writeChecked(c, rec, cl)
 		if se != nil {
-			se.record(route, c.Request(), rec.status, ex, body)
+			se.record(c.Request(), rec.status, cl, body)
 		}
 		return werr
 	}
 }
 
 // serve runs one API call after the session is known.
-func (s *Server) serve(c echo.Context, route *spec.Route, se *session, ex *exchange, next echo.HandlerFunc) error {
-	if err := s.checkRequest(c, route, se, ex); err != nil {
+func (s *Server) serve(c echo.Context, cl *call, next echo.HandlerFunc) error {
+	route, se := cl.route, cl.se
+	if err := s.checkRequest(c, cl); err != nil {
 		return err
 	}
 	req := c.Request()
-	c.SetRequest(req.WithContext(withSession(req.Context(), se)))
 	se.mu.Lock()
 	f := se.takeFault(route.OperationID())
 	se.mu.Unlock()
 	if f != nil {
-		ex.fault = f.describe()
+		cl.fault = f.describe()
 		if f.LatencyMs > 0 {
 			select {
 			case <-time.After(time.Duration(f.LatencyMs) * time.Millisecond):
@@ -108,7 +117,7 @@ func (s *Server) serve(c echo.Context, route *spec.Route, se *session, ex *excha
 			}
 		}
 		if f.Drop {
-			ex.dropped = true
+			cl.dropped = true
 			return nil
 		}
 		if f.Status != 0 {
@@ -128,18 +137,17 @@ func (s *Server) serve(c echo.Context, route *spec.Route, se *session, ex *excha
 	return next(c)
 }
 
-func (s *Server) checkRequest(c echo.Context, route *spec.Route, se *session, ex *exchange) error {
-	req := c.Request()
+func (s *Server) checkRequest(c echo.Context, cl *call) error {
+	req, route := c.Request(), cl.route
 	if err := checkContentType(req, route); err != nil {
 		return err
 	}
 	if route.Secured {
-		org, err := s.authenticate(req, se.store())
+		org, err := s.authenticate(req, cl.se.store())
 		if err != nil {
 			return err
 		}
-		req = req.WithContext(withCaller(req.Context(), org))
-		c.SetRequest(req)
+		cl.org = org
 	}
 	body, err := io.ReadAll(io.LimitReader(req.Body, s.opts.MaxBodyBytes+1))
 	if err != nil {
@@ -148,7 +156,7 @@ func (s *Server) checkRequest(c echo.Context, route *spec.Route, se *session, ex
 	if int64(len(body)) > s.opts.MaxBodyBytes {
 		return errorf(api.ErrorCodeResourceExhausted, "request body exceeds the limit of %d bytes", s.opts.MaxBodyBytes)
 	}
-	ex.reqBody = body
+	cl.reqBody = body
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errorf(api.ErrorCodeInvalidArgument, "request body is empty: send a JSON object, e.g. {}")
 	}
@@ -167,7 +175,7 @@ func (s *Server) checkRequest(c echo.Context, route *spec.Route, se *session, ex
 		return nil
 	}
 	if v := route.CheckRequest(req, body); len(v) > 0 {
-		ex.reqViolations = v
+		cl.reqViolations = v
 		return errorf(api.ErrorCodeInvalidArgument, "%s", strings.Join(v, "; "))
 	}
 	return nil
@@ -229,7 +237,8 @@ func (s *Server) authenticate(req *http.Request, st *store.Store) (string, error
 
 // writeChecked validates the captured response and sends it, or sends a 500 instead. It
 // returns the body that was sent.
-func (s *Server) writeChecked(c echo.Context, route *spec.Route, rec *recorder, ex *exchange) ([]byte, error) {
+func (s *Server) writeChecked(c echo.Context, rec *recorder, cl *call) ([]byte, error) {
+	route := cl.route
 	res := c.Response()
 	body := rec.buf.Bytes()
 	if s.opts.SkipValidation {
@@ -240,9 +249,9 @@ func (s *Server) writeChecked(c echo.Context, route *spec.Route, rec *recorder, 
 		return body, err
 	}
 	if v := route.CheckResponse(c.Request(), rec.status, rec.header, body); len(v) > 0 {
-		ex.respViolations = v
-		violation := strings.Join(ex.respViolations, "; ")
-		c.Set(keyViolation, violation)
+		cl.respViolations = v
+		violation := strings.Join(v, "; ")
+		cl.violation = violation
 		s.log.Error("response does not match the spec",
 			"operation", route.OperationID(), "status", rec.status, "violation", violation)
 		msg := fmt.Sprintf("%s %d: response does not match the spec: %s", route.OperationID(), rec.status, violation)

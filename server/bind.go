@@ -1,0 +1,21 @@
+package server
+
+import (
+	"encoding/json"
+
+	"github.com/labstack/echo/v4"
+)
+
+// bodySerializer is echo's JSON serializer, except that the strict handlers' request bodies
+// are decoded from the bytes validate already read and checked, instead of through a second
+// reader and stream decoder. Whatever that does not cover, errors included, is echo's.
+type bodySerializer struct{ echo.DefaultJSONSerializer }
+
+func (bodySerializer) Deserialize(c echo.Context, v any) error {
+	if cl := callOf(c.Request().Context()); cl != nil && cl.reqBody != nil {
+		if err := json.Unmarshal(cl.reqBody, v); err == nil {
+			return nil
+		}
+	}
+	return echo.DefaultJSONSerializer{}.Deserialize(c, v)
+}

@@ -30,7 +30,7 @@ func (s *Server) CreateSCIMConfiguration(ctx context.Context, req api.CreateSCIM
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateSCIMConfiguration200JSONResponse{
+	return createSCIMResponse{
 		Token:             c.Token,
 		ScimConfiguration: scimToAPI(c),
 		TokenExpiresAt:    c.TokenExpiresAt,
@@ -43,7 +43,7 @@ func (s *Server) GetSCIMConfiguration(ctx context.Context, req api.GetSCIMConfig
 	if err != nil {
 		return nil, err
 	}
-	return api.GetSCIMConfiguration200JSONResponse{ScimConfiguration: scimToAPI(c)}, nil
+	return getSCIMResponse{ScimConfiguration: scimToAPI(c)}, nil
 }
 
 // UpdateSCIMConfiguration implements api.StrictServerInterface.
@@ -63,7 +63,7 @@ func (s *Server) UpdateSCIMConfiguration(ctx context.Context, req api.UpdateSCIM
 	if err != nil {
 		return nil, err
 	}
-	return api.UpdateSCIMConfiguration200JSONResponse{ScimConfiguration: scimToAPI(c)}, nil
+	return updateSCIMResponse{ScimConfiguration: scimToAPI(c)}, nil
 }
 
 // ListSCIMConfigurations implements api.StrictServerInterface.
@@ -72,7 +72,7 @@ func (s *Server) ListSCIMConfigurations(ctx context.Context, req api.ListSCIMCon
 	if err != nil {
 		return nil, err
 	}
-	out := api.ListSCIMConfigurations200JSONResponse{Pagination: api.PaginationResponse{NextToken: nonZero(next)}}
+	out := listSCIMResponse{Pagination: api.PaginationResponse{NextToken: nonZero(next)}}
 	if len(items) > 0 {
 		list := make([]api.SCIMConfiguration, len(items))
 		for i, c := range items {
@@ -101,7 +101,7 @@ func (s *Server) RegenerateSCIMToken(ctx context.Context, req api.RegenerateSCIM
 	if err != nil {
 		return nil, err
 	}
-	return api.RegenerateSCIMToken200JSONResponse{Token: c.Token, TokenExpiresAt: c.TokenExpiresAt}, nil
+	return regenerateSCIMResponse{Token: c.Token, TokenExpiresAt: c.TokenExpiresAt}, nil
 }
 
 // scimToAPI renders a SCIM configuration like protojson: zero values are omitted.

@@ -66,19 +66,41 @@ type node struct {
 // as kin-openapi sees it.
 const maxDigits = 15
 
+// compiler compiles the schemas of one document. Each schema (components are shared by
+// many operations) and each pattern is compiled once.
+type compiler struct {
+	inProgress map[*openapi3.Schema]bool
+	done       map[*openapi3.Schema]*node // nil: refused
+	patterns   map[string]*regexp.Regexp
+}
+
+func newCompiler() *compiler {
+	return &compiler{inProgress: map[*openapi3.Schema]bool{}, done: map[*openapi3.Schema]*node{},
+		patterns: map[string]*regexp.Regexp{}}
+}
+
 // compile turns a schema into a node, or returns nil when the schema uses anything the fast
 // path does not implement (the caller then always uses kin-openapi).
-func compile(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) *node {
+func (c *compiler) compile(ref *openapi3.SchemaRef) *node {
 	if ref == nil || ref.Value == nil {
 		return nil
 	}
 	s := ref.Value
-	if seen[s] || !supported(s) {
-		return nil // recursion (kin-openapi has its own rule for it) or an unknown keyword
+	if n, ok := c.done[s]; ok {
+		return n
 	}
-	seen[s] = true
-	defer delete(seen, s)
-	if s.Type == nil || len(*s.Type) != 1 {
+	if c.inProgress[s] {
+		return nil // recursion: kin-openapi has its own rule for it
+	}
+	c.inProgress[s] = true
+	n := c.compileNew(s)
+	delete(c.inProgress, s)
+	c.done[s] = n
+	return n
+}
+
+func (c *compiler) compileNew(s *openapi3.Schema) *node {
+	if !supported(s) || s.Type == nil || len(*s.Type) != 1 {
 		return nil
 	}
 	n := &node{nullable: s.Nullable, maxLen: -1, maxItems: -1}
@@ -89,12 +111,12 @@ func compile(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) *node {
 			return nil
 		}
 		for name, p := range s.Properties {
-			c := compile(p, seen)
-			if c == nil {
+			pn := c.compile(p)
+			if pn == nil {
 				return nil
 			}
 			n.names = append(n.names, name)
-			n.props = append(n.props, c)
+			n.props = append(n.props, pn)
 		}
 		for _, r := range s.Required {
 			i := indexOf(n.names, r)
@@ -106,7 +128,7 @@ func compile(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) *node {
 		ap := s.AdditionalProperties
 		switch {
 		case ap.Schema != nil:
-			if n.extra = compile(ap.Schema, seen); n.extra == nil || ap.Has != nil {
+			if n.extra = c.compile(ap.Schema); n.extra == nil || ap.Has != nil {
 				return nil
 			}
 		case ap.Has != nil && !*ap.Has:
@@ -119,8 +141,12 @@ func compile(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) *node {
 			n.maxLen = int(*s.MaxLength)
 		}
 		if s.Pattern != "" {
-			re, err := regexp.Compile(goRegexp(s.Pattern))
-			if err != nil {
+			re, ok := c.patterns[s.Pattern]
+			if !ok {
+				re, _ = regexp.Compile(goRegexp(s.Pattern))
+				c.patterns[s.Pattern] = re
+			}
+			if re == nil {
 				return nil
 			}
 			n.pattern = re
@@ -154,7 +180,7 @@ func compile(ref *openapi3.SchemaRef, seen map[*openapi3.Schema]bool) *node {
 		if len(s.Enum) > 0 {
 			return nil
 		}
-		if n.items = compile(s.Items, seen); n.items == nil {
+		if n.items = c.compile(s.Items); n.items == nil {
 			return nil
 		}
 		n.minItems = int(s.MinItems)
@@ -519,12 +545,12 @@ func (sc *scanner) integer(n *node) bool {
 }
 
 // bodySchema compiles the schema of content that is only application/json; nil otherwise.
-func bodySchema(content openapi3.Content) *node {
+func (c *compiler) bodySchema(content openapi3.Content) *node {
 	mt := content.Get("application/json")
 	if mt == nil || len(content) != 1 {
 		return nil
 	}
-	return compile(mt.Schema, map[*openapi3.Schema]bool{})
+	return c.compile(mt.Schema)
 }
 
 // fastRequest reports whether the request certainly passes kin-openapi's request validation:
@@ -546,7 +572,7 @@ func (r *Route) fastResponse(status int, header http.Header, body []byte) bool {
 
 // compileFast prepares the fast path of a route: its request body (only when every parameter
 // is an optional query parameter, so that an empty query string passes) and its responses.
-func (r *Route) compileFast() {
+func (r *Route) compileFast(c *compiler) {
 	params := append(openapi3.Parameters{}, r.PathItem.Parameters...)
 	params = append(params, r.Operation.Parameters...)
 	simple := true
@@ -556,7 +582,7 @@ func (r *Route) compileFast() {
 		}
 	}
 	if rb := r.Operation.RequestBody; simple && rb != nil && rb.Value != nil {
-		r.fastBody = bodySchema(rb.Value.Content)
+		r.fastBody = c.bodySchema(rb.Value.Content)
 	}
 	r.fastResponses = map[int]*node{}
 	for _, status := range r.Statuses {
@@ -564,7 +590,7 @@ func (r *Route) compileFast() {
 		if resp == nil || resp.Value == nil || len(resp.Value.Headers) > 0 {
 			continue
 		}
-		if n := bodySchema(resp.Value.Content); n != nil {
+		if n := c.bodySchema(resp.Value.Content); n != nil {
 			r.fastResponses[status] = n
 		}
 	}

@@ -57,21 +57,21 @@ func TestCompileRefusesUnimplementedKeywords(t *testing.T) {
 		"bad pattern": {Type: &openapi3.Types{"string"}, Pattern: "("},
 	}
 	for name, s := range cases {
-		if n := compile(&openapi3.SchemaRef{Value: s}, map[*openapi3.Schema]bool{}); n != nil {
+		if n := newCompiler().compile(&openapi3.SchemaRef{Value: s}); n != nil {
 			t.Errorf("%s: compiled, want refused", name)
 		}
 	}
 	// Recursion is refused too (kin-openapi stops at a schema it is already inside).
 	rec := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{}}
 	rec.Properties["self"] = &openapi3.SchemaRef{Value: rec}
-	if compile(&openapi3.SchemaRef{Value: rec}, map[*openapi3.Schema]bool{}) != nil {
+	if newCompiler().compile(&openapi3.SchemaRef{Value: rec}) != nil {
 		t.Error("recursive schema compiled")
 	}
 	// And the supported keywords do compile.
 	ok := &openapi3.Schema{Type: &openapi3.Types{"object"}, Required: []string{"a"}, Description: "d",
 		Properties: openapi3.Schemas{"a": {Value: &openapi3.Schema{Type: &openapi3.Types{"string"},
 			MinLength: 1, Pattern: "^a", Format: "uuid", Enum: []any{"a"}, Nullable: true}}}}
-	if compile(&openapi3.SchemaRef{Value: ok}, map[*openapi3.Schema]bool{}) == nil {
+	if newCompiler().compile(&openapi3.SchemaRef{Value: ok}) == nil {
 		t.Error("a schema of supported keywords was refused")
 	}
 }

@@ -104,6 +104,7 @@ func load() (*Spec, error) {
 	// whatever address it is started on.
 	doc.Servers = nil
 	s := &Spec{Doc: doc, routes: map[string]*Route{}}
+	fast := newCompiler()
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			r := &Route{Route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op},
@@ -139,7 +140,7 @@ func load() (*Spec, error) {
 				security = *op.Security
 			}
 			r.Secured = len(security) > 0
-			r.compileFast()
+			r.compileFast(fast)
 			s.routes[method+" "+path] = r
 			s.ops = append(s.ops, r)
 		}

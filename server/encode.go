@@ -28,14 +28,14 @@ type (
 )
 
 func (r getSCIMResponse) VisitGetSCIMConfigurationResponse(w http.ResponseWriter) error {
-	if b, ok := appendOneSCIM(nil, r.ScimConfiguration); ok {
+	if b, ok := appendOneSCIM(make([]byte, 0, 512), r.ScimConfiguration); ok {
 		return writeJSON(w, b)
 	}
 	return api.GetSCIMConfiguration200JSONResponse(r).VisitGetSCIMConfigurationResponse(w)
 }
 
 func (r updateSCIMResponse) VisitUpdateSCIMConfigurationResponse(w http.ResponseWriter) error {
-	if b, ok := appendOneSCIM(nil, r.ScimConfiguration); ok {
+	if b, ok := appendOneSCIM(make([]byte, 0, 512), r.ScimConfiguration); ok {
 		return writeJSON(w, b)
 	}
 	return api.UpdateSCIMConfiguration200JSONResponse(r).VisitUpdateSCIMConfigurationResponse(w)

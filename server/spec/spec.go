@@ -79,8 +79,8 @@ func (r *Route) OperationID() string { return r.Operation.OperationID }
 // Spec is the loaded document with its operation table.
 type Spec struct {
 	Doc    *openapi3.T
-	routes map[string]*Route // "METHOD path"
-	ops    []*Route          // sorted by operationId
+	routes map[routeKey]*Route
+	ops    []*Route // sorted by operationId
 }
 
 var (
@@ -103,7 +103,7 @@ func load() (*Spec, error) {
 	// A servers block would make routing depend on the Host header; the mock answers on
 	// whatever address it is started on.
 	doc.Servers = nil
-	s := &Spec{Doc: doc, routes: map[string]*Route{}}
+	s := &Spec{Doc: doc, routes: map[routeKey]*Route{}}
 	fast := newCompiler()
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -141,7 +141,7 @@ func load() (*Spec, error) {
 			}
 			r.Secured = len(security) > 0
 			r.compileFast(fast)
-			s.routes[method+" "+path] = r
+			s.routes[routeKey{method, path}] = r
 			s.ops = append(s.ops, r)
 		}
 	}
@@ -150,7 +150,10 @@ func load() (*Spec, error) {
 }
 
 // Route returns the operation served at method and path (an echo route path), or nil.
-func (s *Spec) Route(method, path string) *Route { return s.routes[method+" "+path] }
+func (s *Spec) Route(method, path string) *Route { return s.routes[routeKey{method, path}] }
+
+// routeKey finds a route without building a string per request.
+type routeKey struct{ method, path string }
 
 // Operation returns the operation with that operationId, or nil.
 func (s *Spec) Operation(id string) *Route {

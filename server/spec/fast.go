@@ -469,11 +469,17 @@ func (sc *scanner) str() (string, bool) {
 		return "", false
 	}
 	start := sc.i + 1
+	ascii := true
 	for j := start; j < len(sc.b); j++ {
-		switch c := sc.b[j]; {
-		case c == '"':
+		switch strByte[sc.b[j]] {
+		case byteASCII:
+			continue
+		case byteNonASCII:
+			ascii = false
+			continue
+		case byteQuote:
 			s := sc.b[start:j]
-			if !utf8.Valid(s) {
+			if !ascii && !utf8.Valid(s) {
 				return "", false
 			}
 			sc.i = j + 1
@@ -481,12 +487,33 @@ func (sc *scanner) str() (string, bool) {
 				return "", true
 			}
 			return unsafe.String(&s[0], len(s)), true
-		case c == '\\' || c < 0x20:
-			return "", false
 		}
+		return "", false // an escape or a control character
 	}
 	return "", false
 }
+
+// What a byte inside a JSON string means to str.
+const (
+	byteASCII    = iota // plain
+	byteNonASCII        // part of a multi-byte character: check UTF-8
+	byteQuote           // the end
+	byteOther           // a backslash or a control character
+)
+
+var strByte = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == '"':
+			t[c] = byteQuote
+		case c == '\\' || c < 0x20:
+			t[c] = byteOther
+		case c >= utf8.RuneSelf:
+			t[c] = byteNonASCII
+		}
+	}
+	return t
+}()
 
 func (n *node) validString(s string) bool {
 	if n.minLen != 0 || n.maxLen >= 0 {

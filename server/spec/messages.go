@@ -209,24 +209,23 @@ var errNotUUID = errors.New("not a UUID")
 // validateUUID accepts what protovalidate's `string.uuid` rule accepts: any hex
 // 8-4-4-4-12 string, whatever its version and variant nibbles, in either case.
 func validateUUID(s string) error {
-	if len(s) != 36 {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return errNotUUID
 	}
 	for i := 0; i < 36; i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return errNotUUID
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return errNotUUID
-			}
+		if !isHex[s[i]] && i != 8 && i != 13 && i != 18 && i != 23 {
+			return errNotUUID
 		}
 	}
 	return nil
 }
+
+var isHex = func() (t [256]bool) {
+	for _, c := range "0123456789abcdefABCDEF" {
+		t[c] = true
+	}
+	return t
+}()
 
 // validateDateTime accepts RFC 3339 date-times (time.RFC3339Nano's parser is strict about
 // the layout since Go 1.20).

@@ -2,6 +2,9 @@ package server
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -53,4 +56,42 @@ func manyNames(n int, extra string) string {
 	}
 	b.WriteString(`"end":0}`)
 	return b.String()
+}
+
+func TestReadBody(t *testing.T) {
+	body := `{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}`
+	cases := []struct {
+		name    string
+		length  int64 // the declared Content-Length; -1: unknown (chunked)
+		max     int64
+		want    string
+		wantCap int
+		wantErr string
+	}{
+		{"declared", int64(len(body)), 1 << 20, body, len(body), ""},
+		{"unknown length", -1, 1 << 20, body, -1, ""},
+		{"declared, over the limit", int64(len(body)), 10, body[:11], -1, ""},
+		{"unknown, over the limit", -1, 10, body[:11], -1, ""},
+		{"shorter than declared", int64(len(body)) + 5, 1 << 20, "", 0, "unexpected EOF"},
+	}
+	for _, c := range cases {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		req.ContentLength = c.length
+		if c.length > int64(len(body)) {
+			req.Body = io.NopCloser(io.LimitReader(strings.NewReader(body), int64(len(body))))
+		}
+		got, err := readBody(req, c.max)
+		if c.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("%s: err %v, want %q", c.name, err, c.wantErr)
+			}
+			continue
+		}
+		if err != nil || string(got) != c.want {
+			t.Errorf("%s: %q, %v; want %q", c.name, got, err, c.want)
+		}
+		if c.wantCap >= 0 && cap(got) != c.wantCap {
+			t.Errorf("%s: capacity %d, want %d (the journal keeps it)", c.name, cap(got), c.wantCap)
+		}
+	}
 }

@@ -8,11 +8,16 @@ import (
 
 // bodySerializer is echo's JSON serializer, except that the strict handlers' request bodies
 // are decoded from the bytes validate already read and checked, instead of through a second
-// reader and stream decoder. Whatever that does not cover, errors included, is echo's.
+// reader and stream decoder: by hand for the flat bodies the fast path found valid
+// (decode.go), else by encoding/json. Whatever that does not cover, errors included, is
+// echo's.
 type bodySerializer struct{ echo.DefaultJSONSerializer }
 
 func (bodySerializer) Deserialize(c echo.Context, v any) error {
 	if cl := callOf(c.Request().Context()); cl != nil && cl.reqBody != nil {
+		if cl.certain && decodeKnown(cl.reqBody, v) {
+			return nil
+		}
 		if err := json.Unmarshal(cl.reqBody, v); err == nil {
 			return nil
 		}

@@ -95,3 +95,18 @@ func TestReadBody(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainName(t *testing.T) {
+	cases := map[string]bool{
+		"a": true, "ci-run_42.a:b/c": true, strings.Repeat("x", 128): true,
+		"": false, strings.Repeat("x", 129): false, "a b": false, "é": false, "a\n": false, "a+b": false,
+	}
+	for s, want := range cases {
+		if got := plainName(s, sessionNameChars); got != want {
+			t.Errorf("plainName(%q, session) = %v, want %v", s, got, want)
+		}
+	}
+	if !plainName("a+b=c", requestIDChars) || plainName("a b", requestIDChars) {
+		t.Error("request id characters")
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"io"
 	mathrand "math/rand/v2"
 	"net/http"
-	"regexp"
 	"sync"
 	"time"
 
@@ -23,7 +22,8 @@ const SessionHeader = "X-Mock-Session"
 // DefaultSessionTTL is how long an idle named session lives unless Options say otherwise.
 const DefaultSessionTTL = 30 * time.Minute
 
-var sessionNameRE = regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,128}$`)
+// sessionNameChars are what a session name may be made of, besides letters and digits.
+const sessionNameChars = "._:/-"
 
 // session is one isolated world: state, journal, coverage, faults and clock.
 type session struct {
@@ -61,7 +61,7 @@ type sessions struct {
 }
 
 func (ss *sessions) get(name string) (*session, error) {
-	if name != "" && !sessionNameRE.MatchString(name) {
+	if name != "" && !plainName(name, sessionNameChars) {
 		return nil, errorf(api.ErrorCodeInvalidArgument,
 			"%s: must be 1 to 128 letters, digits or ._:/- characters", SessionHeader)
 	}

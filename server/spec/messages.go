@@ -227,9 +227,76 @@ var isHex = func() (t [256]bool) {
 	return t
 }()
 
-// validateDateTime accepts RFC 3339 date-times (time.RFC3339Nano's parser is strict about
-// the layout since Go 1.20).
+// validateDateTime accepts what time.Parse(time.RFC3339Nano, s) accepts. Every response
+// carries a few date-times, so the common form is checked by hand first (plainRFC3339,
+// which only accepts what time.Parse does); everything else is time.Parse's to decide.
 func validateDateTime(s string) error {
+	if plainRFC3339(s) {
+		return nil
+	}
 	_, err := time.Parse(time.RFC3339Nano, s)
 	return err
+}
+
+// plainRFC3339 reports whether s is 2006-01-02T15:04:05[.digits](Z|±07:00) with every field
+// in range, the form time.Parse reads on its fast path.
+func plainRFC3339(s string) bool {
+	if len(s) < len("2006-01-02T15:04:05Z") || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return false
+	}
+	year, ok1 := digits(s[0:4], 0, 9999)
+	month, ok2 := digits(s[5:7], 1, 12)
+	_, ok3 := digits(s[11:13], 0, 23)
+	_, ok4 := digits(s[14:16], 0, 59)
+	_, ok5 := digits(s[17:19], 0, 59)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+		return false
+	}
+	if _, ok := digits(s[8:10], 1, daysIn(month, year)); !ok {
+		return false
+	}
+	rest := s[19:]
+	if len(rest) >= 2 && rest[0] == '.' {
+		n := 1
+		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 {
+			return false
+		}
+		rest = rest[n:]
+	}
+	if rest == "Z" {
+		return true
+	}
+	if len(rest) != len("+07:00") || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':' {
+		return false
+	}
+	_, okh := digits(rest[1:3], 0, 23)
+	_, okm := digits(rest[4:6], 0, 59)
+	return okh && okm
+}
+
+func digits(s string, lo, hi int) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, lo <= n && n <= hi
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 
 	"github.com/labstack/echo/v4"
 )
@@ -21,6 +23,8 @@ func (bodySerializer) Deserialize(c echo.Context, v any) error {
 		if err := json.Unmarshal(cl.reqBody, v); err == nil {
 			return nil
 		}
+		// echo's own words for the error, from the same bytes (validate already read the body).
+		c.Request().Body = io.NopCloser(bytes.NewReader(cl.reqBody))
 	}
 	return echo.DefaultJSONSerializer{}.Deserialize(c, v)
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -28,23 +29,32 @@ type (
 )
 
 func (r getSCIMResponse) VisitGetSCIMConfigurationResponse(w http.ResponseWriter) error {
-	if b, ok := appendOneSCIM(make([]byte, 0, 512), r.ScimConfiguration); ok {
+	p := getBuf()
+	defer putBuf(p)
+	if b, ok := appendOneSCIM(*p, r.ScimConfiguration); ok {
+		*p = b
 		return writeJSON(w, b)
 	}
 	return api.GetSCIMConfiguration200JSONResponse(r).VisitGetSCIMConfigurationResponse(w)
 }
 
 func (r updateSCIMResponse) VisitUpdateSCIMConfigurationResponse(w http.ResponseWriter) error {
-	if b, ok := appendOneSCIM(make([]byte, 0, 512), r.ScimConfiguration); ok {
+	p := getBuf()
+	defer putBuf(p)
+	if b, ok := appendOneSCIM(*p, r.ScimConfiguration); ok {
+		*p = b
 		return writeJSON(w, b)
 	}
 	return api.UpdateSCIMConfiguration200JSONResponse(r).VisitUpdateSCIMConfigurationResponse(w)
 }
 
 func (r createSCIMResponse) VisitCreateSCIMConfigurationResponse(w http.ResponseWriter) error {
-	b, ok := appendSCIM(append(make([]byte, 0, 512), `{"scimConfiguration":`...), r.ScimConfiguration)
+	p := getBuf()
+	defer putBuf(p)
+	b, ok := appendSCIM(append(*p, `{"scimConfiguration":`...), r.ScimConfiguration)
 	b = appendString(append(b, `,"token":`...), r.Token)
 	b, ok2 := appendTime(append(b, `,"tokenExpiresAt":`...), r.TokenExpiresAt)
+	*p = b
 	if ok && ok2 {
 		return writeJSON(w, append(b, "}\n"...))
 	}
@@ -52,7 +62,9 @@ func (r createSCIMResponse) VisitCreateSCIMConfigurationResponse(w http.Response
 }
 
 func (r listSCIMResponse) VisitListSCIMConfigurationsResponse(w http.ResponseWriter) error {
-	b := append(make([]byte, 0, 512), `{"pagination":{`...)
+	p := getBuf()
+	defer putBuf(p)
+	b := append(*p, `{"pagination":{`...)
 	if r.Pagination.NextToken != nil {
 		b = appendString(append(b, `"nextToken":`...), *r.Pagination.NextToken)
 	}
@@ -70,6 +82,7 @@ func (r listSCIMResponse) VisitListSCIMConfigurationsResponse(w http.ResponseWri
 		}
 		b = append(b, ']')
 	}
+	*p = b
 	if ok {
 		return writeJSON(w, append(b, "}\n"...))
 	}
@@ -77,8 +90,12 @@ func (r listSCIMResponse) VisitListSCIMConfigurationsResponse(w http.ResponseWri
 }
 
 func (r regenerateSCIMResponse) VisitRegenerateSCIMTokenResponse(w http.ResponseWriter) error {
-	b := appendString(append(make([]byte, 0, 128), `{"token":`...), r.Token)
-	if b, ok := appendTime(append(b, `,"tokenExpiresAt":`...), r.TokenExpiresAt); ok {
+	p := getBuf()
+	defer putBuf(p)
+	b := appendString(append(*p, `{"token":`...), r.Token)
+	b, ok := appendTime(append(b, `,"tokenExpiresAt":`...), r.TokenExpiresAt)
+	*p = b
+	if ok {
 		return writeJSON(w, append(b, "}\n"...))
 	}
 	return api.RegenerateSCIMToken200JSONResponse(r).VisitRegenerateSCIMTokenResponse(w)
@@ -115,8 +132,30 @@ func appendSCIM(b []byte, c api.SCIMConfiguration) ([]byte, bool) {
 	return append(b, '}'), ok1 && ok2 && ok3
 }
 
+// encodeBufs hold the encoders' buffers between answers (the bytes are copied out by
+// Write); buffers that grew past maxPooledBuf, for a long list, are left to the GC.
+var encodeBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+const maxPooledBuf = 64 << 10
+
+func getBuf() *[]byte {
+	p := encodeBufs.Get().(*[]byte)
+	*p = (*p)[:0]
+	return p
+}
+
+func putBuf(p *[]byte) {
+	if cap(*p) <= maxPooledBuf {
+		encodeBufs.Put(p)
+	}
+}
+
+// jsonContentType is shared by every answer: net/http and echo replace header values, never
+// change them in place.
+var jsonContentType = []string{"application/json"}
+
 func writeJSON(w http.ResponseWriter, b []byte) error {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(b)
 	return err

@@ -173,11 +173,11 @@ func (s *Server) checkRequest(c echo.Context, cl *call) error {
 	if err := checkQueryOnce(req, route); err != nil {
 		return err
 	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
 	cl.certain = certain
 	if s.opts.SkipValidation || certain {
-		return nil
+		return nil // the handler's binder reads cl.reqBody (bind.go)
 	}
+	req.Body = io.NopCloser(bytes.NewReader(body)) // kin-openapi reads it again
 	if v := route.CheckRequest(req, body); len(v) > 0 {
 		cl.reqViolations = v
 		return errorf(api.ErrorCodeInvalidArgument, "%s", strings.Join(v, "; "))

@@ -2,7 +2,7 @@
 # Side-by-side benchmark of the mock against Prism, Steady and a raw net/http floor.
 # Installs what it needs (wrk from Debian, the peers from npm into bench/cache), builds the
 # mock and the floor, then runs bench/harness, which writes bench/results/<date>.{md,svg,tsv}.
-#   bench/run.sh                      # 3 rounds of 10 s per measurement (about 8 minutes)
+#   bench/run.sh                      # 3 rounds of 10 s per measurement (about 5 minutes)
 #   ROUNDS=5 DURATION=20s bench/run.sh
 #   ONLY=mock,floor bench/run.sh      # a subset, e.g. while optimising
 set -euo pipefail

@@ -70,7 +70,9 @@ func (r listSCIMResponse) VisitListSCIMConfigurationsResponse(w http.ResponseWri
 	}
 	b = append(b, '}')
 	ok := true
-	if r.ScimConfigurations != nil {
+	if r.ScimConfigurations != nil && *r.ScimConfigurations == nil {
+		b = append(b, `,"scimConfigurations":null`...) // what encoding/json writes for a nil slice
+	} else if r.ScimConfigurations != nil {
 		b = append(b, `,"scimConfigurations":[`...)
 		for i, c := range *r.ScimConfigurations {
 			if i > 0 {

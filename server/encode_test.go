@@ -33,7 +33,11 @@ func TestEncodersMatchEncodingJSON(t *testing.T) {
 			next = &s
 		}
 		var list *[]api.SCIMConfiguration
-		switch rng.IntN(3) {
+		switch rng.IntN(5) {
+		case 3:
+			list = &[]api.SCIMConfiguration{}
+		case 4:
+			list = new([]api.SCIMConfiguration) // points to a nil slice
 		case 1:
 			list = &[]api.SCIMConfiguration{c}
 		case 2:

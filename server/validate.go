@@ -158,6 +158,9 @@ func (s *Server) checkRequest(c echo.Context, cl *call) error {
 		return errorf(api.ErrorCodeResourceExhausted, "request body exceeds the limit of %d bytes", s.opts.MaxBodyBytes)
 	}
 	cl.reqBody = body
+	// What was read is the body: echo's binder trusts ContentLength (it skips a body of 0),
+	// and an in-process caller may have left it unset.
+	req.ContentLength = int64(len(body))
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errorf(api.ErrorCodeInvalidArgument, "request body is empty: send a JSON object, e.g. {}")
 	}
@@ -185,18 +188,46 @@ func (s *Server) checkRequest(c echo.Context, cl *call) error {
 	return nil
 }
 
-// readBody reads the request body, at most max+1 bytes. A declared length gets a buffer of
-// exactly that size: the journal keeps bodies, and io.ReadAll's would be 512 bytes or more
-// for the usual 60.
+// readBody reads the request body, at most max+1 bytes, like io.ReadAll. A declared length
+// sizes the buffer: the journal keeps bodies, and io.ReadAll's would be 512 bytes or more for
+// the usual 60. The length is only a hint (a caller of ServeHTTP may declare a wrong one):
+// the body is read to its end whatever it says.
 func readBody(req *http.Request, max int64) ([]byte, error) {
-	if n := req.ContentLength; n > 0 && n <= max {
-		b := make([]byte, n)
-		if _, err := io.ReadFull(req.Body, b); err != nil {
-			return nil, err
-		}
-		return b, nil // net/http ends the body at its Content-Length
+	n := req.ContentLength
+	if n <= 0 || n > max {
+		return io.ReadAll(io.LimitReader(req.Body, max+1))
 	}
-	return io.ReadAll(io.LimitReader(req.Body, max+1))
+	r := io.LimitReader(req.Body, max+1)
+	b := make([]byte, 0, n)
+	for {
+		if len(b) == cap(b) {
+			// Full: is that the end? net/http reports it with the last bytes already.
+			var probe [1]byte
+			m, err := r.Read(probe[:])
+			if m == 0 && err == io.EOF {
+				return b, nil
+			}
+			if m == 0 && err != nil {
+				return b, err
+			}
+			b = append(b, probe[:m]...)
+			if err == io.EOF {
+				return b, nil
+			}
+			if err != nil {
+				return b, err
+			}
+			continue
+		}
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // checkQueryOnce refuses a declared query parameter given more than once (which one would win

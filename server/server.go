@@ -36,7 +36,9 @@ type Options struct {
 	// nothing is logged when nil. Secrets are never logged.
 	Logger *slog.Logger
 	// HandlerMiddlewares wrap every API handler, after request validation and before
-	// response validation. Tests use them to make a handler misbehave on purpose.
+	// response validation. Tests use them to make a handler misbehave on purpose. The
+	// responses they see implement the generated XxxResponseObject interfaces, but some are
+	// the mock's own types (hand-encoded SCIM answers, encode.go), not api.Xxx200JSONResponse.
 	HandlerMiddlewares []api.StrictMiddlewareFunc
 	// Mode is ModeStateful (the default when empty) or ModeExamples.
 	Mode string

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"bytes"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -332,18 +333,12 @@ func (sc *scanner) object(n *node) bool {
 		} else if n.closed || !sc.skip(0) {
 			return false // an unsupported property, or a value not worth reading here
 		}
-		sc.space()
-		if sc.i >= len(sc.b) {
+		more, ok := sc.next('}')
+		if !ok {
 			return false
 		}
-		switch sc.b[sc.i] {
-		case ',':
-			sc.i++
-		case '}':
-			sc.i++
+		if !more {
 			return seen&n.required == n.required
-		default:
-			return false
 		}
 	}
 }
@@ -354,7 +349,7 @@ func (sc *scanner) array(n *node) bool {
 	}
 	sc.i++
 	count := 0
-	var strs [16]string
+	var strs [16][]byte
 	sc.space()
 	if sc.i < len(sc.b) && sc.b[sc.i] == ']' {
 		sc.i++
@@ -370,29 +365,41 @@ func (sc *scanner) array(n *node) bool {
 				return false
 			}
 			// Items are unescaped strings (anything else was refused): compare them as read.
-			s := strings.TrimSpace(string(sc.b[start:sc.i]))
+			s := bytes.TrimSpace(sc.b[start:sc.i])
 			for _, prev := range strs[:count] {
-				if prev == s {
+				if bytes.Equal(prev, s) {
 					return false
 				}
 			}
 			strs[count] = s
 		}
 		count++
-		sc.space()
-		if sc.i >= len(sc.b) {
+		more, ok := sc.next(']')
+		if !ok {
 			return false
 		}
-		switch sc.b[sc.i] {
-		case ',':
-			sc.i++
-		case ']':
-			sc.i++
+		if !more {
 			return count >= n.minItems && (n.maxItems < 0 || count <= n.maxItems)
-		default:
-			return false
 		}
 	}
+}
+
+// next reads what follows a member or an element: a comma (more follow) or end (that was
+// the last); ok is false for anything else.
+func (sc *scanner) next(end byte) (more, ok bool) {
+	sc.space()
+	if sc.i >= len(sc.b) {
+		return false, false
+	}
+	switch sc.b[sc.i] {
+	case ',':
+		sc.i++
+		return true, true
+	case end:
+		sc.i++
+		return false, true
+	}
+	return false, false
 }
 
 // maxSkipDepth bounds how deep skip reads into values no schema describes.
@@ -443,18 +450,8 @@ func (sc *scanner) skip(depth int) bool {
 			if !sc.skip(depth + 1) {
 				return false
 			}
-			sc.space()
-			if sc.i >= len(sc.b) {
-				return false
-			}
-			switch sc.b[sc.i] {
-			case ',':
-				sc.i++
-			case end:
-				sc.i++
-				return true
-			default:
-				return false
+			if more, ok := sc.next(end); !ok || !more {
+				return ok
 			}
 		}
 	}

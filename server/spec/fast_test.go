@@ -393,6 +393,7 @@ func TestFastScannerEdges(t *testing.T) {
 		`x{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}`,
 		`[{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}]`,
 		`{'scimConfigurationId':'d2c94c27-3b76-4a42-b88c-95a85e392c68'}`,
+		`{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"]`, // brackets must match
 	}
 	for i := range len(valid) {
 		bodies = append(bodies, valid[:i])
@@ -405,6 +406,21 @@ func TestFastScannerEdges(t *testing.T) {
 		if len(r.kinRequest(newRequest(r, body))) == 0 {
 			t.Errorf("kin-openapi accepts %q; the case tests nothing", body)
 		}
+	}
+	// An array closed as an object, and the other way round.
+	sso := sp.Operation("UpdateSSOConfiguration")
+	for _, b := range []string{
+		`{"ssoConfigurationId":"f53d2330-3795-4c5d-a1f3-453121af9c60","emailDomains":["acme.io"}}`,
+		`{"ssoConfigurationId":"f53d2330-3795-4c5d-a1f3-453121af9c60","claims":{"a":"b"]}`,
+	} {
+		body := []byte(b)
+		if sso.fastRequest(newRequest(sso, body), body) {
+			t.Errorf("fast path accepts %q", body)
+		}
+	}
+	valid = `{"ssoConfigurationId":"f53d2330-3795-4c5d-a1f3-453121af9c60","emailDomains":["acme.io"],"claims":{"a":"b"}}`
+	if !sso.fastRequest(newRequest(sso, []byte(valid)), []byte(valid)) {
+		t.Errorf("fast path unsure of %s", valid)
 	}
 }
 

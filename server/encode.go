@@ -29,23 +29,30 @@ type (
 )
 
 func (r getSCIMResponse) VisitGetSCIMConfigurationResponse(w http.ResponseWriter) error {
-	p := getBuf()
-	defer putBuf(p)
-	if b, ok := appendOneSCIM(*p, r.ScimConfiguration); ok {
-		*p = b
-		return writeJSON(w, b)
+	if wrote, err := writeOneSCIM(w, r.ScimConfiguration); wrote {
+		return err
 	}
 	return api.GetSCIMConfiguration200JSONResponse(r).VisitGetSCIMConfigurationResponse(w)
 }
 
 func (r updateSCIMResponse) VisitUpdateSCIMConfigurationResponse(w http.ResponseWriter) error {
-	p := getBuf()
-	defer putBuf(p)
-	if b, ok := appendOneSCIM(*p, r.ScimConfiguration); ok {
-		*p = b
-		return writeJSON(w, b)
+	if wrote, err := writeOneSCIM(w, r.ScimConfiguration); wrote {
+		return err
 	}
 	return api.UpdateSCIMConfiguration200JSONResponse(r).VisitUpdateSCIMConfigurationResponse(w)
+}
+
+// writeOneSCIM writes {"scimConfiguration":{...}} as the 200 answer; wrote is false, and
+// nothing is written, when the encoder is not sure (the caller then uses the generated code).
+func writeOneSCIM(w http.ResponseWriter, c api.SCIMConfiguration) (wrote bool, err error) {
+	p := getBuf()
+	defer putBuf(p)
+	b, ok := appendOneSCIM(*p, c)
+	*p = b
+	if !ok {
+		return false, nil
+	}
+	return true, writeJSON(w, b)
 }
 
 func (r createSCIMResponse) VisitCreateSCIMConfigurationResponse(w http.ResponseWriter) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -17,11 +18,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
-	"github.com/labstack/echo/v4"
 
 	"github.com/gitpod-mock/orgmock/mocktest"
 	"github.com/gitpod-mock/orgmock/server"
-	"github.com/gitpod-mock/orgmock/server/api"
 )
 
 // The contract is checked by a client that knows nothing of the server's code: it reads
@@ -36,6 +35,22 @@ type contract struct {
 	seen   map[string]map[int]int // operationId -> status -> count
 }
 
+// contractFormats are the contract test's own checks of the string formats openapi.yaml
+// uses, written apart from the server's, so that a bug in the server's cannot hide itself.
+var contractFormats = map[string]openapi3.StringFormatValidator{
+	"uuid": openapi3.NewRegexpFormatValidator(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`),
+	"date-time": openapi3.NewCallbackValidator(func(s string) error {
+		_, err := time.Parse(time.RFC3339Nano, s)
+		return err
+	}),
+	"uri": openapi3.NewCallbackValidator(func(s string) error {
+		if u, err := url.Parse(s); err != nil || !u.IsAbs() {
+			return errors.New("not an absolute URI")
+		}
+		return nil
+	}),
+}
+
 func loadContract(t *testing.T) *contract {
 	t.Helper()
 	loader := openapi3.NewLoader()
@@ -46,6 +61,7 @@ func loadContract(t *testing.T) *contract {
 	if err := doc.Validate(loader.Context); err != nil {
 		t.Fatalf("openapi.yaml is not a valid OpenAPI document: %v", err)
 	}
+	doc.SetStringFormatValidators(contractFormats)
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
 		t.Fatalf("routing openapi.yaml: %v", err)
@@ -71,7 +87,8 @@ func (k *contract) do(t *testing.T, srv *mocktest.Server, r mocktest.Request) *m
 		Status:                 res.Status,
 		Header:                 res.Header,
 		Body:                   io.NopCloser(bytes.NewReader(res.Body)),
-		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true,
+			SchemaValidationOptions: k.doc.GetSchemaValidationOptions()},
 	}
 	if err := openapi3filter.ValidateResponse(context.Background(), input); err != nil {
 		t.Errorf("%s %d: response violates openapi.yaml: %v\nbody: %s", op, res.Status, err, res.Body)
@@ -107,18 +124,18 @@ func (k *contract) missing() []string {
 // spec-valid 500 `internal`: the only way to reach that status without a bug in the mock.
 const faultHeader = "X-Contract-Fault"
 
-func injectFaults(f api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
-	return func(c echo.Context, req any) (any, error) {
-		if c.Request().Header.Get(faultHeader) != "" {
+func injectFaults(next server.Handler, _ string) server.Handler {
+	return func(r *http.Request, req any) (any, error) {
+		if r.Header.Get(faultHeader) != "" {
 			return nil, errors.New("fault injected by the contract test")
 		}
-		return f(c, req)
+		return next(r, req)
 	}
 }
 
 func startContractServer(t *testing.T) *mocktest.Server {
 	return mocktest.Start(t, mocktest.WithOptions(server.Options{
-		HandlerMiddlewares: []api.StrictMiddlewareFunc{injectFaults},
+		HandlerMiddlewares: []server.Middleware{injectFaults},
 	}))
 }
 
@@ -457,14 +474,16 @@ func TestContract(t *testing.T) {
 }
 
 // testDocumentedExamples sends every request example of openapi.yaml (the documented ones of
-// the API reference), each to a fresh server on the default fixtures: all must succeed.
+// the API reference), each to a fresh server on the default fixtures: all must succeed, and
+// every operation must document one.
 func testDocumentedExamples(t *testing.T, k *contract) {
-	n := 0
 	for _, item := range k.doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			media := op.RequestBody.Value.Content.Get("application/json")
+			if len(media.Examples) == 0 {
+				t.Errorf("%s documents no request example", op.OperationID)
+			}
 			for name, ex := range media.Examples {
-				n++
 				t.Run(op.OperationID+"/"+name, func(t *testing.T) {
 					srv := startContractServer(t)
 					res := k.do(t, srv, mocktest.Request{Operation: op.OperationID, Token: "any-api-key", Body: ex.Value.Value})
@@ -472,9 +491,6 @@ func testDocumentedExamples(t *testing.T, k *contract) {
 				})
 			}
 		}
-	}
-	if n < 15 {
-		t.Errorf("found %d request examples in openapi.yaml, want at least 15", n)
 	}
 }
 

@@ -11,8 +11,8 @@ import (
 )
 
 // Every mock started by Start without a logger of its own logs at debug level into one
-// process-wide audit log, and every secret that passes through Do (bearer tokens sent, client
-// secrets sent, SCIM tokens received) is remembered. A package's TestMain calls SecretLeaks
+// process-wide audit log, and every secret that passes through Do (bearer tokens sent, and
+// every field the contract marks secret, sent or received) is remembered. A package's TestMain calls SecretLeaks
 // after its tests to prove that no log line of the whole suite holds a secret:
 //
 //	func TestMain(m *testing.M) { os.Exit(mocktest.RunAndAuditLogs(m)) }
@@ -45,8 +45,8 @@ func noteSecret(s string) {
 	audit.secrets[s] = true
 }
 
-// noteSecrets collects the secret-bearing fields of a JSON body.
-func noteSecrets(body []byte, keys ...string) {
+// noteSecrets collects the fields of a JSON body whose name is a secret's.
+func noteSecrets(body []byte, secret func(name string) bool) {
 	var v any
 	if json.Unmarshal(body, &v) != nil {
 		return
@@ -56,10 +56,8 @@ func noteSecrets(body []byte, keys ...string) {
 		switch x := v.(type) {
 		case map[string]any:
 			for k, sub := range x {
-				for _, key := range keys {
-					if s, ok := sub.(string); ok && k == key {
-						noteSecret(s)
-					}
+				if s, ok := sub.(string); ok && secret(k) {
+					noteSecret(s)
 				}
 				walk(sub)
 			}

@@ -56,15 +56,15 @@ type Option func(*server.Options)
 func WithOptions(o server.Options) Option { return func(opts *server.Options) { *opts = o } }
 
 // WithSeed makes IDs and tokens reproducible.
-func WithSeed(seed uint64) Option { return func(opts *server.Options) { opts.Seed = &seed } }
+func WithSeed(seed uint64) Option { return func(opts *server.Options) { opts.Replay.Seed = &seed } }
 
 // WithClock starts a fake clock at t; it moves only through the control plane.
 func WithClock(t time.Time) Option {
-	return func(opts *server.Options) { t := t.UTC(); opts.Clock = &t }
+	return func(opts *server.Options) { t := t.UTC(); opts.Replay.Clock = &t }
 }
 
 // WithMode selects server.ModeStateful or server.ModeExamples.
-func WithMode(mode string) Option { return func(opts *server.Options) { opts.Mode = mode } }
+func WithMode(mode server.Mode) Option { return func(opts *server.Options) { opts.Mode = mode } }
 
 // WithFixtures serves another fixture set.
 func WithFixtures(fsys fs.FS) Option { return func(opts *server.Options) { opts.Fixtures = fsys } }
@@ -85,7 +85,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	return &Server{Server: srv, URL: hs.URL, controlToken: o.ControlToken}
+	return &Server{Server: srv, URL: hs.URL, controlToken: o.Control.Token}
 }
 
 // Response is a raw response with its body read.
@@ -131,8 +131,9 @@ func (s *Server) Do(t testing.TB, r Request) *Response {
 	if _, token, ok := strings.Cut(req.Header.Get("Authorization"), " "); ok {
 		noteSecret(token)
 	}
+	secret := s.Spec().IsSecretName
 	if raw, ok := requestBytes(r.Body); ok {
-		noteSecrets(raw, "clientSecret")
+		noteSecrets(raw, secret)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -143,7 +144,7 @@ func (s *Server) Do(t testing.TB, r Request) *Response {
 	if err != nil {
 		t.Fatalf("reading response: %v", err)
 	}
-	noteSecrets(b, "token", "clientSecret")
+	noteSecrets(b, secret)
 	return &Response{Status: res.StatusCode, Header: res.Header, Body: b}
 }
 

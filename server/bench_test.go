@@ -1,52 +1,62 @@
 package server_test
 
 import (
-	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 
 	"github.com/gitpod-mock/orgmock/mocktest"
 	"github.com/gitpod-mock/orgmock/server"
 )
 
-// benchCalls are one representative, successful call per operation (the seed first).
-var benchCalls = []struct{ op, body string }{
-	{"UpdateSCIMConfiguration", `{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}`},
-	{"GetSCIMConfiguration", `{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}`},
-	{"ListSCIMConfigurations", `{"pagination":{"pageSize":20}}`},
-	{"CreateSCIMConfiguration", `{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047","ssoConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68","tokenExpiresIn":"7776000s"}`},
-	{"RegenerateSCIMToken", `{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}`},
-	{"GetSSOConfiguration", `{"ssoConfigurationId":"f53d2330-3795-4c5d-a1f3-453121af9c60"}`},
-	{"UpdateSSOConfiguration", `{"ssoConfigurationId":"f53d2330-3795-4c5d-a1f3-453121af9c60","displayName":"Okta"}`},
-	{"ListSSOConfigurations", `{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047"}`},
-	{"CreateSSOConfiguration", `{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047","clientId":"c","clientSecret":"s","issuerUrl":"https://idp.example.com"}`},
-}
-
-// BenchmarkOperations serves each operation in-process, with full validation and without,
-// so regressions show in ns/op and allocations: go test -bench Operations -benchmem ./server/
+// BenchmarkOperations serves each operation in-process with its documented request examples,
+// so regressions show in ns/op and allocations:
+//
+//	go test -run '^$' -bench Operations -benchmem ./server/
+//
+// The calls come from the contract: a new operation is measured as soon as it documents an
+// example. An example that succeeds only once (a delete) is measured on a fresh state each
+// time, with the reset outside the timer.
 func BenchmarkOperations(b *testing.B) {
-	for _, c := range benchCalls {
-		for _, validation := range []bool{true, false} {
-			name := c.op + "/validation=on"
-			if !validation {
-				name = c.op + "/validation=off"
-			}
-			b.Run(name, func(b *testing.B) {
-				srv, err := server.New(server.Options{SkipValidation: !validation, JournalSize: 16})
-				if err != nil {
-					b.Fatal(err)
+	srv, err := server.New(server.Options{Limits: server.Limits{JournalSize: 16}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	send := func(r mocktest.Request) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r.HTTP(b, "http://bench.test"))
+		return rec
+	}
+	reset := mocktest.Request{Path: server.ControlPrefix + "/reset", Body: []byte{}}
+	for _, r := range srv.Spec().Operations() {
+		examples := r.RequestExamples()
+		names := make([]string, 0, len(examples))
+		for name := range examples {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			body := examples[name]
+			call := mocktest.Request{Method: r.Method, Path: r.Path, Token: mocktest.AcmeToken, Body: body}
+			b.Run(r.OperationID()+"/"+name, func(b *testing.B) {
+				send(reset)
+				first, again := send(call), send(call)
+				if first.Code != http.StatusOK {
+					b.Fatalf("%s: %d %s", r.OperationID(), first.Code, first.Body)
 				}
-				body := []byte(c.body)
+				once := again.Code != http.StatusOK
 				b.ReportAllocs()
 				for b.Loop() {
-					req := httptest.NewRequest(http.MethodPost, mocktest.ServicePath+c.op, bytes.NewReader(body))
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+mocktest.AcmeToken)
+					if once {
+						b.StopTimer()
+						send(reset)
+						b.StartTimer()
+					}
 					rec := httptest.NewRecorder()
-					srv.ServeHTTP(rec, req)
+					srv.ServeHTTP(rec, call.HTTP(b, "http://bench.test"))
 					if rec.Code != http.StatusOK {
-						b.Fatalf("%s: %d %s", c.op, rec.Code, rec.Body)
+						b.Fatalf("%s: %d %s", r.OperationID(), rec.Code, rec.Body)
 					}
 				}
 			})

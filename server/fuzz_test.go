@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync"
@@ -11,16 +12,34 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/gitpod-mock/orgmock/mocktest"
+	"github.com/gitpod-mock/orgmock/engine/spec"
 	"github.com/gitpod-mock/orgmock/server"
 )
 
-// fuzzPaths are the paths a fuzzed request goes to: every operation plus paths outside the API.
-var fuzzPaths = []string{
-	"CreateSCIMConfiguration", "GetSCIMConfiguration", "UpdateSCIMConfiguration", "ListSCIMConfigurations",
-	"DeleteSCIMConfiguration", "RegenerateSCIMToken", "CreateSSOConfiguration", "GetSSOConfiguration",
-	"UpdateSSOConfiguration", "ListSSOConfigurations", "DeleteSSOConfiguration",
-	"/", "/healthz", "/gitpod.v1.OrganizationService/", "/gitpod.v1.OrganizationService/GetSCIMConfiguration/x",
+// fuzzPaths are the paths a fuzzed request goes to: every operation of the contract, then
+// paths outside the API.
+func fuzzPaths(sp *spec.Spec) []string {
+	var out []string
+	for _, r := range sp.Operations() {
+		out = append(out, r.Path)
+	}
+	return append(out, "/", "/healthz", sp.ServicePath(), out[0]+"/x", server.ControlPrefix+"/nope")
+}
+
+// fuzzPath resolves a fuzzed target: an operationId or a path as it is, anything else one of
+// the paths (so that corpus entries keep their meaning when operations are added).
+func fuzzPath(sp *spec.Spec, paths []string, target string) string {
+	if r := sp.Operation(target); r != nil {
+		return r.Path
+	}
+	if u, err := url.ParseRequestURI(target); err == nil && strings.HasPrefix(target, "/") && u.Path == target {
+		return target
+	}
+	h := 0
+	for _, c := range []byte(target) {
+		h = h*31 + int(c)
+	}
+	return paths[(h%len(paths)+len(paths))%len(paths)]
 }
 
 var fuzzMethods = []string{http.MethodPost, http.MethodGet, http.MethodPut, http.MethodOptions}
@@ -36,27 +55,25 @@ var (
 //
 //	go test -run '^$' -fuzz FuzzRequest -fuzztime 10m ./server/
 func FuzzRequest(f *testing.F) {
-	f.Add(uint8(2), uint8(0), "application/json", "acme-admin-token", "", []byte(`{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}`))
-	f.Add(uint8(0), uint8(0), "application/json", "x", "", []byte(`{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047","ssoConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68","tokenExpiresIn":"1e9s"}`))
-	f.Add(uint8(3), uint8(0), "application/json; charset=utf-8", "acme-admin-token", "pageSize=1&token=x.y", []byte(`{"pagination":{"pageSize":2,"token":"eyJ9.AA"}}`))
-	f.Add(uint8(8), uint8(0), "application/json", "globex-admin-token", "", []byte(`{"ssoConfigurationId":"f53d2330-3795-4c5d-a1f3-453121af9c60","additionalScopes":{"scopes":[""]},"claims":{"a":1}}`))
-	f.Add(uint8(6), uint8(0), "application/json", "acme-admin-token", "", []byte(`{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047","clientId":"c","clientSecret":"s","issuerUrl":"https://x","emailDomains":["a.io","a.io"]}`))
-	f.Add(uint8(1), uint8(0), "text/plain", "", "", []byte(`{`))
-	f.Add(uint8(1), uint8(1), "", "acme-admin-token", "", []byte(`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`))
-	f.Add(uint8(12), uint8(3), "application/json", "acme-admin-token", "", []byte(`null`))
-	f.Add(uint8(5), uint8(0), "application/json", "acme-admin-token", "", []byte("{\"scimConfigurationId\":\"d2c94c27-3b76-4a42-b88c-95a85e392c68\",\"tokenExpiresIn\":\"\u00e9s\"}"))
+	f.Add("UpdateSCIMConfiguration", uint8(0), "application/json", "acme-admin-token", "", []byte(`{"scimConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68"}`))
+	f.Add("CreateSCIMConfiguration", uint8(0), "application/json", "x", "", []byte(`{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047","ssoConfigurationId":"d2c94c27-3b76-4a42-b88c-95a85e392c68","tokenExpiresIn":"1e9s"}`))
+	f.Add("ListSCIMConfigurations", uint8(0), "application/json; charset=utf-8", "acme-admin-token", "pageSize=1&token=x.y", []byte(`{"pagination":{"pageSize":2,"token":"eyJ9.AA"}}`))
+	f.Add("UpdateSSOConfiguration", uint8(0), "application/json", "globex-admin-token", "", []byte(`{"ssoConfigurationId":"f53d2330-3795-4c5d-a1f3-453121af9c60","additionalScopes":{"scopes":[""]},"claims":{"a":1}}`))
+	f.Add("CreateSSOConfiguration", uint8(0), "application/json", "acme-admin-token", "", []byte(`{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047","clientId":"c","clientSecret":"s","issuerUrl":"https://x","emailDomains":["a.io","a.io"]}`))
+	f.Add("GetSCIMConfiguration", uint8(0), "text/plain", "", "", []byte(`{`))
+	f.Add("GetSCIMConfiguration", uint8(1), "", "acme-admin-token", "", []byte(`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`))
+	f.Add("/healthz", uint8(3), "application/json", "acme-admin-token", "", []byte(`null`))
+	f.Add("RegenerateSCIMToken", uint8(0), "application/json", "acme-admin-token", "", []byte("{\"scimConfigurationId\":\"d2c94c27-3b76-4a42-b88c-95a85e392c68\",\"tokenExpiresIn\":\"\u00e9s\"}"))
 	fuzzOnce.Do(func() {
 		var err error
-		if fuzzSrv, err = server.New(server.Options{JournalSize: 8}); err != nil {
+		if fuzzSrv, err = server.New(server.Options{Limits: server.Limits{JournalSize: 8}}); err != nil {
 			f.Fatal(err)
 		}
 	})
 	connectError := fuzzSrv.Spec().Schema("ConnectError")
-	f.Fuzz(func(t *testing.T, pathSel, methodSel uint8, contentType, token, query string, body []byte) {
-		path := fuzzPaths[int(pathSel)%len(fuzzPaths)]
-		if !strings.HasPrefix(path, "/") {
-			path = mocktest.ServicePath + path
-		}
+	paths := fuzzPaths(fuzzSrv.Spec())
+	f.Fuzz(func(t *testing.T, target string, methodSel uint8, contentType, token, query string, body []byte) {
+		path := fuzzPath(fuzzSrv.Spec(), paths, target)
 		req := httptest.NewRequest(fuzzMethods[int(methodSel)%len(fuzzMethods)], "http://mock.test"+path, strings.NewReader(string(body)))
 		req.URL.RawQuery = query
 		if contentType != "" {

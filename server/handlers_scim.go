@@ -11,16 +11,17 @@ import (
 )
 
 // Handlers translate between API types and the store; the store decides. Errors are returned
-// as they come: validate renders them as Connect errors and checks them against the spec.
+// as they come: writeError renders them as Connect errors, and the engine checks them against
+// the spec like any answer.
 
 // CreateSCIMConfiguration implements api.StrictServerInterface.
-func (s *Server) CreateSCIMConfiguration(ctx context.Context, req api.CreateSCIMConfigurationRequestObject) (api.CreateSCIMConfigurationResponseObject, error) {
+func (handlers) CreateSCIMConfiguration(ctx context.Context, req api.CreateSCIMConfigurationRequestObject) (api.CreateSCIMConfigurationResponseObject, error) {
 	b := req.Body
 	lifetime, err := optionalDuration("tokenExpiresIn", b.TokenExpiresIn)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.storeOf(ctx).CreateSCIM(caller(ctx), store.SCIMCreate{
+	c, err := storeOf(ctx).CreateSCIM(caller(ctx), store.SCIMCreate{
 		OrganizationID:                     b.OrganizationId.String(),
 		SSOConfigurationID:                 b.SsoConfigurationId.String(),
 		Name:                               deref(b.Name),
@@ -30,7 +31,7 @@ func (s *Server) CreateSCIMConfiguration(ctx context.Context, req api.CreateSCIM
 	if err != nil {
 		return nil, err
 	}
-	return createSCIMResponse{
+	return api.CreateSCIMConfiguration200JSONResponse{
 		Token:             c.Token,
 		ScimConfiguration: scimToAPI(c),
 		TokenExpiresAt:    c.TokenExpiresAt,
@@ -38,16 +39,16 @@ func (s *Server) CreateSCIMConfiguration(ctx context.Context, req api.CreateSCIM
 }
 
 // GetSCIMConfiguration implements api.StrictServerInterface.
-func (s *Server) GetSCIMConfiguration(ctx context.Context, req api.GetSCIMConfigurationRequestObject) (api.GetSCIMConfigurationResponseObject, error) {
-	c, err := s.storeOf(ctx).GetSCIM(caller(ctx), req.Body.ScimConfigurationId.String())
+func (handlers) GetSCIMConfiguration(ctx context.Context, req api.GetSCIMConfigurationRequestObject) (api.GetSCIMConfigurationResponseObject, error) {
+	c, err := storeOf(ctx).GetSCIM(caller(ctx), req.Body.ScimConfigurationId.String())
 	if err != nil {
 		return nil, err
 	}
-	return getSCIMResponse{ScimConfiguration: scimToAPI(c)}, nil
+	return api.GetSCIMConfiguration200JSONResponse{ScimConfiguration: scimToAPI(c)}, nil
 }
 
 // UpdateSCIMConfiguration implements api.StrictServerInterface.
-func (s *Server) UpdateSCIMConfiguration(ctx context.Context, req api.UpdateSCIMConfigurationRequestObject) (api.UpdateSCIMConfigurationResponseObject, error) {
+func (handlers) UpdateSCIMConfiguration(ctx context.Context, req api.UpdateSCIMConfigurationRequestObject) (api.UpdateSCIMConfigurationResponseObject, error) {
 	b := req.Body
 	in := store.SCIMUpdate{
 		ID:                                 b.ScimConfigurationId.String(),
@@ -59,20 +60,20 @@ func (s *Server) UpdateSCIMConfiguration(ctx context.Context, req api.UpdateSCIM
 		id := b.SsoConfigurationId.String()
 		in.SSOConfigurationID = &id
 	}
-	c, err := s.storeOf(ctx).UpdateSCIM(caller(ctx), in)
+	c, err := storeOf(ctx).UpdateSCIM(caller(ctx), in)
 	if err != nil {
 		return nil, err
 	}
-	return updateSCIMResponse{ScimConfiguration: scimToAPI(c)}, nil
+	return api.UpdateSCIMConfiguration200JSONResponse{ScimConfiguration: scimToAPI(c)}, nil
 }
 
 // ListSCIMConfigurations implements api.StrictServerInterface.
-func (s *Server) ListSCIMConfigurations(ctx context.Context, req api.ListSCIMConfigurationsRequestObject) (api.ListSCIMConfigurationsResponseObject, error) {
-	items, next, err := s.storeOf(ctx).ListSCIM(caller(ctx), pageRequest(req.Params.Token, req.Params.PageSize, req.Body.Pagination))
+func (handlers) ListSCIMConfigurations(ctx context.Context, req api.ListSCIMConfigurationsRequestObject) (api.ListSCIMConfigurationsResponseObject, error) {
+	items, next, err := storeOf(ctx).ListSCIM(caller(ctx), pageRequest(req.Params.Token, req.Params.PageSize, req.Body.Pagination))
 	if err != nil {
 		return nil, err
 	}
-	out := listSCIMResponse{Pagination: api.PaginationResponse{NextToken: nonZero(next)}}
+	out := api.ListSCIMConfigurations200JSONResponse{Pagination: api.PaginationResponse{NextToken: nonZero(next)}}
 	if len(items) > 0 {
 		list := make([]api.SCIMConfiguration, len(items))
 		for i, c := range items {
@@ -84,24 +85,24 @@ func (s *Server) ListSCIMConfigurations(ctx context.Context, req api.ListSCIMCon
 }
 
 // DeleteSCIMConfiguration implements api.StrictServerInterface.
-func (s *Server) DeleteSCIMConfiguration(ctx context.Context, req api.DeleteSCIMConfigurationRequestObject) (api.DeleteSCIMConfigurationResponseObject, error) {
-	if err := s.storeOf(ctx).DeleteSCIM(caller(ctx), req.Body.ScimConfigurationId.String()); err != nil {
+func (handlers) DeleteSCIMConfiguration(ctx context.Context, req api.DeleteSCIMConfigurationRequestObject) (api.DeleteSCIMConfigurationResponseObject, error) {
+	if err := storeOf(ctx).DeleteSCIM(caller(ctx), req.Body.ScimConfigurationId.String()); err != nil {
 		return nil, err
 	}
 	return api.DeleteSCIMConfiguration200JSONResponse{}, nil
 }
 
 // RegenerateSCIMToken implements api.StrictServerInterface.
-func (s *Server) RegenerateSCIMToken(ctx context.Context, req api.RegenerateSCIMTokenRequestObject) (api.RegenerateSCIMTokenResponseObject, error) {
+func (handlers) RegenerateSCIMToken(ctx context.Context, req api.RegenerateSCIMTokenRequestObject) (api.RegenerateSCIMTokenResponseObject, error) {
 	lifetime, err := optionalDuration("tokenExpiresIn", req.Body.TokenExpiresIn)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.storeOf(ctx).RegenerateSCIMToken(caller(ctx), req.Body.ScimConfigurationId.String(), lifetime)
+	c, err := storeOf(ctx).RegenerateSCIMToken(caller(ctx), req.Body.ScimConfigurationId.String(), lifetime)
 	if err != nil {
 		return nil, err
 	}
-	return regenerateSCIMResponse{Token: c.Token, TokenExpiresAt: c.TokenExpiresAt}, nil
+	return api.RegenerateSCIMToken200JSONResponse{Token: c.Token, TokenExpiresAt: c.TokenExpiresAt}, nil
 }
 
 // scimToAPI renders a SCIM configuration like protojson: zero values are omitted.

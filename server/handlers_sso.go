@@ -10,9 +10,9 @@ import (
 )
 
 // CreateSSOConfiguration implements api.StrictServerInterface.
-func (s *Server) CreateSSOConfiguration(ctx context.Context, req api.CreateSSOConfigurationRequestObject) (api.CreateSSOConfigurationResponseObject, error) {
+func (handlers) CreateSSOConfiguration(ctx context.Context, req api.CreateSSOConfigurationRequestObject) (api.CreateSSOConfigurationResponseObject, error) {
 	b := req.Body
-	c, err := s.storeOf(ctx).CreateSSO(caller(ctx), store.SSOCreate{
+	c, err := storeOf(ctx).CreateSSO(caller(ctx), store.SSOCreate{
 		OrganizationID:   b.OrganizationId.String(),
 		ClientID:         b.ClientId,
 		ClientSecret:     b.ClientSecret,
@@ -30,8 +30,8 @@ func (s *Server) CreateSSOConfiguration(ctx context.Context, req api.CreateSSOCo
 }
 
 // GetSSOConfiguration implements api.StrictServerInterface.
-func (s *Server) GetSSOConfiguration(ctx context.Context, req api.GetSSOConfigurationRequestObject) (api.GetSSOConfigurationResponseObject, error) {
-	c, err := s.storeOf(ctx).GetSSO(caller(ctx), req.Body.SsoConfigurationId.String())
+func (handlers) GetSSOConfiguration(ctx context.Context, req api.GetSSOConfigurationRequestObject) (api.GetSSOConfigurationResponseObject, error) {
+	c, err := storeOf(ctx).GetSSO(caller(ctx), req.Body.SsoConfigurationId.String())
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (s *Server) GetSSOConfiguration(ctx context.Context, req api.GetSSOConfigur
 }
 
 // UpdateSSOConfiguration implements api.StrictServerInterface.
-func (s *Server) UpdateSSOConfiguration(ctx context.Context, req api.UpdateSSOConfigurationRequestObject) (api.UpdateSSOConfigurationResponseObject, error) {
+func (handlers) UpdateSSOConfiguration(ctx context.Context, req api.UpdateSSOConfigurationRequestObject) (api.UpdateSSOConfigurationResponseObject, error) {
 	b := req.Body
 	in := store.SSOUpdate{
 		ID:               b.SsoConfigurationId.String(),
@@ -60,15 +60,15 @@ func (s *Server) UpdateSSOConfiguration(ctx context.Context, req api.UpdateSSOCo
 		scopes := deref(b.AdditionalScopes.Scopes)
 		in.AdditionalScopes = &scopes
 	}
-	if err := s.storeOf(ctx).UpdateSSO(caller(ctx), in); err != nil {
+	if err := storeOf(ctx).UpdateSSO(caller(ctx), in); err != nil {
 		return nil, err
 	}
 	return api.UpdateSSOConfiguration200JSONResponse{}, nil
 }
 
 // ListSSOConfigurations implements api.StrictServerInterface.
-func (s *Server) ListSSOConfigurations(ctx context.Context, req api.ListSSOConfigurationsRequestObject) (api.ListSSOConfigurationsResponseObject, error) {
-	items, next, err := s.storeOf(ctx).ListSSO(caller(ctx), req.Body.OrganizationId.String(),
+func (handlers) ListSSOConfigurations(ctx context.Context, req api.ListSSOConfigurationsRequestObject) (api.ListSSOConfigurationsResponseObject, error) {
+	items, next, err := storeOf(ctx).ListSSO(caller(ctx), req.Body.OrganizationId.String(),
 		pageRequest(req.Params.Token, req.Params.PageSize, req.Body.Pagination))
 	if err != nil {
 		return nil, err
@@ -85,8 +85,8 @@ func (s *Server) ListSSOConfigurations(ctx context.Context, req api.ListSSOConfi
 }
 
 // DeleteSSOConfiguration implements api.StrictServerInterface.
-func (s *Server) DeleteSSOConfiguration(ctx context.Context, req api.DeleteSSOConfigurationRequestObject) (api.DeleteSSOConfigurationResponseObject, error) {
-	if err := s.storeOf(ctx).DeleteSSO(caller(ctx), req.Body.SsoConfigurationId.String()); err != nil {
+func (handlers) DeleteSSOConfiguration(ctx context.Context, req api.DeleteSSOConfigurationRequestObject) (api.DeleteSSOConfigurationResponseObject, error) {
+	if err := storeOf(ctx).DeleteSSO(caller(ctx), req.Body.SsoConfigurationId.String()); err != nil {
 		return nil, err
 	}
 	return api.DeleteSSOConfiguration200JSONResponse{}, nil

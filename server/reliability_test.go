@@ -25,7 +25,7 @@ func TestControlPlaneAccess(t *testing.T) {
 		}
 	})
 	t.Run("locked", func(t *testing.T) {
-		srv := mocktest.Start(t, mocktest.WithOptions(server.Options{ControlToken: "s3cret-control"}))
+		srv := mocktest.Start(t, mocktest.WithOptions(server.Options{Control: server.Control{Token: "s3cret-control"}}))
 		srv.Post(t, "DeleteSCIMConfiguration", mocktest.AcmeToken, get)
 		for name, token := range map[string]string{"no token": "", "wrong token": "s3cret-contro", "API token": mocktest.AcmeToken} {
 			c := mocktest.NewControl(srv.URL, "")
@@ -51,7 +51,7 @@ func TestControlPlaneAccess(t *testing.T) {
 		}
 	})
 	t.Run("removed", func(t *testing.T) {
-		srv := mocktest.Start(t, mocktest.WithOptions(server.Options{NoControl: true}))
+		srv := mocktest.Start(t, mocktest.WithOptions(server.Options{Control: server.Control{Disabled: true}}))
 		res := mocktest.NewControl(srv.URL, "").Do(t, http.MethodPost, "/reset", nil)
 		if res.Status != 404 || res.JSON(t)["code"] != "unimplemented" {
 			t.Fatalf("reset without a control plane: %d %s", res.Status, res.Body)

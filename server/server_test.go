@@ -12,8 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/gitpod-mock/orgmock/mocktest"
 	"github.com/gitpod-mock/orgmock/server"
 	"github.com/gitpod-mock/orgmock/server/api"
@@ -130,7 +128,7 @@ func TestBadInput(t *testing.T) {
 			status: 400, code: "invalid_argument", message: "request body: must be a JSON object"},
 		{name: "null body", req: get(`null`),
 			status: 400, code: "invalid_argument", message: "request body: must not be null"},
-		{name: "body over the limit", opts: server.Options{MaxBodyBytes: 64},
+		{name: "body over the limit", opts: server.Options{Limits: server.Limits{MaxBodyBytes: 64}},
 			req:    update(scimID(map[string]any{"name": strings.Repeat("n", 64)})),
 			status: 429, code: "resource_exhausted", message: "request body exceeds the limit of 64 bytes"},
 		{name: "GET instead of POST", req: mocktest.Request{Method: http.MethodGet, Operation: "GetSCIMConfiguration", Token: acme},
@@ -348,15 +346,15 @@ func TestResponseValidation(t *testing.T) {
 
 // TestPanicRecovered: a panicking handler yields a spec-valid 500 and the server carries on.
 func TestPanicRecovered(t *testing.T) {
-	panicky := func(f api.StrictHandlerFunc, op string) api.StrictHandlerFunc {
-		return func(c echo.Context, r any) (any, error) {
-			if c.Request().Header.Get("X-Panic") != "" {
+	panicky := func(next server.Handler, op string) server.Handler {
+		return func(r *http.Request, request any) (any, error) {
+			if r.Header.Get("X-Panic") != "" {
 				panic("boom in " + op)
 			}
-			return f(c, r)
+			return next(r, request)
 		}
 	}
-	srv := mocktest.Start(t, mocktest.WithOptions(server.Options{HandlerMiddlewares: []api.StrictMiddlewareFunc{panicky}}))
+	srv := mocktest.Start(t, mocktest.WithOptions(server.Options{HandlerMiddlewares: []server.Middleware{panicky}}))
 	r := req("GetSCIMConfiguration", mocktest.AcmeToken, scimID(nil))
 	r.Header = http.Header{"X-Panic": {"1"}}
 	res := srv.Do(t, r)

@@ -95,7 +95,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fset.StringVar(&cfg.logLevel, "log-level", "info", "debug, info, warn or error (env MOCK_LOG_LEVEL)")
 	fset.StringVar(&cfg.logFormat, "log-format", "text", "text or json (env MOCK_LOG_FORMAT)")
 	fset.Int64Var(&cfg.maxBodyBytes, "max-body-bytes", server.DefaultMaxBodyBytes, "largest request body accepted (env MOCK_MAX_BODY_BYTES)")
-	fset.StringVar(&cfg.mode, "mode", server.ModeStateful, "stateful, or examples: answer every valid request with its documented example (env MOCK_MODE)")
+	fset.StringVar(&cfg.mode, "mode", string(server.ModeStateful), "stateful, or examples: answer every valid request with its documented example (env MOCK_MODE)")
 	fset.StringVar(&cfg.seed, "seed", "", "make IDs and tokens reproducible from this unsigned integer (env MOCK_SEED)")
 	fset.StringVar(&cfg.clock, "clock", "", "start a fake clock at this RFC 3339 time; it moves only via POST /_mock/clock (env MOCK_CLOCK)")
 	fset.DurationVar(&cfg.sessionTTL, "session-ttl", server.DefaultSessionTTL, "drop X-Mock-Session sessions idle this long (env MOCK_SESSION_TTL)")
@@ -170,16 +170,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fixtureFS = os.DirFS(cfg.fixtures)
 	}
 	opts := server.Options{
-		Fixtures:     fixtureFS,
-		StrictAuth:   cfg.strictAuth,
-		MaxBodyBytes: cfg.maxBodyBytes,
-		Logger:       logger,
-		Mode:         cfg.mode,
-		SessionTTL:   cfg.sessionTTL,
-		JournalSize:  cfg.journalSize,
-		ControlToken: cfg.controlToken,
-		NoControl:    cfg.noControl,
-		StateFile:    cfg.stateFile,
+		Fixtures:   fixtureFS,
+		StrictAuth: cfg.strictAuth,
+		Logger:     logger,
+		Mode:       server.Mode(cfg.mode),
+		Limits:     server.Limits{MaxBodyBytes: cfg.maxBodyBytes, SessionTTL: cfg.sessionTTL, JournalSize: cfg.journalSize},
+		Control:    server.Control{Token: cfg.controlToken, Disabled: cfg.noControl},
+		StateFile:  cfg.stateFile,
 	}
 	for _, o := range strings.Split(cfg.corsOrigins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -191,7 +188,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return fmt.Errorf("--seed: want an unsigned integer, got %q", cfg.seed)
 		}
-		opts.Seed = &seed
+		opts.Replay.Seed = &seed
 	}
 	if cfg.clock != "" {
 		t, err := time.Parse(time.RFC3339Nano, cfg.clock)
@@ -199,7 +196,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("--clock: want an RFC 3339 time such as 2026-01-01T00:00:00Z, got %q", cfg.clock)
 		}
 		t = t.UTC()
-		opts.Clock = &t
+		opts.Replay.Clock = &t
 	}
 	// Loading the spec and fixtures allocates a few MB of short-lived garbage; collecting it
 	// mid-load only delays the first answer.

@@ -18,7 +18,7 @@ func FuzzPageToken(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	st, err := store.New(data, store.Options{})
+	st, err := store.New(data, store.Options{Pages: pages})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func FuzzFixtures(f *testing.F) {
 			}
 			return
 		}
-		if _, err := store.New(data, store.Options{Now: func() time.Time { return time.Unix(0, 0) }}); err != nil {
+		if _, err := store.New(data, store.Options{Now: func() time.Time { return time.Unix(0, 0) }, Pages: pages}); err != nil {
 			t.Fatalf("a loaded fixture set does not make a store: %v", err)
 		}
 		again, err := fixtures.Encode(data)

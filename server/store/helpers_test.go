@@ -8,8 +8,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gitpod-mock/orgmock/server/contract"
 	"github.com/gitpod-mock/orgmock/server/store"
 )
+
+// pages are the contract's page sizes, which every store is built with.
+var pages = func() store.PageSizes {
+	p, err := contract.PageSizes()
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
 
 // The fixture: two organizations (acme is the default), SSO configurations in each (two in
 // acme, one in globex) and one SCIM configuration in each.
@@ -113,7 +123,7 @@ func (c *clock) Advance(d time.Duration) {
 func newStoreFrom(t testing.TB, data store.Data, seed byte) (*store.Store, *clock) {
 	t.Helper()
 	clk := &clock{now: t0}
-	st, err := store.New(data, store.Options{Now: clk.Now, Rand: rand.NewChaCha8([32]byte{seed})})
+	st, err := store.New(data, store.Options{Now: clk.Now, Rand: rand.NewChaCha8([32]byte{seed}), Pages: pages})
 	if err != nil {
 		t.Fatalf("store.New: %v", err)
 	}

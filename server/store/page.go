@@ -11,13 +11,13 @@ import (
 	"time"
 )
 
-// Page sizes of the List operations.
-const (
-	DefaultPageSize = 25
-	MaxPageSize     = 100
-)
+// PageSizes are the page sizes of the List operations: what a request without one gets, and
+// the most it may ask for. They come from the contract (PaginationRequest.pageSize).
+type PageSizes struct {
+	Default, Max int
+}
 
-// PageRequest asks for one page of a List. Size 0 means DefaultPageSize.
+// PageRequest asks for one page of a List. Size 0 means the default size.
 type PageRequest struct {
 	Token string
 	Size  int
@@ -30,7 +30,8 @@ type PageRequest struct {
 // repeats an item that exists throughout a walk, whatever is added or deleted meanwhile; the
 // signature makes a token we did not issue (or one for another list) an invalid_argument.
 type pager struct {
-	key []byte
+	key   []byte
+	sizes PageSizes
 }
 
 type cursor struct {
@@ -51,10 +52,10 @@ type keyed interface {
 func page[T keyed](p pager, list, org string, items []T, req PageRequest) ([]T, string, error) {
 	size := req.Size
 	if size <= 0 {
-		size = DefaultPageSize
+		size = p.sizes.Default
 	}
-	if size > MaxPageSize {
-		return nil, "", errorf(ErrInvalidArgument, "pageSize: must be at most %d", MaxPageSize)
+	if size > p.sizes.Max {
+		return nil, "", errorf(ErrInvalidArgument, "pageSize: must be at most %d", p.sizes.Max)
 	}
 	slices.SortFunc(items, func(a, b T) int {
 		at, aid := a.pageKey()

@@ -45,8 +45,7 @@ type SCIMUpdate struct {
 // token. The result holds the token.
 func (s *Store) CreateSCIM(caller string, in SCIMCreate) (SCIMConfiguration, error) {
 	if in.OrganizationID != caller {
-		return SCIMConfiguration{}, errorf(ErrPermissionDenied,
-			"organizationId: the caller is not a member of organization %s", in.OrganizationID)
+		return SCIMConfiguration{}, notMember(in.OrganizationID)
 	}
 	lifetime := DefaultTokenLifetime
 	if in.TokenLifetime != nil {

@@ -97,8 +97,7 @@ type SSOUpdate struct {
 // CreateSSO creates an inactive SSO configuration in the caller's organization.
 func (s *Store) CreateSSO(caller string, in SSOCreate) (SSOConfiguration, error) {
 	if in.OrganizationID != caller {
-		return SSOConfiguration{}, errorf(ErrPermissionDenied,
-			"organizationId: the caller is not a member of organization %s", in.OrganizationID)
+		return SSOConfiguration{}, notMember(in.OrganizationID)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -179,7 +178,7 @@ func (s *Store) UpdateSSO(caller string, in SSOUpdate) error {
 // ListSSO returns one page of the SSO configurations of org, which must be the caller's.
 func (s *Store) ListSSO(caller, org string, req PageRequest) ([]SSOConfiguration, string, error) {
 	if org != caller {
-		return nil, "", errorf(ErrPermissionDenied, "organizationId: the caller is not a member of organization %s", org)
+		return nil, "", notMember(org)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()

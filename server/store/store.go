@@ -45,6 +45,8 @@ type Options struct {
 	Now func() time.Time
 	// Rand is the source of IDs, tokens and the page-token key; crypto/rand when nil.
 	Rand io.Reader
+	// Pages are the List operations' page sizes; both must be positive.
+	Pages PageSizes
 }
 
 // Store is the in-memory state of one mock. It is safe for concurrent use.
@@ -78,11 +80,14 @@ func New(data Data, opts Options) (*Store, error) {
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
+	if opts.Pages.Default <= 0 || opts.Pages.Max < opts.Pages.Default {
+		return nil, fmt.Errorf("store: page sizes %+v: want 0 < Default <= Max", opts.Pages)
+	}
 	key := make([]byte, 32)
 	if _, err := io.ReadFull(s.rand, key); err != nil {
 		return nil, fmt.Errorf("store: reading page-token key: %w", err)
 	}
-	s.pages = pager{key: key}
+	s.pages = pager{key: key, sizes: opts.Pages}
 	for _, o := range data.Organizations {
 		o.Principals = slices.Clone(o.Principals)
 		s.orgs[o.ID] = &o
@@ -132,6 +137,11 @@ func (s *Store) Counts() (orgs, principals, sso, scim int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.orgs), len(s.principals), len(s.sso), len(s.scim)
+}
+
+// notMember is the refusal of an organizationId that is not the caller's.
+func notMember(org string) error {
+	return errorf(ErrPermissionDenied, "organizationId: the caller is not a member of organization %s", org)
 }
 
 // stamp returns the time for a write: now at millisecond precision (what the API shows), and

@@ -1,0 +1,368 @@
+package engine
+
+import (
+	"bytes"
+	"crypto/subtle"
+	_ "embed"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gitpod-mock/orgmock/engine/connect"
+)
+
+// ControlPrefix is where the test control plane lives, outside the API spec. It needs no API
+// token and honours X-Mock-Session like the API does.
+const ControlPrefix = "/_mock"
+
+// maxControlBody bounds control-plane request bodies (state imports included).
+const maxControlBody = 8 << 20
+
+func (s *Server) registerControl(g *echo.Group) {
+	g.POST("/reset", s.controlReset)
+	g.GET("/requests", s.controlRequests)
+	g.DELETE("/requests", s.controlClearRequests)
+	g.GET("/state", s.controlState)
+	g.PUT("/state", s.controlImportState)
+	g.GET("/coverage", s.controlCoverage)
+	g.GET("/faults", s.controlFaults)
+	g.POST("/faults", s.controlAddFault)
+	g.DELETE("/faults", s.controlClearFaults)
+	g.GET("/clock", s.controlClock)
+	g.POST("/clock", s.controlMoveClock)
+	g.GET("/openapi.yaml", func(c echo.Context) error {
+		return c.Blob(http.StatusOK, "application/yaml", controlSpec)
+	})
+}
+
+// controlSpec describes the control plane (served at /_mock/openapi.yaml).
+//
+//go:embed control.yaml
+var controlSpec []byte
+
+// controlAuth enforces Config.Control.Token on the control plane.
+func (s *Server) controlAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	want := []byte(s.cfg.Control.Token)
+	return func(c echo.Context) error {
+		if len(want) == 0 {
+			return next(c)
+		}
+		token, err := bearer(c.Request().Header.Get("Authorization"))
+		if err != nil || subtle.ConstantTimeCompare([]byte(token), want) != 1 {
+			return connect.Errorf(connect.Unauthenticated,
+				`the control plane is locked: send "Authorization: Bearer <control token>" (--control-token)`)
+		}
+		return next(c)
+	}
+}
+
+// controlSession is the session the control request names (X-Mock-Session).
+func (s *Server) controlSession(c echo.Context) (*session, error) {
+	return s.sessions.get(c.Request().Header.Get(SessionHeader))
+}
+
+// decodeControl reads a JSON control body into v, refusing unknown fields and trailing data.
+func decodeControl(c echo.Context, v any) error {
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxControlBody+1))
+	if err != nil {
+		return connect.Errorf(connect.InvalidArgument, "reading request body: %v", err)
+	}
+	if len(body) > maxControlBody {
+		return connect.Errorf(connect.ResourceExhausted, "request body exceeds the limit of %d bytes", maxControlBody)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return connect.Errorf(connect.InvalidArgument, "request body: %v", err)
+	}
+	if dec.More() {
+		return connect.Errorf(connect.InvalidArgument, "request body: unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// SessionInfo is the answer of the control endpoints that change a session.
+type SessionInfo struct {
+	Session string `json:"session"`
+}
+
+// POST /_mock/reset: the session goes back to the initial data; its journal and faults are
+// cleared. Coverage is kept: it is the record of the whole run.
+func (s *Server) controlReset(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	if err := s.replaceState(se, s.cfg.Data, true); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
+}
+
+// replaceState gives the session a state built from data (clearing its journal and faults
+// when asked) and saves it if it is the persisted default session.
+func (s *Server) replaceState(se *session, data Data, clear bool) error {
+	st, err := s.cfg.Backend.NewState(data, se.env())
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	se.state = st
+	if clear {
+		se.journal.clear()
+		se.faults = nil
+	}
+	se.mu.Unlock()
+	return s.save(se)
+}
+
+// Requests is the answer of GET /_mock/requests.
+type Requests struct {
+	Requests []JournalEntry `json:"requests"`
+}
+
+// GET /_mock/requests[?operation=OpId]: the journal, oldest first.
+func (s *Server) controlRequests(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	op, err := s.operationParam(c)
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	out := Requests{Requests: se.journal.list(op)}
+	se.mu.Unlock()
+	return c.JSON(http.StatusOK, out)
+}
+
+// DELETE /_mock/requests: empties the journal.
+func (s *Server) controlClearRequests(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	se.journal.clear()
+	se.mu.Unlock()
+	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
+}
+
+// GET /_mock/state: the session's whole state as one document (State.Export).
+func (s *Server) controlState(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	doc, err := se.current().Export()
+	if err != nil {
+		return err
+	}
+	return c.JSONBlob(http.StatusOK, doc)
+}
+
+// PUT /_mock/state: replaces the session's state with a document, checked exactly like the
+// state at startup (Backend.Parse). A rejected document changes nothing.
+func (s *Server) controlImportState(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxControlBody+1))
+	if err != nil || len(body) > maxControlBody {
+		return connect.Errorf(connect.ResourceExhausted, "request body exceeds the limit of %d bytes", maxControlBody)
+	}
+	data, err := s.cfg.Backend.Parse("request body", body)
+	if err != nil {
+		return connect.Errorf(connect.InvalidArgument, "%v", err)
+	}
+	if err := s.replaceState(se, data, false); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
+}
+
+// GET /_mock/coverage: for every operation and declared status, how often it was served.
+func (s *Server) controlCoverage(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	out := se.coverage.report(s.spec)
+	se.mu.Unlock()
+	return c.JSON(http.StatusOK, out)
+}
+
+// Faults is the answer of the fault endpoints: the session's armed faults.
+type Faults struct {
+	Faults []FaultStatus `json:"faults"`
+}
+
+// FaultStatus is an armed fault and how it has fired.
+type FaultStatus struct {
+	FaultSpec
+	// Remaining is how many calls it still applies to (for Count > 0).
+	Remaining int `json:"remaining,omitempty"`
+	Fired     int `json:"fired"`
+}
+
+func (se *session) faultList() Faults {
+	out := Faults{Faults: []FaultStatus{}}
+	for _, f := range se.faults {
+		out.Faults = append(out.Faults, FaultStatus{FaultSpec: f.FaultSpec, Remaining: f.Remaining, Fired: f.Fired})
+	}
+	return out
+}
+
+// GET /_mock/faults: the armed faults.
+func (s *Server) controlFaults(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	return c.JSON(http.StatusOK, se.faultList())
+}
+
+// POST /_mock/faults: arms a fault (see FaultSpec).
+func (s *Server) controlAddFault(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	var f FaultSpec
+	if err := decodeControl(c, &f); err != nil {
+		return err
+	}
+	if err := checkFault(s.spec, f); err != nil {
+		return err
+	}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	se.faults = append(se.faults, &fault{FaultSpec: f, Remaining: f.Count})
+	return c.JSON(http.StatusOK, se.faultList())
+}
+
+// DELETE /_mock/faults[?operation=OpId]: disarms all faults, or those of one operation.
+func (s *Server) controlClearFaults(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	op, err := s.operationParam(c)
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	defer se.mu.Unlock()
+	kept := se.faults[:0:0]
+	for _, f := range se.faults {
+		if op != "" && f.Operation != op {
+			kept = append(kept, f)
+		}
+	}
+	se.faults = kept
+	return c.JSON(http.StatusOK, se.faultList())
+}
+
+// Clock is the answer of the clock endpoints.
+type Clock struct {
+	Now time.Time `json:"now"`
+}
+
+// ClockMove is what POST /_mock/clock takes: exactly one of Advance (a Go or protobuf
+// duration, e.g. "90s", "36h", "1.5s") and Set (RFC 3339).
+type ClockMove struct {
+	Advance string `json:"advance,omitempty"`
+	Set     string `json:"set,omitempty"`
+}
+
+func (s *Server) fakeClock(c echo.Context) (*session, error) {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return nil, err
+	}
+	if se.clk == nil {
+		return nil, connect.Errorf(connect.FailedPrecondition,
+			"the clock is real: start the mock with --clock RFC3339 (or Options.Clock) to control it")
+	}
+	return se, nil
+}
+
+// GET /_mock/clock: the session's fake time.
+func (s *Server) controlClock(c echo.Context) error {
+	se, err := s.fakeClock(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, Clock{Now: se.clk.Now()})
+}
+
+// POST /_mock/clock: advances or sets the session's fake clock. It never goes backwards, so
+// timestamps keep their order.
+func (s *Server) controlMoveClock(c echo.Context) error {
+	se, err := s.fakeClock(c)
+	if err != nil {
+		return err
+	}
+	var m ClockMove
+	if err := decodeControl(c, &m); err != nil {
+		return err
+	}
+	now := se.clk.Now()
+	var next time.Time
+	switch {
+	case (m.Advance == "") == (m.Set == ""):
+		return connect.Errorf(connect.InvalidArgument, "send exactly one of advance (e.g. \"90s\") and set (RFC 3339)")
+	case m.Advance != "":
+		d, err := time.ParseDuration(m.Advance)
+		if err != nil {
+			return connect.Errorf(connect.InvalidArgument, "advance: must be a duration such as \"90s\" or \"36h\"")
+		}
+		if d < 0 {
+			return connect.Errorf(connect.InvalidArgument, "advance: must not be negative")
+		}
+		next = now.Add(d)
+	default:
+		t, err := time.Parse(time.RFC3339Nano, m.Set)
+		if err != nil {
+			return connect.Errorf(connect.InvalidArgument, "set: must be an RFC 3339 date-time")
+		}
+		if t.Before(now) {
+			return connect.Errorf(connect.InvalidArgument, "set: must not be before the current time %s", now.Format(time.RFC3339Nano))
+		}
+		next = t.UTC()
+	}
+	se.clk.set(next)
+	return c.JSON(http.StatusOK, Clock{Now: next})
+}
+
+// operationParam reads the optional ?operation= filter, which must name an operation.
+func (s *Server) operationParam(c echo.Context) (string, error) {
+	op := c.QueryParam("operation")
+	if op != "" && s.spec.Operation(op) == nil {
+		return "", unknownOperation(s.spec, op)
+	}
+	return op, nil
+}
+
+// ControlRoutes lists the control plane's routes as "METHOD /path", sorted (none when it is
+// disabled).
+func (s *Server) ControlRoutes() []string {
+	var out []string
+	for _, r := range s.echo.Routes() {
+		if strings.HasPrefix(r.Path, ControlPrefix+"/") && !strings.HasSuffix(r.Path, "*") {
+			out = append(out, r.Method+" "+r.Path)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,59 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/gitpod-mock/orgmock/engine/spec"
+)
+
+// coverage counts the answers a session served: operationId -> status -> count, one counter
+// per operation of the document and HTTP status at most.
+type coverage map[string]map[int]int
+
+func (cv coverage) add(op string, status int) {
+	if cv[op] == nil {
+		cv[op] = map[int]int{}
+	}
+	cv[op][status]++
+}
+
+// Coverage is the answer of GET /_mock/coverage.
+type Coverage struct {
+	Operations []OperationCoverage `json:"operations"`
+	// Unexercised lists "Operation status" pairs the spec declares and the session never served.
+	Unexercised []string `json:"unexercised"`
+	Exercised   int      `json:"exercised"`
+	Declared    int      `json:"declared"`
+}
+
+// OperationCoverage counts how often each declared status of one operation was served.
+type OperationCoverage struct {
+	Operation string           `json:"operation"`
+	Statuses  []StatusCoverage `json:"statuses"`
+}
+
+// StatusCoverage is one (operation, status) pair.
+type StatusCoverage struct {
+	Status int `json:"status"`
+	Count  int `json:"count"`
+}
+
+// report lays the counts over every declared (operation, status) pair of the document.
+func (cv coverage) report(sp *spec.Spec) Coverage {
+	out := Coverage{Operations: []OperationCoverage{}, Unexercised: []string{}}
+	for _, r := range sp.Operations() {
+		oc := OperationCoverage{Operation: r.OperationID()}
+		for _, st := range r.Statuses {
+			n := cv[r.OperationID()][st]
+			oc.Statuses = append(oc.Statuses, StatusCoverage{Status: st, Count: n})
+			out.Declared++
+			if n > 0 {
+				out.Exercised++
+			} else {
+				out.Unexercised = append(out.Unexercised, fmt.Sprintf("%s %d", r.OperationID(), st))
+			}
+		}
+		out.Operations = append(out.Operations, oc)
+	}
+	return out
+}

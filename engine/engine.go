@@ -1,0 +1,257 @@
+// Package engine serves an API described by an OpenAPI document, the way a contract-testing
+// mock must: every request and every response is checked against the document, every error
+// leaves in Connect's shape, and each caller gets sessions, a journal, faults, Prefer
+// overrides, an examples mode, coverage, a state file and a control plane. It knows no API in
+// particular: an API plugs in as a Backend (its handlers and its state) next to its document.
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gitpod-mock/orgmock/engine/spec"
+)
+
+// Backend is what an API brings to the engine besides its document.
+type Backend interface {
+	// Handler serves every operation of the document. It is called after the request was
+	// checked, and its answer is checked before it leaves. It finds the session's state with
+	// StateOf and the caller with PrincipalOf; errors it writes with connect.Write.
+	http.Handler
+	// NewState builds a session's state from data (what Parse returned, or Config.Data).
+	NewState(data Data, env Env) (State, error)
+	// Parse checks a state document (the format State.Export writes) and returns its data;
+	// the error's message names every problem, for the client or the operator.
+	Parse(name string, doc []byte) (Data, error)
+}
+
+// Data is a whole state as the backend understands it; the engine only passes it around.
+type Data any
+
+// State is one session's state.
+type State interface {
+	// Authenticate returns the principal a bearer token acts for; ok is false to refuse it.
+	Authenticate(token string) (principal string, ok bool)
+	// Export writes the whole state as one document that Backend.Parse reads back.
+	Export() ([]byte, error)
+}
+
+// Env is what a state draws on: a random stream (deterministic under Config.Seed) and a
+// clock (a fake one under Config.Clock).
+type Env struct {
+	Rand io.Reader
+	// Now is the session's time; nil means the real clock.
+	Now func() time.Time
+}
+
+// Mode is how API calls are answered.
+type Mode string
+
+// Modes of serving.
+const (
+	// ModeStateful serves from the session's state (the default).
+	ModeStateful Mode = "stateful"
+	// ModeExamples answers every valid request with the operation's documented success
+	// example, changes nothing, and still validates both ways (like Prism's static mock).
+	ModeExamples Mode = "examples"
+)
+
+// Limits bound what callers can make the engine hold. Zero fields take the defaults.
+type Limits struct {
+	// MaxBodyBytes bounds request bodies; larger ones get resource_exhausted.
+	MaxBodyBytes int64
+	// JournalSize is how many requests each session's journal keeps.
+	JournalSize int
+	// SessionTTL drops named sessions idle for longer.
+	SessionTTL time.Duration
+}
+
+// Defaults of Limits.
+const (
+	DefaultMaxBodyBytes = 1 << 20
+	DefaultJournalSize  = 1000
+	DefaultSessionTTL   = 30 * time.Minute
+)
+
+// Control configures the /_mock/ control plane.
+type Control struct {
+	// Token, when set, locks the control plane: every call must send
+	// "Authorization: Bearer <Token>" (compared in constant time).
+	Token string
+	// Disabled removes the control plane altogether (its paths answer 404).
+	Disabled bool
+}
+
+// Config is what New needs. Spec and Backend are required.
+type Config struct {
+	Spec    *spec.Spec
+	Backend Backend
+	// Data is the state every session starts from (and goes back to on reset).
+	Data Data
+	Mode Mode
+	// Logger receives one line per request and every response-validation failure; nothing is
+	// logged when nil. Headers and bodies are never logged.
+	Logger *slog.Logger
+	// Seed, when set, makes every session's random stream reproducible: each draws from a
+	// stream derived from the seed and its name.
+	Seed *uint64
+	// Clock, when set, starts every session's fake clock at that instant; it then moves only
+	// through POST /_mock/clock.
+	Clock   *time.Time
+	Limits  Limits
+	Control Control
+	// CORSOrigins lists the browser origins allowed to call the engine; nil or "*" allows
+	// any origin.
+	CORSOrigins []string
+	// StateFile, when set, keeps the default session's state in this file (the format of
+	// State.Export): loaded at startup when it exists, rewritten atomically before every
+	// acknowledged change is answered. A file that does not load stops startup and is never
+	// overwritten.
+	StateFile string
+}
+
+// Server is an http.Handler serving the document's operations, /healthz and the control plane.
+type Server struct {
+	cfg      Config
+	spec     *spec.Spec
+	log      *slog.Logger
+	sessions *sessions
+	state    *stateFile // nil without Config.StateFile
+	echo     *echo.Echo
+
+	// The path of an API call, in order (see New).
+	steps []step
+	after []func(*call)
+}
+
+// step is one stage of an API call: it may answer (call.answered) or fail; either ends the
+// request's way in, and the answer, error included, goes the way out.
+type step func(*call) error
+
+// New composes the server. A request travels, in this order:
+//
+//	requestID → logRequests → cors          every path (requestid.go, log.go, cors.go)
+//	route                                   one route per operation of the document (route.go)
+//	→ openSession → checkMediaType → authenticate → readBody → validateRequest
+//	→ injectFault → answerPrefer → answerExample → callHandler
+//	→ persist → validateResponse → record → send
+//
+// The media type is checked before the credentials, as Connect servers do (it decides the
+// protocol), and after the session is known, so that a refused call is journaled in it.
+func New(cfg Config) (*Server, error) {
+	if cfg.Spec == nil || cfg.Backend == nil {
+		return nil, errors.New("engine: Config needs a Spec and a Backend")
+	}
+	switch cfg.Mode {
+	case "":
+		cfg.Mode = ModeStateful
+	case ModeStateful, ModeExamples:
+	default:
+		return nil, fmt.Errorf("mode: want %s or %s, got %q", ModeStateful, ModeExamples, cfg.Mode)
+	}
+	if cfg.Limits.MaxBodyBytes <= 0 {
+		cfg.Limits.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Limits.JournalSize <= 0 {
+		cfg.Limits.JournalSize = DefaultJournalSize
+	}
+	if cfg.Limits.SessionTTL <= 0 {
+		cfg.Limits.SessionTTL = DefaultSessionTTL
+	}
+	s := &Server{cfg: cfg, spec: cfg.Spec, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.sessions = newSessions(cfg)
+	// The default session exists from the start, so that problems of the data surface here.
+	def, err := s.sessions.get("")
+	if err != nil {
+		return nil, err
+	}
+	if cfg.StateFile != "" {
+		if s.state, err = openStateFile(cfg.StateFile, cfg.Backend, def); err != nil {
+			return nil, err
+		}
+	}
+
+	s.steps = []step{
+		s.openSession,     // session.go: X-Mock-Session picks the state, journal, faults and clock
+		s.checkMediaType,  // body.go: the Content-Type the operation declares
+		s.authenticate,    // auth.go: the bearer token names the principal
+		s.readBody,        // body.go: size, JSON, structure, repeated query parameters
+		s.validateRequest, // validate.go: the operation's schemas
+		s.injectFault,     // faults.go: an armed fault delays, drops or answers instead
+		s.answerPrefer,    // prefer.go: Prefer: code=… / example=… answers with a declared example
+		s.answerExample,   // examples.go: examples mode answers with the documented example
+		s.callHandler,     // handler.go: the backend answers
+	}
+	s.after = []func(*call){
+		s.persist,          // persist.go: a change is on disk before it is acknowledged
+		s.validateResponse, // validate.go: an answer that breaks the document becomes a 500
+	}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(requestID, s.logRequests, cors(cfg.CORSOrigins))
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.registerAPI(e)
+	if !cfg.Control.Disabled {
+		s.registerControl(e.Group(ControlPrefix, s.controlAuth))
+	}
+	s.echo = e
+	return s, nil
+}
+
+// serve takes one API call through the steps, then sends its answer.
+func (s *Server) serve(c *call) error {
+	for _, st := range s.steps {
+		if err := st(c); err != nil {
+			c.fail(err)
+			break
+		}
+		if c.answered {
+			break
+		}
+	}
+	if c.dropped {
+		s.record(c, 0)
+		return dropConnection(c.w)
+	}
+	for _, st := range s.after {
+		st(c)
+	}
+	s.record(c, c.rec.status)
+	return c.send()
+}
+
+// ServeHTTP serves the API, /healthz and the control plane.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Spec is the document the server serves.
+func (s *Server) Spec() *spec.Spec { return s.spec }
+
+// State is the current state of a session ("" is the default session), created on first use.
+func (s *Server) State(session string) (State, error) {
+	se, err := s.sessions.get(session)
+	if err != nil {
+		return nil, err
+	}
+	return se.current(), nil
+}
+
+// handleError is echo's HTTPErrorHandler: every error leaves in Connect's JSON shape.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	writeError(c.Response(), s.toConnect(err))
+}

@@ -1,0 +1,420 @@
+package engine_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/gitpod-mock/orgmock/engine"
+	"github.com/gitpod-mock/orgmock/engine/connect"
+	"github.com/gitpod-mock/orgmock/engine/spec"
+)
+
+// The engine knows no API: these tests serve testdata/notes.yaml, two RPCs that share nothing
+// with Gitpod's, through a backend of a few dozen lines, and check that validation both ways,
+// Connect errors, sessions, the journal, faults, Prefer, examples mode, coverage and the state
+// file all work on it.
+
+// note is the notes backend's one record.
+type note struct {
+	ID     string   `json:"id"`
+	Text   string   `json:"text"`
+	Weight float64  `json:"weight,omitempty"`
+	Tags   []string `json:"tags,omitempty"`
+}
+
+// notesBackend serves CreateNote and GetNote.
+type notesBackend struct{}
+
+// notesState is one session's notes.
+type notesState struct {
+	mu    sync.Mutex
+	next  int
+	notes map[string]note
+}
+
+func (notesBackend) NewState(data engine.Data, _ engine.Env) (engine.State, error) {
+	st := &notesState{notes: map[string]note{}}
+	for _, n := range data.([]note) {
+		st.notes[n.ID] = n
+		st.next++
+	}
+	return st, nil
+}
+
+func (notesBackend) Parse(_ string, doc []byte) (engine.Data, error) {
+	var notes []note
+	if err := json.Unmarshal(doc, &notes); err != nil {
+		return nil, fmt.Errorf("not a list of notes: %v", err)
+	}
+	for i, n := range notes {
+		if n.ID == "" {
+			return nil, fmt.Errorf("notes[%d].id: is required", i)
+		}
+	}
+	return notes, nil
+}
+
+// Authenticate lets alice's token in.
+func (st *notesState) Authenticate(token string) (string, bool) {
+	return "alice", token == "alice-token"
+}
+
+func (st *notesState) Export() ([]byte, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := []note{}
+	for _, n := range st.notes {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return json.Marshal(out)
+}
+
+func (notesBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	st := engine.StateOf(r.Context()).(*notesState)
+	if engine.PrincipalOf(r.Context()) != "alice" {
+		connect.Write(w, connect.Errorf(connect.Internal, "no principal"))
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var n note
+	switch path.Base(r.URL.Path) {
+	case "CreateNote":
+		var in struct {
+			Text   string   `json:"text"`
+			Weight float64  `json:"weight"`
+			Tags   []string `json:"tags"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			connect.Write(w, err)
+			return
+		}
+		st.next++
+		n = note{ID: fmt.Sprintf("note-%d", st.next), Text: in.Text, Weight: in.Weight, Tags: in.Tags}
+		st.notes[n.ID] = n
+	case "GetNote":
+		var in struct{ ID string }
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		var ok bool
+		if n, ok = st.notes[in.ID]; !ok {
+			connect.Write(w, connect.Errorf(connect.NotFound, "id: no note %s", in.ID))
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]note{"note": n})
+}
+
+func loadNotes(t testing.TB) *spec.Spec {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromFile("testdata/notes.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := spec.Load(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sp
+}
+
+// notes is a running engine over the notes API.
+type notes struct {
+	*engine.Server
+	url string
+}
+
+func startNotes(t *testing.T, mutate func(*engine.Config)) *notes {
+	t.Helper()
+	cfg := engine.Config{Spec: loadNotes(t), Backend: notesBackend{}, Data: []note{{ID: "note-1", Text: "first"}}}
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	srv, err := engine.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return &notes{Server: srv, url: hs.URL}
+}
+
+// answer is a response with its body read.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (a answer) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(a.body, &m); err != nil {
+		t.Fatalf("not a JSON object: %s", a.body)
+	}
+	return m
+}
+
+// call sends one request; header holds extra headers ("Authorization" defaults to alice's
+// token, "Content-Type" to JSON; an empty value removes one).
+func (n *notes) call(t *testing.T, method, p string, body string, header map[string]string) answer {
+	t.Helper()
+	req, err := http.NewRequest(method, n.url+p, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := map[string]string{"Authorization": "Bearer alice-token", "Content-Type": "application/json"}
+	for k, v := range header {
+		h[k] = v
+	}
+	for k, v := range h {
+		if v != "" {
+			req.Header.Set(k, v)
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return answer{res.StatusCode, res.Header, b}
+}
+
+func (n *notes) rpc(t *testing.T, op, body string, header map[string]string) answer {
+	t.Helper()
+	return n.call(t, http.MethodPost, "/demo.v1.NoteService/"+op, body, header)
+}
+
+// expectError checks a Connect error answer: status, code and exact message.
+func expectError(t *testing.T, a answer, status int, code, message string) {
+	t.Helper()
+	var b connect.Body
+	if err := json.Unmarshal(a.body, &b); err != nil || a.status != status || string(b.Code) != code || b.Message != message {
+		t.Errorf("got %d %s,\nwant %d {%q %q}", a.status, a.body, status, code, message)
+	}
+	if ct := a.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type %q", ct)
+	}
+}
+
+func TestSecondSpec(t *testing.T) {
+	t.Run("stateful calls", func(t *testing.T) {
+		n := startNotes(t, nil)
+		created := n.rpc(t, "CreateNote", `{"text":"hello","weight":1.5,"tags":["a-b"]}`, nil)
+		if created.status != 200 || !bytes.Contains(created.body, []byte(`"id":"note-2"`)) {
+			t.Fatalf("create: %d %s", created.status, created.body)
+		}
+		got := n.rpc(t, "GetNote", `{"id":"note-2"}`, nil)
+		if got.status != 200 || !bytes.Equal(got.body, created.body) {
+			t.Errorf("get: %d %s, want %s", got.status, got.body, created.body)
+		}
+		expectError(t, n.rpc(t, "GetNote", `{"id":"note-9"}`, nil), 404, "not_found", "id: no note note-9")
+	})
+	t.Run("request validation", func(t *testing.T) {
+		n := startNotes(t, nil)
+		for body, want := range map[string]string{
+			`{"text":""}`:                "text: must be at least 1 characters long",
+			`{"txt":"x"}`:                `text: is required; unknown field "txt"`,
+			`{"text":"x","weight":-1}`:   "weight: must be at least 0",
+			`{"text":"x","weight":0.25}`: "weight: number must be a multiple of 0.5",
+			`{"text":"x","tags":["A"]}`:  "tags.0: must match the pattern ^[a-z]+(-[a-z]+)*$",
+			`{"text":"x","text":"y"}`:    `request body: duplicate field "text"`,
+			`{"text":`:                   "request body is not valid JSON: unexpected end of JSON input (at byte 8)",
+			`[]`:                         "request body: must be a JSON object",
+			`{"text":"x","apiKey":7}`:    "apiKey: must be a string",
+			`{"text":"` + strings.Repeat("é", 41) + `"}`: "text: must be at most 40 characters long",
+		} {
+			expectError(t, n.rpc(t, "CreateNote", body, nil), 400, "invalid_argument", want)
+		}
+		expectError(t, n.rpc(t, "GetNote", `{"id":"note-x"}`, nil), 400, "invalid_argument",
+			"id: must match the pattern ^note-[0-9]+$")
+		if state, _ := n.State(""); mustExport(t, state) != `[{"id":"note-1","text":"first"}]` {
+			t.Errorf("refused requests changed the state: %s", mustExport(t, state))
+		}
+	})
+	t.Run("Connect errors of the transport", func(t *testing.T) {
+		n := startNotes(t, nil)
+		expectError(t, n.rpc(t, "GetNote", `{"id":"note-1"}`, map[string]string{"Authorization": ""}), 401, "unauthenticated",
+			`missing bearer token: send "Authorization: Bearer <token>"`)
+		expectError(t, n.rpc(t, "GetNote", `{"id":"note-1"}`, map[string]string{"Authorization": "Bearer bob-token"}), 401, "unauthenticated",
+			"Authorization: unknown bearer token")
+		expectError(t, n.rpc(t, "GetNote", `{"id":"note-1"}`, map[string]string{"Content-Type": "text/plain"}), 415, "invalid_argument",
+			`Content-Type "text/plain" is not supported: send application/json`)
+		expectError(t, n.rpc(t, "DeleteNote", `{}`, nil), 404, "unimplemented",
+			"no such procedure: this server serves POST /demo.v1.NoteService/<Rpc>")
+		expectError(t, n.call(t, http.MethodGet, "/demo.v1.NoteService/GetNote", "", nil), 405, "unimplemented",
+			"method not allowed: procedures are called with POST")
+		small := startNotes(t, func(c *engine.Config) { c.Limits.MaxBodyBytes = 16 })
+		expectError(t, small.rpc(t, "CreateNote", `{"text":"seventeen bytes"}`, nil), 429, "resource_exhausted",
+			"request body exceeds the limit of 16 bytes")
+	})
+	t.Run("response validation", func(t *testing.T) {
+		n := startNotes(t, nil)
+		long := strings.Repeat("x", 41)
+		if res := n.call(t, http.MethodPut, "/_mock/state", `[{"id":"note-7","text":"`+long+`"}]`, nil); res.status != 200 {
+			t.Fatalf("import: %d %s", res.status, res.body)
+		}
+		res := n.rpc(t, "GetNote", `{"id":"note-7"}`, nil)
+		expectError(t, res, 500, "internal", "GetNote 200: response does not match the spec: note.text: must be at most 40 characters long")
+		if bytes.Contains(res.body, []byte(long)) {
+			t.Errorf("the invalid value reached the client")
+		}
+	})
+	t.Run("sessions", func(t *testing.T) {
+		n := startNotes(t, nil)
+		a := map[string]string{engine.SessionHeader: "a"}
+		if res := n.rpc(t, "CreateNote", `{"text":"in a"}`, a); res.status != 200 {
+			t.Fatalf("create in a: %d", res.status)
+		}
+		if res := n.rpc(t, "GetNote", `{"id":"note-2"}`, a); res.status != 200 {
+			t.Errorf("a does not see its note: %d", res.status)
+		}
+		for _, other := range []map[string]string{nil, {engine.SessionHeader: "b"}} {
+			expectError(t, n.rpc(t, "GetNote", `{"id":"note-2"}`, other), 404, "not_found", "id: no note note-2")
+		}
+		expectError(t, n.rpc(t, "GetNote", `{"id":"note-2"}`, map[string]string{engine.SessionHeader: "not ok"}), 400, "invalid_argument",
+			"X-Mock-Session: must be 1 to 128 letters, digits or ._:/- characters")
+	})
+	t.Run("journal redacts the secrets the document marks", func(t *testing.T) {
+		n := startNotes(t, nil)
+		n.rpc(t, "CreateNote", `{"text":"x","apiKey":"journal-key-1"}`, nil)
+		n.rpc(t, "CreateNote", `{"text":"x","api_key":"journal-key-2","nested":{"APIKEY":"journal-key-3"}}`, nil) // refused
+		res := n.call(t, http.MethodGet, "/_mock/requests", "", nil)
+		var j engine.Requests
+		if err := json.Unmarshal(res.body, &j); err != nil || len(j.Requests) != 2 {
+			t.Fatalf("journal: %d %s", res.status, res.body)
+		}
+		for _, secret := range []string{"journal-key-1", "journal-key-2", "journal-key-3", "alice-token"} {
+			if bytes.Contains(res.body, []byte(secret)) {
+				t.Errorf("the journal shows %s: %s", secret, res.body)
+			}
+		}
+		if got := string(j.Requests[0].Request); got != `{"apiKey":"[redacted]","text":"x"}` {
+			t.Errorf("request as journaled: %s", got)
+		}
+		if j.Requests[1].Status != 400 || j.Requests[1].Code != "invalid_argument" ||
+			string(j.Requests[1].Request) != `{"api_key":"[redacted]","nested":{"APIKEY":"[redacted]"},"text":"x"}` {
+			t.Errorf("refused request as journaled: %+v %s", j.Requests[1], j.Requests[1].Request)
+		}
+	})
+	t.Run("faults", func(t *testing.T) {
+		n := startNotes(t, nil)
+		if res := n.call(t, http.MethodPost, "/_mock/faults", `{"operation":"GetNote","status":500,"count":1}`, nil); res.status != 200 {
+			t.Fatalf("arm: %d %s", res.status, res.body)
+		}
+		res := n.rpc(t, "GetNote", `{"id":"note-1"}`, nil)
+		expectError(t, res, 500, "internal", "fault injected by the mock: GetNote answers 500")
+		if res.header.Get("X-Should-Retry") != "" {
+			t.Errorf("an injected fault says X-Should-Retry: %q", res.header.Get("X-Should-Retry"))
+		}
+		if res := n.rpc(t, "GetNote", `{"id":"note-1"}`, nil); res.status != 200 {
+			t.Errorf("after the fault: %d", res.status)
+		}
+		expectError(t, n.call(t, http.MethodPost, "/_mock/faults", `{"operation":"GetNote","status":409}`, nil), 400, "invalid_argument",
+			"status: GetNote declares no error status 409; declared: 400, 401, 404, 415, 429, 500")
+	})
+	t.Run("Prefer", func(t *testing.T) {
+		n := startNotes(t, nil)
+		res := n.rpc(t, "GetNote", `{"id":"note-1"}`, map[string]string{"Prefer": "code=404"})
+		expectError(t, res, 404, "not_found", "id: no note note-9") // the documented example
+		res = n.rpc(t, "CreateNote", `{"text":"x"}`, map[string]string{"Prefer": "example=created"})
+		if res.status != 200 || string(res.body) != `{"note":{"id":"note-1","text":"hello","weight":1.5}}` {
+			t.Errorf("Prefer example: %d %s", res.status, res.body)
+		}
+		if state, _ := n.State(""); mustExport(t, state) != `[{"id":"note-1","text":"first"}]` {
+			t.Errorf("a Prefer answer changed the state")
+		}
+	})
+	t.Run("examples mode", func(t *testing.T) {
+		n := startNotes(t, func(c *engine.Config) { c.Mode = engine.ModeExamples })
+		if res := n.rpc(t, "GetNote", `{"id":"note-5"}`, nil); res.status != 200 || string(res.body) != `{"note":{"id":"note-1","text":"hello"}}` {
+			t.Errorf("examples mode: %d %s", res.status, res.body)
+		}
+		expectError(t, n.rpc(t, "GetNote", `{}`, nil), 400, "invalid_argument", "id: is required")
+	})
+	t.Run("coverage", func(t *testing.T) {
+		n := startNotes(t, nil)
+		n.rpc(t, "GetNote", `{"id":"note-1"}`, nil)
+		n.rpc(t, "GetNote", `{"id":"note-3"}`, nil)
+		n.rpc(t, "GetNote", `{"id":"note-1"}`, nil)
+		var cov engine.Coverage
+		res := n.call(t, http.MethodGet, "/_mock/coverage", "", nil)
+		if err := json.Unmarshal(res.body, &cov); err != nil {
+			t.Fatal(err)
+		}
+		if len(cov.Operations) != 2 || cov.Declared != 13 || cov.Exercised != 2 || len(cov.Unexercised) != 11 {
+			t.Errorf("coverage: %s", res.body)
+		}
+		for _, oc := range cov.Operations {
+			for _, sc := range oc.Statuses {
+				want := map[string]int{"GetNote 200": 2, "GetNote 404": 1}[fmt.Sprintf("%s %d", oc.Operation, sc.Status)]
+				if sc.Count != want {
+					t.Errorf("%s %d: %d, want %d", oc.Operation, sc.Status, sc.Count, want)
+				}
+			}
+		}
+	})
+	t.Run("state file", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "notes.json")
+		withFile := func(c *engine.Config) { c.StateFile = file }
+		n := startNotes(t, withFile)
+		n.rpc(t, "CreateNote", `{"text":"kept"}`, nil)
+		saved, err := os.ReadFile(file)
+		if err != nil || string(saved) != `[{"id":"note-1","text":"first"},{"id":"note-2","text":"kept"}]` {
+			t.Fatalf("state file after a create: %s (%v)", saved, err)
+		}
+		again := startNotes(t, withFile)
+		if res := again.rpc(t, "GetNote", `{"id":"note-2"}`, nil); res.status != 200 {
+			t.Errorf("after a restart: %d %s", res.status, res.body)
+		}
+		if err := os.WriteFile(file, []byte(`[{"text":"no id"}]`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err = engine.New(engine.Config{Spec: loadNotes(t), Backend: notesBackend{}, Data: []note{}, StateFile: file})
+		if err == nil || !strings.Contains(err.Error(), "cannot be loaded (it is left as it is; fix or remove it): notes[0].id: is required") {
+			t.Errorf("a bad state file: %v", err)
+		}
+	})
+	t.Run("control routes are described", func(t *testing.T) {
+		n := startNotes(t, nil)
+		if len(n.ControlRoutes()) < 10 {
+			t.Errorf("control routes: %v", n.ControlRoutes())
+		}
+		off := startNotes(t, func(c *engine.Config) { c.Control.Disabled = true })
+		if got := off.ControlRoutes(); len(got) != 0 {
+			t.Errorf("disabled control plane has routes %v", got)
+		}
+	})
+}
+
+func mustExport(t *testing.T, st engine.State) string {
+	t.Helper()
+	b, err := st.Export()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestStateOfOutsideACall: the accessors answer nothing outside an API call.
+func TestStateOfOutsideACall(t *testing.T) {
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	if engine.StateOf(req.Context()) != nil || engine.PrincipalOf(req.Context()) != "" {
+		t.Error("a call outside the pipeline has a state or a principal")
+	}
+}

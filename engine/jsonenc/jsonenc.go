@@ -1,0 +1,404 @@
+// Package jsonenc encodes Go values as JSON, byte for byte as encoding/json's Marshal does, a
+// few times faster for the shapes generated API models have: structs of strings, booleans,
+// integers, UUIDs, times, pointers, slices and string-keyed maps. Each type is compiled once
+// into a table of field encoders (nothing is written per type); anything the table does not
+// cover (floats, interfaces, custom marshalers) is encoded by encoding/json, value by value,
+// or the whole value is left to the caller (ok false).
+//
+// It exists because encoding/json's reflection, and above all its calls of the UUID and time
+// marshalers with the re-compaction of their output, were the largest cost of an answer
+// after validation.
+package jsonenc
+
+import (
+	"encoding"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// Append appends the JSON encoding of v to b, exactly what json.Marshal(v) returns, and
+// reports whether it did; when ok is false nothing was appended and the caller should use
+// encoding/json (which will return the error, if there is one).
+func Append(b []byte, v any) (out []byte, ok bool) {
+	if v == nil {
+		return append(b, "null"...), true
+	}
+	rv := reflect.ValueOf(v)
+	enc := encoderOf(rv.Type())
+	if enc == nil {
+		return b, false
+	}
+	n := len(b)
+	out, ok = enc(b, rv)
+	if !ok {
+		return out[:n], false
+	}
+	return out, true
+}
+
+// encoder appends the encoding of v; ok false when it met a value it cannot encode exactly
+// (a time encoding/json refuses, say).
+type encoder func(b []byte, v reflect.Value) ([]byte, bool)
+
+var encoders sync.Map // reflect.Type -> encoder (nil: unsupported)
+
+type noEncoder struct{}
+
+func encoderOf(t reflect.Type) encoder {
+	if e, ok := encoders.Load(t); ok {
+		if e == (noEncoder{}) {
+			return nil
+		}
+		return e.(encoder)
+	}
+	// A recursive type refers to itself through the cache while it is built.
+	var (
+		wg sync.WaitGroup
+		f  encoder
+	)
+	wg.Add(1)
+	indirect := encoder(func(b []byte, v reflect.Value) ([]byte, bool) { wg.Wait(); return f(b, v) })
+	if e, loaded := encoders.LoadOrStore(t, indirect); loaded {
+		wg.Done()
+		if e == (noEncoder{}) {
+			return nil
+		}
+		return e.(encoder)
+	}
+	f = newEncoder(t)
+	wg.Done()
+	if f == nil {
+		encoders.Store(t, noEncoder{})
+		return nil
+	}
+	encoders.Store(t, f)
+	return f
+}
+
+var (
+	marshalerType     = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+	uuidType          = reflect.TypeFor[uuid.UUID]()
+	timeType          = reflect.TypeFor[time.Time]()
+)
+
+// marshals reports whether t has a marshaler encoding/json calls.
+func marshals(t reflect.Type) bool {
+	return t == uuidType || t == timeType || t.Implements(marshalerType) || t.Implements(textMarshalerType)
+}
+
+func newEncoder(t reflect.Type) encoder {
+	switch t {
+	case uuidType:
+		return encodeUUID
+	case timeType:
+		return encodeTime
+	}
+	if t.Kind() == reflect.Pointer && !marshals(t.Elem()) && marshals(t) {
+		return viaEncodingJSON // a marshaler of pointers only: encoding/json calls it
+	}
+	if t.Kind() != reflect.Pointer && marshals(t) {
+		return viaEncodingJSON
+	}
+	if t.Kind() != reflect.Pointer && marshals(reflect.PointerTo(t)) {
+		return nil // encoding/json would call it on addressable values only: leave it all
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return func(b []byte, v reflect.Value) ([]byte, bool) { return appendString(b, v.String()), true }
+	case reflect.Bool:
+		return func(b []byte, v reflect.Value) ([]byte, bool) { return strconv.AppendBool(b, v.Bool()), true }
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return func(b []byte, v reflect.Value) ([]byte, bool) { return strconv.AppendInt(b, v.Int(), 10), true }
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return func(b []byte, v reflect.Value) ([]byte, bool) { return strconv.AppendUint(b, v.Uint(), 10), true }
+	case reflect.Float32, reflect.Float64, reflect.Interface:
+		return viaEncodingJSON
+	case reflect.Pointer:
+		elem := encoderOf(t.Elem())
+		if elem == nil {
+			return nil
+		}
+		return func(b []byte, v reflect.Value) ([]byte, bool) {
+			if v.IsNil() {
+				return append(b, "null"...), true
+			}
+			return elem(b, v.Elem())
+		}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return viaEncodingJSON // base64
+		}
+		elem := encoderOf(t.Elem())
+		if elem == nil {
+			return nil
+		}
+		return func(b []byte, v reflect.Value) ([]byte, bool) {
+			if v.IsNil() {
+				return append(b, "null"...), true
+			}
+			b = append(b, '[')
+			for i := range v.Len() {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				var ok bool
+				if b, ok = elem(b, v.Index(i)); !ok {
+					return b, false
+				}
+			}
+			return append(b, ']'), true
+		}
+	case reflect.Map:
+		if t.Key().Kind() != reflect.String || t.Key().Implements(textMarshalerType) {
+			return viaEncodingJSON
+		}
+		elem := encoderOf(t.Elem())
+		if elem == nil {
+			return nil
+		}
+		return func(b []byte, v reflect.Value) ([]byte, bool) {
+			if v.IsNil() {
+				return append(b, "null"...), true
+			}
+			keys := v.MapKeys()
+			names := make([]string, len(keys))
+			for i, k := range keys {
+				names[i] = k.String()
+			}
+			order := make([]int, len(keys))
+			for i := range order {
+				order[i] = i
+			}
+			sortByName(order, names)
+			b = append(b, '{')
+			for n, i := range order {
+				if n > 0 {
+					b = append(b, ',')
+				}
+				b = append(appendString(b, names[i]), ':')
+				var ok bool
+				if b, ok = elem(b, v.MapIndex(keys[i])); !ok {
+					return b, false
+				}
+			}
+			return append(b, '}'), true
+		}
+	case reflect.Struct:
+		return structEncoder(t)
+	}
+	return nil
+}
+
+// field is one member of a struct's encoding.
+type field struct {
+	index     int
+	key       []byte // `"name":`
+	omitEmpty bool
+	enc       encoder
+}
+
+func structEncoder(t reflect.Type) encoder {
+	var fields []field
+	seen := map[string]bool{}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if sf.Anonymous {
+			return nil // embedding: encoding/json's field rules are more than this table
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		tag := sf.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = sf.Name
+		}
+		omitEmpty := false
+		for _, o := range strings.Split(opts, ",") {
+			switch o {
+			case "":
+			case "omitempty":
+				omitEmpty = true
+			default:
+				return nil // ",string", ",omitzero" and options to come
+			}
+		}
+		if !validTagName(name) || seen[name] {
+			return nil // encoding/json's naming and dominance rules are more than this table
+		}
+		seen[name] = true
+		enc := encoderOf(sf.Type)
+		if enc == nil {
+			return nil
+		}
+		fields = append(fields, field{index: i, key: append(appendString(nil, name), ':'), omitEmpty: omitEmpty, enc: enc})
+	}
+	return func(b []byte, v reflect.Value) ([]byte, bool) {
+		b = append(b, '{')
+		first := true
+		for _, f := range fields {
+			fv := v.Field(f.index)
+			if f.omitEmpty && isEmpty(fv) {
+				continue
+			}
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = append(b, f.key...)
+			var ok bool
+			if b, ok = f.enc(b, fv); !ok {
+				return b, false
+			}
+		}
+		return append(b, '}'), true
+	}
+}
+
+// validTagName is encoding/json's rule for a usable name in a tag; a name it refuses makes it
+// fall back to the field name, which this table does not follow.
+func validTagName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
+			return false
+		}
+	}
+	return true
+}
+
+// isEmpty is encoding/json's omitempty test.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return v.Uint() == 0
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 0
+	case reflect.Interface, reflect.Pointer:
+		return v.IsNil()
+	}
+	return false
+}
+
+func viaEncodingJSON(b []byte, v reflect.Value) ([]byte, bool) {
+	out, err := json.Marshal(v.Interface())
+	if err != nil {
+		return b, false
+	}
+	return append(b, out...), true
+}
+
+// encodeUUID is uuid.UUID's MarshalText, quoted: lower-case hex in 8-4-4-4-12 groups.
+func encodeUUID(b []byte, v reflect.Value) ([]byte, bool) {
+	const digits = "0123456789abcdef"
+	u, _ := reflect.TypeAssert[uuid.UUID](v)
+	b = append(b, '"')
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b = append(b, '-')
+		}
+		b = append(b, digits[c>>4], digits[c&0xF])
+	}
+	return append(b, '"'), true
+}
+
+// encodeTime is time.Time's MarshalJSON (RFC 3339 with nanoseconds, quoted); ok is false where
+// that returns an error, found by the checks it makes: a year outside 0-9999, an offset of
+// 24 hours or more.
+func encodeTime(b []byte, v reflect.Value) ([]byte, bool) {
+	t, _ := reflect.TypeAssert[time.Time](v)
+	n0 := len(b)
+	b = t.AppendFormat(append(b, '"'), time.RFC3339Nano)
+	s := b[n0+1:]
+	if len(s) < len("2006-01-02T15:04:05Z") || s[4] != '-' {
+		return b[:n0], false // year outside 0-9999
+	}
+	if s[len(s)-1] != 'Z' {
+		c, h := s[len(s)-6], 10*(s[len(s)-5]-'0')+(s[len(s)-4]-'0')
+		if ('0' <= c && c <= '9') || h >= 24 {
+			return b[:n0], false // offset of 24 hours or more
+		}
+	}
+	return append(b, '"'), true
+}
+
+// appendString quotes s as encoding/json does by default: HTML-safe (<, > and & escaped),
+// invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
+func appendString(b []byte, s string) []byte {
+	const digits = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', digits[c>>4], digits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(append(b, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[start:i]...), '\\', 'u', '2', '0', '2', digits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(b, s[start:]...), '"')
+}
+
+// sortByName orders the indexes in order by names[index] (insertion sort: maps of an API
+// message are small).
+func sortByName(order []int, names []string) {
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0 && names[order[j]] < names[order[j-1]]; j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gitpod-mock/orgmock/engine"
+	"github.com/gitpod-mock/orgmock/engine/connect"
+	"github.com/gitpod-mock/orgmock/engine/jsondec"
+	"github.com/gitpod-mock/orgmock/engine/jsonenc"
+	"github.com/gitpod-mock/orgmock/engine/spec"
+	"github.com/gitpod-mock/orgmock/fixtures"
+	"github.com/gitpod-mock/orgmock/server/api"
+	"github.com/gitpod-mock/orgmock/server/contract"
+	"github.com/gitpod-mock/orgmock/server/store"
+)
+
+// backend is the Gitpod slice as the engine sees it: the generated routes over the handlers,
+// and states made of a store and the fixture format.
+type backend struct {
+	http.Handler
+	strictAuth bool
+	pages      store.PageSizes
+}
+
+var _ api.StrictServerInterface = handlers{}
+
+// handlers implements the generated strict server interface. It holds nothing: each call
+// finds its session's store and its caller on the request context.
+type handlers struct{}
+
+func newBackend(strictAuth bool, mws []Middleware) (*backend, error) {
+	pages, err := contract.PageSizes()
+	if err != nil {
+		return nil, err
+	}
+	sp, err := contract.Spec()
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = writeError
+	e.JSONSerializer = bodySerializer{}
+	// The answers are encoded outside every other middleware, so that those see (and may
+	// replace) the handler's response object.
+	middlewares := append(strictMiddlewares(mws), encodeAnswers(sp))
+	api.RegisterHandlers(e, api.NewStrictHandler(handlers{}, middlewares))
+	return &backend{Handler: e, strictAuth: strictAuth, pages: pages}, nil
+}
+
+// NewState builds a session's store from fixture data.
+func (b *backend) NewState(data engine.Data, env engine.Env) (engine.State, error) {
+	d, ok := data.(store.Data)
+	if !ok {
+		return nil, fmt.Errorf("server: state data is a %T, not store.Data", data)
+	}
+	st, err := store.New(d, store.Options{Now: env.Now, Rand: env.Rand, Pages: b.pages})
+	if err != nil {
+		return nil, err
+	}
+	return &state{Store: st, strictAuth: b.strictAuth}, nil
+}
+
+// Parse reads a fixture document, checked like the fixtures at startup.
+func (b *backend) Parse(name string, doc []byte) (engine.Data, error) {
+	data, err := fixtures.Parse(name, doc)
+	if err != nil {
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "fixtures: "))
+	}
+	return data, nil
+}
+
+// state is a session's state: a store, exported in the fixture format.
+type state struct {
+	*store.Store
+	strictAuth bool
+}
+
+// Authenticate maps a bearer token to the organization it acts for.
+func (s *state) Authenticate(token string) (string, bool) {
+	return s.Store.Authenticate(token, s.strictAuth)
+}
+
+// Export writes the state as one fixture document.
+func (s *state) Export() ([]byte, error) { return fixtures.Encode(s.Snapshot()) }
+
+// storeOf is the store of the call's session.
+func storeOf(ctx context.Context) *store.Store { return engine.StateOf(ctx).(*state).Store }
+
+// caller is the organization the call acts for.
+func caller(ctx context.Context) string { return engine.PrincipalOf(ctx) }
+
+// writeError is the generated routes' error handler: a handler's error leaves in Connect's
+// shape, the store's kinds of failure with their codes.
+func writeError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	connect.Write(c.Response(), toConnect(err))
+}
+
+func toConnect(err error) error {
+	var se *store.Error
+	if errors.As(err, &se) {
+		switch {
+		case errors.Is(se, store.ErrInvalidArgument):
+			return connect.Errorf(connect.InvalidArgument, "%s", se.Message)
+		case errors.Is(se, store.ErrNotFound):
+			return connect.Errorf(connect.NotFound, "%s", se.Message)
+		case errors.Is(se, store.ErrPermissionDenied):
+			return connect.Errorf(connect.PermissionDenied, "%s", se.Message)
+		case errors.Is(se, store.ErrFailedPrecondition):
+			return connect.Errorf(connect.FailedPrecondition, "%s", se.Message)
+		}
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		// The generated binding's own failures (the request was validated before, so these
+		// are not expected).
+		return connect.Errorf(connect.CodeOf(he.Code), "%v", he.Message)
+	}
+	return err
+}
+
+// bodySerializer is echo's JSON serializer, except that request bodies are decoded from the
+// bytes the engine read and checked, by jsondec (exactly what encoding/json decodes, several
+// times faster) or else encoding/json, rather than through a second reader.
+type bodySerializer struct{ echo.DefaultJSONSerializer }
+
+func (bodySerializer) Deserialize(c echo.Context, v any) error {
+	if body := engine.BodyOf(c.Request().Context()); body != nil {
+		if jsondec.Unmarshal(body, v) {
+			return nil
+		}
+		if err := json.Unmarshal(body, v); err == nil {
+			return nil
+		}
+		// echo's own words for the error, from the same bytes.
+	}
+	return echo.DefaultJSONSerializer{}.Deserialize(c, v)
+}
+
+// encodeAnswers writes the handlers' JSON answers with jsonenc, byte for byte what the
+// generated Visit methods write with encoding/json, and several times faster. The status of
+// an answer is in the name oapi-codegen gives its type (<operationId><status>JSONResponse),
+// looked up in a table built from the contract; an answer of any other type, or a value
+// jsonenc leaves to encoding/json, goes to the generated code.
+func encodeAnswers(sp *spec.Spec) api.StrictMiddlewareFunc {
+	statuses := map[string]int{}
+	for _, r := range sp.Operations() {
+		for _, st := range r.Statuses {
+			statuses[r.OperationID()+strconv.Itoa(st)+"JSONResponse"] = st
+		}
+	}
+	return func(f api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
+		return func(c echo.Context, request any) (any, error) {
+			response, err := f(c, request)
+			if err != nil || response == nil {
+				return response, err
+			}
+			status, ok := statuses[reflect.TypeOf(response).Name()]
+			if !ok {
+				return response, nil
+			}
+			p := answerBufs.Get().(*[]byte)
+			defer answerBufs.Put(p)
+			b, ok := jsonenc.Append((*p)[:0], response)
+			if !ok {
+				return response, nil
+			}
+			*p = append(b, '\n') // as json.Encoder ends a value
+			w := c.Response()
+			w.Header()["Content-Type"] = jsonContentType
+			w.WriteHeader(status)
+			_, err = w.Write(*p)
+			return nil, err
+		}
+	}
+}
+
+// answerBufs hold the encoder's buffers between answers (Write copies the bytes out).
+var answerBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// jsonContentType is shared by every answer: net/http and echo replace header values, they
+// never change one in place.
+var jsonContentType = []string{"application/json"}
+
+// Handler is an API operation as the handlers implement it: the generated request object in,
+// the generated response object or an error out.
+type Handler func(r *http.Request, request any) (response any, err error)
+
+// Middleware wraps the handler of one operation (see Options.HandlerMiddlewares).
+type Middleware func(next Handler, operation string) Handler
+
+// strictMiddlewares adapts Middlewares to the generated strict handler.
+func strictMiddlewares(mws []Middleware) []api.StrictMiddlewareFunc {
+	out := make([]api.StrictMiddlewareFunc, 0, len(mws))
+	for _, mw := range mws {
+		out = append(out, func(f api.StrictHandlerFunc, op string) api.StrictHandlerFunc {
+			return func(c echo.Context, request any) (any, error) {
+				next := func(_ *http.Request, request any) (any, error) { return f(c, request) }
+				return mw(next, op)(c.Request(), request)
+			}
+		})
+	}
+	return out
+}

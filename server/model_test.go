@@ -1,13 +1,18 @@
 package server_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gitpod-mock/orgmock/mocktest"
+	"github.com/gitpod-mock/orgmock/server"
 )
 
 // modelRecord is what a client knows of one of its SCIM configurations.
@@ -20,8 +25,8 @@ type modelRecord struct {
 
 // modelClient owns its records: the API, seen by this client alone, must behave exactly like
 // a sequential model of those records, whatever the other clients do at the same time.
+// It runs on its own goroutine and holds no *testing.T: every problem goes to errs.
 type modelClient struct {
-	t       *testing.T
 	srv     *mocktest.Server
 	session string
 	token   string
@@ -34,13 +39,56 @@ type modelClient struct {
 	errs    chan<- error
 }
 
+// call sends one request. It runs on the client's own goroutine, so it reports problems
+// through fail (t.Fatal must not be called there) and answers status 0 for a failed call.
 func (c *modelClient) call(op string, body any, query string) (int, map[string]any) {
-	res := c.srv.Do(c.t, mocktest.Request{Operation: op, Token: c.token, Session: c.session, Body: body, Query: query})
-	var m map[string]any
-	if res.Status == 200 {
-		m = res.JSON(c.t)
+	raw, err := json.Marshal(body)
+	if err != nil {
+		c.fail("%s: %v", op, err)
+		return 0, nil
 	}
-	return res.Status, m
+	url := c.srv.URL + mocktest.ServicePath + op
+	if query != "" {
+		url += "?" + query
+	}
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(raw))
+	if err != nil {
+		c.fail("%s: %v", op, err)
+		return 0, nil
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	if c.session != "" {
+		req.Header.Set(server.SessionHeader, c.session)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.fail("%s: %v", op, err)
+		return 0, nil
+	}
+	defer res.Body.Close()
+	raw, err = io.ReadAll(res.Body)
+	if err != nil {
+		c.fail("%s: reading the answer: %v", op, err)
+		return 0, nil
+	}
+	var m map[string]any
+	if res.StatusCode == 200 {
+		if err := json.Unmarshal(raw, &m); err != nil {
+			c.fail("%s: the answer is not a JSON object: %s", op, raw)
+			return 0, nil
+		}
+	}
+	return res.StatusCode, m
+}
+
+// object is member key of m as an object; nil (and a failure) when it is not one.
+func (c *modelClient) object(m map[string]any, key string) map[string]any {
+	o, ok := m[key].(map[string]any)
+	if !ok {
+		c.fail("answer %v: %s is not an object", m, key)
+	}
+	return o
 }
 
 func (c *modelClient) fail(format string, args ...any) {
@@ -57,7 +105,8 @@ func (c *modelClient) check(id string, cfg map[string]any, changed bool) {
 	if name != r.name || enabled != r.enabled || sso != r.sso || cfg["createdAt"] != r.createdAt || cfg["organizationId"] != c.org {
 		c.fail("%s: got %v, model %+v", id, cfg, *r)
 	}
-	at, err := time.Parse(time.RFC3339Nano, cfg["updatedAt"].(string))
+	updated, _ := cfg["updatedAt"].(string)
+	at, err := time.Parse(time.RFC3339Nano, updated)
 	if err != nil {
 		c.fail("updatedAt %v", cfg["updatedAt"])
 		return
@@ -89,11 +138,16 @@ func (c *modelClient) run(steps int) {
 				c.fail("create: %d", st)
 				continue
 			}
-			cfg := b["scimConfiguration"].(map[string]any)
-			nid := cfg["id"].(string)
-			c.records[nid] = &modelRecord{name: name, sso: c.sso, enabled: true, createdAt: cfg["createdAt"].(string)}
+			cfg := c.object(b, "scimConfiguration")
+			nid, _ := cfg["id"].(string)
+			if nid == "" {
+				c.fail("create: no id in %v", b)
+				continue
+			}
+			createdAt, _ := cfg["createdAt"].(string)
+			c.records[nid] = &modelRecord{name: name, sso: c.sso, enabled: true, createdAt: createdAt}
 			c.check(nid, cfg, true)
-			c.tokens <- b["token"].(string)
+			c.tokens <- fmt.Sprint(b["token"])
 		case op < 5:
 			r := c.records[id]
 			r.name, r.enabled = fmt.Sprintf("%s-u%d", c.name, i), c.rng.IntN(2) == 0
@@ -102,16 +156,25 @@ func (c *modelClient) run(steps int) {
 				c.fail("update: %d", st)
 				continue
 			}
-			c.check(id, b["scimConfiguration"].(map[string]any), true)
+			if cfg := c.object(b, "scimConfiguration"); cfg != nil {
+				c.check(id, cfg, true)
+			}
 		case op < 6:
 			st, b := c.call("RegenerateSCIMToken", map[string]any{"scimConfigurationId": id, "tokenExpiresIn": "86400s"}, "")
 			if st != 200 {
 				c.fail("regenerate: %d", st)
 				continue
 			}
-			c.tokens <- b["token"].(string)
-			_, g := c.call("GetSCIMConfiguration", map[string]any{"scimConfigurationId": id}, "")
-			cfg := g["scimConfiguration"].(map[string]any)
+			c.tokens <- fmt.Sprint(b["token"])
+			st, g := c.call("GetSCIMConfiguration", map[string]any{"scimConfigurationId": id}, "")
+			if st != 200 {
+				c.fail("get after regenerate: %d", st)
+				continue
+			}
+			cfg := c.object(g, "scimConfiguration")
+			if cfg == nil {
+				continue
+			}
 			c.check(id, cfg, true)
 			if cfg["tokenExpiresAt"] != b["tokenExpiresAt"] {
 				c.fail("%s: tokenExpiresAt %v after regenerating to %v", id, cfg["tokenExpiresAt"], b["tokenExpiresAt"])
@@ -131,7 +194,9 @@ func (c *modelClient) run(steps int) {
 				c.fail("get: %d", st)
 				continue
 			}
-			c.check(id, b["scimConfiguration"].(map[string]any), false)
+			if cfg := c.object(b, "scimConfiguration"); cfg != nil {
+				c.check(id, cfg, false)
+			}
 		default:
 			c.walk()
 		}
@@ -155,8 +220,8 @@ func (c *modelClient) walk() {
 		}
 		items, _ := b["scimConfigurations"].([]any)
 		for _, it := range items {
-			cfg := it.(map[string]any)
-			id := cfg["id"].(string)
+			cfg, _ := it.(map[string]any)
+			id, _ := cfg["id"].(string)
 			seen[id]++
 			if cfg["organizationId"] != c.org {
 				c.fail("listed another organization's record %s", id)
@@ -165,7 +230,7 @@ func (c *modelClient) walk() {
 				c.check(id, cfg, false)
 			}
 		}
-		token, _ = b["pagination"].(map[string]any)["nextToken"].(string)
+		token, _ = c.object(b, "pagination")["nextToken"].(string)
 		if token == "" {
 			break
 		}
@@ -198,7 +263,7 @@ func TestConcurrencyAgainstModel(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		tn := tenants[i%2]
 		clients = append(clients, &modelClient{
-			t: t, srv: srv, session: []string{"", "model"}[(i/2)%2], token: tn.token, org: tn.org, sso: tn.sso,
+			srv: srv, session: []string{"", "model"}[(i/2)%2], token: tn.token, org: tn.org, sso: tn.sso,
 			name: fmt.Sprintf("client%d", i), rng: rand.New(rand.NewPCG(uint64(i), 99)),
 			records: map[string]*modelRecord{}, tokens: tokens, errs: errs,
 		})
@@ -242,8 +307,9 @@ func TestConcurrencyAgainstModel(t *testing.T) {
 				t.Errorf("session %q org %s: %d records, model has %d", session, tn.org, len(items), len(want))
 			}
 			for _, it := range items {
-				cfg := it.(map[string]any)
-				r, ok := want[cfg["id"].(string)]
+				cfg, _ := it.(map[string]any)
+				id, _ := cfg["id"].(string)
+				r, ok := want[id]
 				if !ok {
 					t.Errorf("session %q: phantom record %v", session, cfg)
 					continue

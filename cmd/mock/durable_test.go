@@ -176,15 +176,26 @@ func contains(xs []string, x string) bool {
 // TestBinaryKill9KeepsAcknowledgedChanges kills the mock with SIGKILL at random moments while
 // four clients create, update and delete, restarts it on the same --state-file, and checks
 // that every acknowledged change is there and the file always loads. MOCK_KILL_LOOPS sets the
-// number of kills (200 by default).
+// number of kills (200 by default). The moments of the kills come from a seed, drawn from the
+// clock and logged; MOCK_KILL_SEED=<seed> replays a run (the workers' own choices are seeded
+// by round already; the timing of a kill against them can still differ between runs).
 func TestBinaryKill9KeepsAcknowledgedChanges(t *testing.T) {
 	loops := 200
 	if v, err := strconv.Atoi(os.Getenv("MOCK_KILL_LOOPS")); err == nil && v > 0 {
 		loops = v
 	}
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("MOCK_KILL_SEED"); v != "" {
+		s, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("MOCK_KILL_SEED=%q: want an unsigned integer", v)
+		}
+		seed = s
+	}
+	t.Logf("kill moments from seed %d (replay: MOCK_KILL_SEED=%d)", seed, seed)
 	state := filepath.Join(t.TempDir(), "state.json")
 	workers := []*durableClient{newDurableClient(), newDurableClient(), newDurableClient(), newDurableClient()}
-	rng := rand.New(rand.NewPCG(42, uint64(time.Now().UnixNano())))
+	rng := rand.New(rand.NewPCG(42, seed))
 	for round := 0; round < loops; round++ {
 		p := startBinary(t, []string{}, "--addr", "127.0.0.1:0", "--log-format", "json", "--state-file", state)
 		verify(t, round, "http://"+p.addr, workers)

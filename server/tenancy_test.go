@@ -97,6 +97,19 @@ func TestTenancyMatrix(t *testing.T) {
 			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org} },
 			status: 403, code: "permission_denied", message: orgDenied},
 	}
+	// Every operation of the contract is in the matrix: a new one fails here until its rows
+	// are written. ListSCIMConfigurations takes no id or organization (the token decides); it
+	// is checked below.
+	inMatrix := map[string]bool{"ListSCIMConfigurations": true}
+	for _, c := range matrix {
+		inMatrix[c.op] = true
+	}
+	sp := mocktest.Start(t).Spec()
+	for _, op := range sp.OperationIDs() {
+		if !inMatrix[op] {
+			t.Errorf("%s has no row in the tenancy matrix", op)
+		}
+	}
 	pairs := [][2]tenant{{acmeTenant, globexTenant}, {globexTenant, acmeTenant}}
 	for _, p := range pairs {
 		me, them := p[0], p[1]

@@ -336,7 +336,7 @@ func (s *Spec) Methods(path string) []string {
 }
 
 // ServicePath is the longest path prefix, up to a '/', that every operation shares: e.g.
-// "/gitpod.v1.OrganizationService/" for a Connect service. "/" when they share none.
+// "/acme.v1.ThingService/" for a Connect service. "/" when they share none.
 func (s *Spec) ServicePath() string {
 	if len(s.ops) == 0 {
 		return "/"

@@ -88,7 +88,7 @@ func decodeControl(c echo.Context, v any) error {
 
 // SessionInfo is the answer of the control endpoints that change a session.
 type SessionInfo struct {
-	Session string `json:"session"`
+	Session string `json:"session"` // the session's name; "" is the default session
 }
 
 // POST /_mock/reset: the session goes back to the initial data; its journal and faults are
@@ -123,7 +123,7 @@ func (s *Server) replaceState(se *session, data Data, clear bool) error {
 
 // Requests is the answer of GET /_mock/requests.
 type Requests struct {
-	Requests []JournalEntry `json:"requests"`
+	Requests []JournalEntry `json:"requests"` // oldest first
 }
 
 // GET /_mock/requests[?operation=OpId]: the journal, oldest first.
@@ -202,7 +202,7 @@ func (s *Server) controlCoverage(c echo.Context) error {
 
 // Faults is the answer of the fault endpoints: the session's armed faults.
 type Faults struct {
-	Faults []FaultStatus `json:"faults"`
+	Faults []FaultStatus `json:"faults"` // in the order they were armed
 }
 
 // FaultStatus is an armed fault and how it has fired.
@@ -210,7 +210,8 @@ type FaultStatus struct {
 	FaultSpec
 	// Remaining is how many calls it still applies to (for Count > 0).
 	Remaining int `json:"remaining,omitempty"`
-	Fired     int `json:"fired"`
+	// Fired is how many calls it has applied to.
+	Fired int `json:"fired"`
 }
 
 func (se *session) faultList() Faults {
@@ -275,14 +276,14 @@ func (s *Server) controlClearFaults(c echo.Context) error {
 
 // Clock is the answer of the clock endpoints.
 type Clock struct {
-	Now time.Time `json:"now"`
+	Now time.Time `json:"now"` // the session's time
 }
 
 // ClockMove is what POST /_mock/clock takes: exactly one of Advance (a Go or protobuf
 // duration, e.g. "90s", "36h", "1.5s") and Set (RFC 3339).
 type ClockMove struct {
-	Advance string `json:"advance,omitempty"`
-	Set     string `json:"set,omitempty"`
+	Advance string `json:"advance,omitempty"` // how far to move the clock forward
+	Set     string `json:"set,omitempty"`     // the time to set, never before the current one
 }
 
 func (s *Server) fakeClock(c echo.Context) (*session, error) {

@@ -19,23 +19,24 @@ func (cv coverage) add(op string, status int) {
 
 // Coverage is the answer of GET /_mock/coverage.
 type Coverage struct {
+	// Operations counts, per operation of the document, how often each status was served.
 	Operations []OperationCoverage `json:"operations"`
 	// Unexercised lists "Operation status" pairs the spec declares and the session never served.
 	Unexercised []string `json:"unexercised"`
-	Exercised   int      `json:"exercised"`
-	Declared    int      `json:"declared"`
+	Exercised   int      `json:"exercised"` // pairs served at least once
+	Declared    int      `json:"declared"`  // pairs the document declares
 }
 
 // OperationCoverage counts how often each declared status of one operation was served.
 type OperationCoverage struct {
-	Operation string           `json:"operation"`
-	Statuses  []StatusCoverage `json:"statuses"`
+	Operation string           `json:"operation"` // the operationId
+	Statuses  []StatusCoverage `json:"statuses"`  // every declared status, ascending
 }
 
 // StatusCoverage is one (operation, status) pair.
 type StatusCoverage struct {
-	Status int `json:"status"`
-	Count  int `json:"count"`
+	Status int `json:"status"` // a declared HTTP status
+	Count  int `json:"count"`  // how often it was served
 }
 
 // report lays the counts over every declared (operation, status) pair of the document.

@@ -45,6 +45,7 @@ type State interface {
 // Env is what a state draws on: a random stream (deterministic under Config.Seed) and a
 // clock (a fake one under Config.Clock).
 type Env struct {
+	// Rand is the session's random stream: IDs, tokens and keys come from it.
 	Rand io.Reader
 	// Now is the session's time; nil means the real clock.
 	Now func() time.Time
@@ -90,10 +91,13 @@ type Control struct {
 
 // Config is what New needs. Spec and Backend are required.
 type Config struct {
-	Spec    *spec.Spec
+	// Spec is the document the engine serves.
+	Spec *spec.Spec
+	// Backend answers the document's operations and keeps the sessions' states.
 	Backend Backend
 	// Data is the state every session starts from (and goes back to on reset).
 	Data Data
+	// Mode is ModeStateful (the default when empty) or ModeExamples.
 	Mode Mode
 	// Logger receives one line per request and every response-validation failure; nothing is
 	// logged when nil. Headers and bodies are never logged.
@@ -103,8 +107,10 @@ type Config struct {
 	Seed *uint64
 	// Clock, when set, starts every session's fake clock at that instant; it then moves only
 	// through POST /_mock/clock.
-	Clock   *time.Time
-	Limits  Limits
+	Clock *time.Time
+	// Limits bound request bodies, journals and idle sessions.
+	Limits Limits
+	// Control locks or removes the control plane.
 	Control Control
 	// CORSOrigins lists the browser origins allowed to call the engine; nil or "*" allows
 	// any origin.

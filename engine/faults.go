@@ -16,12 +16,12 @@ import (
 // every call, when Count is 0), each with probability Fraction (1 when 0), get an added
 // latency, a declared error status, or a dropped connection.
 type FaultSpec struct {
-	Operation string  `json:"operation"`
-	Status    int     `json:"status,omitempty"`
-	LatencyMs int     `json:"latencyMs,omitempty"`
-	Drop      bool    `json:"drop,omitempty"`
-	Count     int     `json:"count,omitempty"`
-	Fraction  float64 `json:"fraction,omitempty"`
+	Operation string  `json:"operation"`           // the operationId
+	Status    int     `json:"status,omitempty"`    // an error status the operation declares
+	LatencyMs int     `json:"latencyMs,omitempty"` // added before the answer, up to 60000
+	Drop      bool    `json:"drop,omitempty"`      // close the connection without an answer
+	Count     int     `json:"count,omitempty"`     // how many calls; 0 is every call
+	Fraction  float64 `json:"fraction,omitempty"`  // the probability per call; 0 is 1
 }
 
 // fault is an armed FaultSpec with the calls it has left.

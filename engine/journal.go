@@ -11,19 +11,19 @@ import (
 // the Authorization header is never kept, and every field the document marks secret reads
 // "[redacted]" in bodies, whatever the spelling of its name.
 type JournalEntry struct {
-	Seq                int             `json:"seq"`
-	Time               time.Time       `json:"time"`
-	Operation          string          `json:"operation"`
-	Method             string          `json:"method"`
-	Path               string          `json:"path"`
-	Query              string          `json:"query,omitempty"`
-	Status             int             `json:"status"`
-	Code               string          `json:"code,omitempty"`
-	Request            json.RawMessage `json:"request,omitempty"`
-	Response           json.RawMessage `json:"response,omitempty"`
-	RequestViolations  []string        `json:"requestViolations,omitempty"`
-	ResponseViolations []string        `json:"responseViolations,omitempty"`
-	Fault              string          `json:"fault,omitempty"`
+	Seq                int             `json:"seq"`                          // 1 for the session's first call
+	Time               time.Time       `json:"time"`                         // the session's time of the call
+	Operation          string          `json:"operation"`                    // the operationId
+	Method             string          `json:"method"`                       // the HTTP method
+	Path               string          `json:"path"`                         // the URL path
+	Query              string          `json:"query,omitempty"`              // the raw query string
+	Status             int             `json:"status"`                       // 0 when a fault dropped the connection
+	Code               string          `json:"code,omitempty"`               // the Connect code of an error answer
+	Request            json.RawMessage `json:"request,omitempty"`            // the body sent (a string when not JSON)
+	Response           json.RawMessage `json:"response,omitempty"`           // the body answered
+	RequestViolations  []string        `json:"requestViolations,omitempty"`  // why the request was refused
+	ResponseViolations []string        `json:"responseViolations,omitempty"` // why the answer became a 500
+	Fault              string          `json:"fault,omitempty"`              // the fault applied, if any
 }
 
 // record adds a finished call to its session's journal and coverage (status 0: dropped).

@@ -15,10 +15,12 @@ import (
 // Control is a typed client of the mock's control plane (/_mock/...) for one session. It
 // works against any running mock, e.g. a container: NewControl("http://localhost:4010", "").
 type Control struct {
+	// BaseURL is the mock's URL, e.g. http://127.0.0.1:4010 (no trailing slash).
 	BaseURL string
 	Session string // X-Mock-Session; "" is the default session
 	Token   string // the control token, when the mock runs with one
-	Client  *http.Client
+	// Client sends the requests; http.DefaultClient from NewControl.
+	Client *http.Client
 }
 
 // NewControl returns a control client for the mock at baseURL.

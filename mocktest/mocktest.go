@@ -90,9 +90,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 
 // Response is a raw response with its body read.
 type Response struct {
-	Status int
-	Header http.Header
-	Body   []byte
+	Status int         // the HTTP status
+	Header http.Header // the response headers
+	Body   []byte      // the whole body
 }
 
 // JSON decodes the body into a generic map, failing the test if it is not a JSON object.

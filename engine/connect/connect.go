@@ -94,7 +94,9 @@ func CodeOf(status int) Code {
 
 // Error is a Connect error on its way to the client.
 type Error struct {
-	Code    Code
+	// Code is the Connect code sent in the body.
+	Code Code
+	// Message is the developer-facing message: it names the field and the rule.
 	Message string
 	// Status overrides the HTTP status of Code, for failures of the HTTP layer itself (an
 	// unknown path, a wrong method or content type) and for injected statuses.
@@ -109,6 +111,7 @@ func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// Error is the code and the message.
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 
 // HTTPStatus is the status the error is sent with.
@@ -130,8 +133,8 @@ func From(err error) *Error {
 
 // Body is Connect's JSON error body.
 type Body struct {
-	Code    Code   `json:"code"`
-	Message string `json:"message,omitempty"`
+	Code    Code   `json:"code"`              // the error code
+	Message string `json:"message,omitempty"` // what went wrong, naming the field and the rule
 }
 
 // Marshal is the error's JSON body, as Write sends it.

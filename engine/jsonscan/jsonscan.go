@@ -14,8 +14,8 @@ const MaxDepth = 32
 // Scanner reads JSON bytes. Its methods advance I and report whether what they read was what
 // they expected.
 type Scanner struct {
-	B []byte
-	I int
+	B []byte // the input
+	I int    // where the next read starts
 }
 
 // Space skips white space.

@@ -20,8 +20,11 @@ const (
 type scanner struct{ jsonscan.Scanner }
 
 // StructureError is a body refused for its shape rather than its values.
-type StructureError struct{ Message string }
+type StructureError struct {
+	Message string // "request body: ..." naming the bound
+}
 
+// Error is the message.
 func (e *StructureError) Error() string { return e.Message }
 
 // namesListed is how many names an object keeps in the shared list before it gets a map.

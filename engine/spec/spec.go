@@ -40,6 +40,7 @@ const (
 
 // Spec is a loaded document with its operation table.
 type Spec struct {
+	// Doc is the document (servers dropped, the engine's formats set).
 	Doc     *openapi3.T
 	routes  map[routeKey]*Route
 	ops     []*Route // sorted by operationId

@@ -20,6 +20,7 @@ type Error struct {
 	Message string
 }
 
+// Error is the client-facing message.
 func (e *Error) Error() string { return e.Message }
 
 // Unwrap lets errors.Is match the kind.

@@ -11,12 +11,15 @@ import (
 // response violation if there was one. It never logs headers or bodies, so no secret can leak.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if !s.log.Enabled(c.Request().Context(), slog.LevelInfo) {
+			if err := next(c); err != nil {
+				s.handleError(err, c)
+			}
+			return nil
+		}
 		start := time.Now()
 		if err := next(c); err != nil {
 			s.handleError(err, c)
-		}
-		if !s.log.Enabled(c.Request().Context(), slog.LevelInfo) {
-			return nil
 		}
 		attrs := []slog.Attr{
 			slog.String("method", c.Request().Method),

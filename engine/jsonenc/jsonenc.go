@@ -20,6 +20,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/google/uuid"
 )
@@ -31,24 +32,49 @@ func Append(b []byte, v any) (out []byte, ok bool) {
 	if v == nil {
 		return append(b, "null"...), true
 	}
-	rv := reflect.ValueOf(v)
-	enc := encoderOf(rv.Type())
+	t := reflect.TypeOf(v)
+	enc := encoderOf(t)
 	if enc == nil {
 		return b, false
 	}
+	// An interface's data word points to its value, or, for a pointer-shaped type, is it.
+	p := (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
+	if direct(t) {
+		word := new(unsafe.Pointer)
+		*word = p
+		p = unsafe.Pointer(word)
+	}
+	return finish(b, enc, p)
+}
+
+// direct reports whether values of t are stored in an interface's data word itself: the
+// compiler's rule for pointer-shaped types.
+func direct(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return true
+	case reflect.Array:
+		return t.Len() == 1 && direct(t.Elem())
+	case reflect.Struct:
+		return t.NumField() == 1 && direct(t.Field(0).Type)
+	}
+	return false
+}
+
+func finish(b []byte, enc encoder, p unsafe.Pointer) ([]byte, bool) {
 	n := len(b)
-	out, ok = enc(b, rv)
+	out, ok := enc(b, p)
 	if !ok {
 		return out[:n], false
 	}
 	return out, true
 }
 
-// encoder appends the encoding of v; ok false when it met a value it cannot encode exactly
-// (a time encoding/json refuses, say).
-type encoder func(b []byte, v reflect.Value) ([]byte, bool)
+// encoder appends the encoding of the value at p; ok false when it met a value it cannot
+// encode exactly (a time encoding/json refuses, say).
+type encoder func(b []byte, p unsafe.Pointer) ([]byte, bool)
 
-var encoders sync.Map // reflect.Type -> encoder (nil: unsupported)
+var encoders sync.Map // reflect.Type -> encoder (noEncoder: unsupported)
 
 type noEncoder struct{}
 
@@ -65,7 +91,7 @@ func encoderOf(t reflect.Type) encoder {
 		f  encoder
 	)
 	wg.Add(1)
-	indirect := encoder(func(b []byte, v reflect.Value) ([]byte, bool) { wg.Wait(); return f(b, v) })
+	indirect := encoder(func(b []byte, p unsafe.Pointer) ([]byte, bool) { wg.Wait(); return f(b, p) })
 	if e, loaded := encoders.LoadOrStore(t, indirect); loaded {
 		wg.Done()
 		if e == (noEncoder{}) {
@@ -95,6 +121,12 @@ func marshals(t reflect.Type) bool {
 	return t == uuidType || t == timeType || t.Implements(marshalerType) || t.Implements(textMarshalerType)
 }
 
+// sliceHeader is how a slice is laid out in memory.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
 func newEncoder(t reflect.Type) encoder {
 	switch t {
 	case uuidType:
@@ -103,55 +135,86 @@ func newEncoder(t reflect.Type) encoder {
 		return encodeTime
 	}
 	if t.Kind() == reflect.Pointer && !marshals(t.Elem()) && marshals(t) {
-		return viaEncodingJSON // a marshaler of pointers only: encoding/json calls it
+		return viaEncodingJSON(t) // a marshaler of pointers only: encoding/json calls it
 	}
 	if t.Kind() != reflect.Pointer && marshals(t) {
-		return viaEncodingJSON
+		return viaEncodingJSON(t)
 	}
 	if t.Kind() != reflect.Pointer && marshals(reflect.PointerTo(t)) {
 		return nil // encoding/json would call it on addressable values only: leave it all
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return func(b []byte, v reflect.Value) ([]byte, bool) { return appendString(b, v.String()), true }
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) { return appendString(b, *(*string)(p)), true }
 	case reflect.Bool:
-		return func(b []byte, v reflect.Value) ([]byte, bool) { return strconv.AppendBool(b, v.Bool()), true }
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return func(b []byte, v reflect.Value) ([]byte, bool) { return strconv.AppendInt(b, v.Int(), 10), true }
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return func(b []byte, v reflect.Value) ([]byte, bool) { return strconv.AppendUint(b, v.Uint(), 10), true }
-	case reflect.Float32, reflect.Float64, reflect.Interface:
-		return viaEncodingJSON
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) { return strconv.AppendBool(b, *(*bool)(p)), true }
+	case reflect.Int:
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			return strconv.AppendInt(b, int64(*(*int)(p)), 10), true
+		}
+	case reflect.Int8:
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			return strconv.AppendInt(b, int64(*(*int8)(p)), 10), true
+		}
+	case reflect.Int16:
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			return strconv.AppendInt(b, int64(*(*int16)(p)), 10), true
+		}
+	case reflect.Int32:
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			return strconv.AppendInt(b, int64(*(*int32)(p)), 10), true
+		}
+	case reflect.Int64:
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) { return strconv.AppendInt(b, *(*int64)(p), 10), true }
+	case reflect.Uint:
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			return strconv.AppendUint(b, uint64(*(*uint)(p)), 10), true
+		}
+	case reflect.Uint16:
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			return strconv.AppendUint(b, uint64(*(*uint16)(p)), 10), true
+		}
+	case reflect.Uint32:
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			return strconv.AppendUint(b, uint64(*(*uint32)(p)), 10), true
+		}
+	case reflect.Uint64:
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) { return strconv.AppendUint(b, *(*uint64)(p), 10), true }
+	case reflect.Uint8, reflect.Uintptr, reflect.Float32, reflect.Float64, reflect.Interface:
+		return viaEncodingJSON(t)
 	case reflect.Pointer:
 		elem := encoderOf(t.Elem())
 		if elem == nil {
 			return nil
 		}
-		return func(b []byte, v reflect.Value) ([]byte, bool) {
-			if v.IsNil() {
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			target := *(*unsafe.Pointer)(p)
+			if target == nil {
 				return append(b, "null"...), true
 			}
-			return elem(b, v.Elem())
+			return elem(b, target)
 		}
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
-			return viaEncodingJSON // base64
+			return viaEncodingJSON(t) // base64
 		}
 		elem := encoderOf(t.Elem())
 		if elem == nil {
 			return nil
 		}
-		return func(b []byte, v reflect.Value) ([]byte, bool) {
-			if v.IsNil() {
+		size := t.Elem().Size()
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			s := (*sliceHeader)(p)
+			if s.data == nil {
 				return append(b, "null"...), true
 			}
 			b = append(b, '[')
-			for i := range v.Len() {
+			for i := range s.len {
 				if i > 0 {
 					b = append(b, ',')
 				}
 				var ok bool
-				if b, ok = elem(b, v.Index(i)); !ok {
+				if b, ok = elem(b, unsafe.Add(s.data, uintptr(i)*size)); !ok {
 					return b, false
 				}
 			}
@@ -159,13 +222,14 @@ func newEncoder(t reflect.Type) encoder {
 		}
 	case reflect.Map:
 		if t.Key().Kind() != reflect.String || t.Key().Implements(textMarshalerType) {
-			return viaEncodingJSON
+			return viaEncodingJSON(t)
 		}
 		elem := encoderOf(t.Elem())
 		if elem == nil {
 			return nil
 		}
-		return func(b []byte, v reflect.Value) ([]byte, bool) {
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			v := reflect.NewAt(t, p).Elem()
 			if v.IsNil() {
 				return append(b, "null"...), true
 			}
@@ -179,14 +243,16 @@ func newEncoder(t reflect.Type) encoder {
 				order[i] = i
 			}
 			sortByName(order, names)
+			item := reflect.New(t.Elem()).Elem()
 			b = append(b, '{')
 			for n, i := range order {
 				if n > 0 {
 					b = append(b, ',')
 				}
 				b = append(appendString(b, names[i]), ':')
+				item.Set(v.MapIndex(keys[i]))
 				var ok bool
-				if b, ok = elem(b, v.MapIndex(keys[i])); !ok {
+				if b, ok = elem(b, item.Addr().UnsafePointer()); !ok {
 					return b, false
 				}
 			}
@@ -200,10 +266,10 @@ func newEncoder(t reflect.Type) encoder {
 
 // field is one member of a struct's encoding.
 type field struct {
-	index     int
-	key       []byte // `"name":`
-	omitEmpty bool
-	enc       encoder
+	offset uintptr
+	key    []byte                      // `"name":`
+	empty  func(p unsafe.Pointer) bool // omitempty's test; nil without omitempty
+	enc    encoder
 }
 
 func structEncoder(t reflect.Type) encoder {
@@ -243,14 +309,19 @@ func structEncoder(t reflect.Type) encoder {
 		if enc == nil {
 			return nil
 		}
-		fields = append(fields, field{index: i, key: append(appendString(nil, name), ':'), omitEmpty: omitEmpty, enc: enc})
+		f := field{offset: sf.Offset, key: append(appendString(nil, name), ':'), enc: enc}
+		if omitEmpty {
+			f.empty = emptyTest(sf.Type)
+		}
+		fields = append(fields, f)
 	}
-	return func(b []byte, v reflect.Value) ([]byte, bool) {
+	return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
 		b = append(b, '{')
 		first := true
-		for _, f := range fields {
-			fv := v.Field(f.index)
-			if f.omitEmpty && isEmpty(fv) {
+		for i := range fields {
+			f := &fields[i]
+			fp := unsafe.Add(p, f.offset)
+			if f.empty != nil && f.empty(fp) {
 				continue
 			}
 			if !first {
@@ -259,7 +330,7 @@ func structEncoder(t reflect.Type) encoder {
 			first = false
 			b = append(b, f.key...)
 			var ok bool
-			if b, ok = f.enc(b, fv); !ok {
+			if b, ok = f.enc(b, fp); !ok {
 				return b, false
 			}
 		}
@@ -283,37 +354,45 @@ func validTagName(s string) bool {
 	return true
 }
 
-// isEmpty is encoding/json's omitempty test.
-func isEmpty(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
-		return v.Len() == 0
-	case reflect.Bool:
-		return !v.Bool()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return v.Int() == 0
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return v.Uint() == 0
-	case reflect.Float32, reflect.Float64:
-		return v.Float() == 0
-	case reflect.Interface, reflect.Pointer:
-		return v.IsNil()
+// emptyTest is encoding/json's omitempty test for values of t.
+func emptyTest(t reflect.Type) func(p unsafe.Pointer) bool {
+	switch t.Kind() {
+	case reflect.String:
+		return func(p unsafe.Pointer) bool { return len(*(*string)(p)) == 0 }
+	case reflect.Slice:
+		return func(p unsafe.Pointer) bool { return (*sliceHeader)(p).len == 0 }
+	case reflect.Pointer:
+		return func(p unsafe.Pointer) bool { return *(*unsafe.Pointer)(p) == nil }
+	case reflect.Interface:
+		return func(p unsafe.Pointer) bool { return (*[2]unsafe.Pointer)(p)[0] == nil }
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Map, reflect.Array:
+		return func(p unsafe.Pointer) bool {
+			v := reflect.NewAt(t, p).Elem()
+			if v.Kind() == reflect.Map || v.Kind() == reflect.Array {
+				return v.Len() == 0
+			}
+			return v.IsZero()
+		}
 	}
-	return false
+	return func(unsafe.Pointer) bool { return false } // structs are never empty
 }
 
-func viaEncodingJSON(b []byte, v reflect.Value) ([]byte, bool) {
-	out, err := json.Marshal(v.Interface())
-	if err != nil {
-		return b, false
+func viaEncodingJSON(t reflect.Type) encoder {
+	return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+		out, err := json.Marshal(reflect.NewAt(t, p).Elem().Interface())
+		if err != nil {
+			return b, false
+		}
+		return append(b, out...), true
 	}
-	return append(b, out...), true
 }
 
 // encodeUUID is uuid.UUID's MarshalText, quoted: lower-case hex in 8-4-4-4-12 groups.
-func encodeUUID(b []byte, v reflect.Value) ([]byte, bool) {
+func encodeUUID(b []byte, p unsafe.Pointer) ([]byte, bool) {
 	const digits = "0123456789abcdef"
-	u, _ := reflect.TypeAssert[uuid.UUID](v)
+	u := (*uuid.UUID)(p)
 	b = append(b, '"')
 	for i, c := range u {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
@@ -327,8 +406,8 @@ func encodeUUID(b []byte, v reflect.Value) ([]byte, bool) {
 // encodeTime is time.Time's MarshalJSON (RFC 3339 with nanoseconds, quoted); ok is false where
 // that returns an error, found by the checks it makes: a year outside 0-9999, an offset of
 // 24 hours or more.
-func encodeTime(b []byte, v reflect.Value) ([]byte, bool) {
-	t, _ := reflect.TypeAssert[time.Time](v)
+func encodeTime(b []byte, p unsafe.Pointer) ([]byte, bool) {
+	t := (*time.Time)(p)
 	n0 := len(b)
 	b = t.AppendFormat(append(b, '"'), time.RFC3339Nano)
 	s := b[n0+1:]

@@ -90,6 +90,25 @@ func TestAppendLeavesUnsupportedTypes(t *testing.T) {
 			t.Errorf("%T: encoded, want left to encoding/json", v)
 		}
 	}
+	// Pointer-shaped values live in the interface word itself.
+	name := "x<"
+	type onePointer struct {
+		P *string `json:"p"`
+	}
+	type oneStruct struct {
+		In onePointer `json:"in"`
+	}
+	type oneString struct {
+		S string `json:"s"`
+	}
+	m := map[string]string{"b": "1", "a": "2"}
+	for _, v := range []any{&name, onePointer{&name}, oneStruct{onePointer{&name}}, oneStruct{}, oneString{"y"},
+		m, &m, []string{"a"}, "s", int32(7), true, &oneString{"z"}, (*oneString)(nil)} {
+		want, _ := json.Marshal(v)
+		if got, ok := jsonenc.Append(nil, v); !ok || !bytes.Equal(got, want) {
+			t.Errorf("%T: %s %v, want %s", v, got, ok, want)
+		}
+	}
 	if b, ok := jsonenc.Append(nil, nil); !ok || string(b) != "null" {
 		t.Errorf("nil: %s %v", b, ok)
 	}

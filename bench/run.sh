@@ -5,6 +5,7 @@
 #   bench/run.sh                      # 3 rounds of 10 s per measurement (about 5 minutes)
 #   ROUNDS=5 DURATION=20s bench/run.sh
 #   ONLY=mock,floor bench/run.sh      # a subset, e.g. while optimising
+#   BASELINE=a8afa08 bench/run.sh     # also the mock as built at that revision (before/after)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -22,4 +23,12 @@ if [ -z "${ONLY:-}" ] || [[ "${ONLY}" == *steady* || "${ONLY}" == *prism* ]]; th
 fi
 go build -trimpath -o "$CACHE/mock" ./cmd/mock
 go build -trimpath -o "$CACHE/floor" ./bench/floor
-go run ./bench/harness -rounds "${ROUNDS:-3}" -duration "${DURATION:-10s}" -cache "$CACHE" -out bench/results -only "${ONLY:-}"
+if [ -n "${BASELINE:-}" ]; then
+  rm -rf "$CACHE/baseline-src"
+  git worktree add --detach "$CACHE/baseline-src" "$BASELINE" >/dev/null
+  (cd "$CACHE/baseline-src" && go build -trimpath -o "$PWD/../mock-baseline" ./cmd/mock)
+  git worktree remove --force "$CACHE/baseline-src"
+  if [ -n "${ONLY:-}" ]; then ONLY="$ONLY,baseline"; fi
+fi
+go run ./bench/harness -rounds "${ROUNDS:-3}" -duration "${DURATION:-10s}" -cache "$CACHE" -out bench/results \
+  -only "${ONLY:-}" -baseline "${BASELINE:-}"

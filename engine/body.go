@@ -72,23 +72,16 @@ func (s *Server) readBody(c *call) error {
 // the usual 60. The length is only a hint (a caller of ServeHTTP may declare a wrong one):
 // the body is read to its end whatever it says.
 func readAll(req *http.Request, max int64) ([]byte, error) {
-	n := req.ContentLength
-	if n <= 0 || n > max {
-		return io.ReadAll(io.LimitReader(req.Body, max+1))
+	size := 512
+	if n := req.ContentLength; n > 0 && n <= max {
+		size = int(n)
 	}
-	r := io.LimitReader(req.Body, max+1)
-	b := make([]byte, 0, n)
-	for {
+	b := make([]byte, 0, size)
+	for int64(len(b)) <= max {
 		if len(b) == cap(b) {
 			// Full: is that the end? net/http reports it with the last bytes already.
 			var probe [1]byte
-			m, err := r.Read(probe[:])
-			if m == 0 && err == io.EOF {
-				return b, nil
-			}
-			if m == 0 && err != nil {
-				return b, err
-			}
+			m, err := req.Body.Read(probe[:])
 			b = append(b, probe[:m]...)
 			if err == io.EOF {
 				return b, nil
@@ -98,7 +91,11 @@ func readAll(req *http.Request, max int64) ([]byte, error) {
 			}
 			continue
 		}
-		m, err := r.Read(b[len(b):cap(b)])
+		room := cap(b) - len(b)
+		if rest := max + 1 - int64(len(b)); int64(room) > rest {
+			room = int(rest)
+		}
+		m, err := req.Body.Read(b[len(b) : len(b)+room])
 		b = b[:len(b)+m]
 		if err == io.EOF {
 			return b, nil
@@ -107,6 +104,7 @@ func readAll(req *http.Request, max int64) ([]byte, error) {
 			return b, err
 		}
 	}
+	return b, nil
 }
 
 // checkQueryOnce refuses a declared query parameter given more than once.

@@ -46,7 +46,8 @@ func main() {
 	duration := flag.String("duration", "10s", "wrk duration per measurement")
 	cache := flag.String("cache", "bench/cache", "where run.sh put the binaries and npm packages")
 	out := flag.String("out", "bench/results", "output folder")
-	only := flag.String("only", "", "comma-separated subset of servers (mock,floor,steady,prism)")
+	only := flag.String("only", "", "comma-separated subset of servers (mock,floor,steady,prism,baseline)")
+	baseline := flag.String("baseline", "", "revision the cache's mock-baseline was built from: measure it beside the mock")
 	flag.Parse()
 
 	bin := func(p string) string { return filepath.Join(*cache, p) }
@@ -61,6 +62,12 @@ func main() {
 		{"prism", func(p int) []string {
 			return []string{bin("node_modules/.bin/prism"), "mock", "-h", "127.0.0.1", "-p", strconv.Itoa(p), "openapi.yaml"}
 		}},
+	}
+	if *baseline != "" {
+		// The mock as it was at another revision, measured the same way, right after the mock.
+		servers = append(servers[:1], append([]server{{"baseline", func(p int) []string {
+			return []string{bin("mock-baseline"), "--addr", fmt.Sprintf("127.0.0.1:%d", p), "--log-level", "error"}
+		}}}, servers[1:]...)...)
 	}
 	if *only != "" {
 		keep := map[string]bool{}
@@ -96,7 +103,7 @@ func main() {
 	}
 	must(os.MkdirAll(*out, 0o755))
 	stamp := time.Now().UTC().Format("2006-01-02")
-	md, svg, tsv := report(servers, results, *rounds, *duration, stamp)
+	md, svg, tsv := report(servers, results, *rounds, *duration, stamp, *baseline)
 	must(os.WriteFile(filepath.Join(*out, stamp+".md"), []byte(md), 0o644))
 	must(os.WriteFile(filepath.Join(*out, stamp+".svg"), []byte(svg), 0o644))
 	must(os.WriteFile(filepath.Join(*out, stamp+".tsv"), []byte(tsv), 0o644))
@@ -264,7 +271,7 @@ func machine() string {
 		strings.TrimSpace(string(kernel)), runtime.Version(), strings.TrimSpace(string(node)), strings.TrimSpace(string(wrkV)))
 }
 
-func report(servers []server, res map[string][]sample, rounds int, duration, stamp string) (md, svg, tsv string) {
+func report(servers []server, res map[string][]sample, rounds int, duration, stamp, baseline string) (md, svg, tsv string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark %s\n\n", stamp)
 	fmt.Fprintf(&b, "Machine: %s.\n\n", machine())
@@ -284,6 +291,24 @@ func report(servers []server, res map[string][]sample, rounds int, duration, sta
 			m.RPS1, us(m.P50us1), us(m.P99us1), m.StartupMs, m.RSSMB)
 	}
 	mock, okMock := med["mock"]
+	if base, ok := med["baseline"]; ok && okMock {
+		fmt.Fprintf(&b, "\nBefore and after: `baseline` is the mock at %s, built and measured the same way in the same run.\n\n", baseline)
+		b.WriteString("| | baseline | mock | mock / baseline |\n|---|---:|---:|---:|\n")
+		fmt.Fprintf(&b, "| req/s @32 | %.0f | %.0f | %.1f%% |\n", base.RPS32, mock.RPS32, 100*mock.RPS32/base.RPS32)
+		fmt.Fprintf(&b, "| p99 @32 | %s | %s | %.1f%% |\n", us(base.P99us32), us(mock.P99us32), 100*mock.P99us32/base.P99us32)
+		fmt.Fprintf(&b, "| req/s @1 | %.0f | %.0f | %.1f%% |\n", base.RPS1, mock.RPS1, 100*mock.RPS1/base.RPS1)
+		fmt.Fprintf(&b, "| p50 @1 | %s | %s | %.1f%% |\n", us(base.P50us1), us(mock.P50us1), 100*mock.P50us1/base.P50us1)
+		fmt.Fprintf(&b, "| startup | %.1f ms | %.1f ms | %.1f%% |\n", base.StartupMs, mock.StartupMs, 100*mock.StartupMs/base.StartupMs)
+		fmt.Fprintf(&b, "| peak RSS | %.1f MB | %.1f MB | %.1f%% |\n", base.RSSMB, mock.RSSMB, 100*mock.RSSMB/base.RSSMB)
+		yes := func(ok bool) string {
+			if ok {
+				return "yes"
+			}
+			return "no"
+		}
+		fmt.Fprintf(&b, "\nTargets (issue 11): throughput @32 within 5%% of the baseline or better: %s; p99 @32 no worse: %s.\n",
+			yes(mock.RPS32 >= 0.95*base.RPS32), yes(mock.P99us32 <= base.P99us32))
+	}
 	if okMock {
 		b.WriteString("\nRatios (mock vs peer, medians of this run):\n\n| | mock / floor | mock / steady | mock / prism |\n|---|---:|---:|---:|\n")
 		ratio := func(f func(sample) float64, peer string) string {
@@ -348,7 +373,7 @@ func chart(servers []server, med map[string]sample, stamp string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="13">`, width, h)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/><text x="10" y="22" font-size="15">UpdateSCIMConfiguration, req/s at 32 connections (median), %s</text>`, stamp)
-	colors := map[string]string{"mock": "#2b7bb9", "floor": "#999999", "steady": "#e08a2b", "prism": "#8e44ad"}
+	colors := map[string]string{"mock": "#2b7bb9", "baseline": "#7fb3d9", "floor": "#999999", "steady": "#e08a2b", "prism": "#8e44ad"}
 	for i, s := range servers {
 		y := 40 + i*(barH+gap)
 		w := int(float64(width-left-120) * med[s.name].RPS32 / maxRPS)

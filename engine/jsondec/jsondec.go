@@ -34,18 +34,25 @@ func Unmarshal(data []byte, v any) (ok bool) {
 	if dec == nil {
 		return false
 	}
-	// Decode into a copy, so that a value given up on halfway is not left half-changed (and
-	// the fields the input does not name keep their values, as with encoding/json).
-	tmp := reflect.New(rv.Type().Elem()).Elem()
-	tmp.Set(rv.Elem())
+	// A value given up on halfway must not be left half-changed: a zero target (the usual
+	// case) is decoded in place and zeroed again on failure; any other into a copy (the fields
+	// the input does not name keep their values, as with encoding/json).
+	target := rv.Elem()
+	zero := target.IsZero()
+	if !zero {
+		target = reflect.New(rv.Type().Elem()).Elem()
+		target.Set(rv.Elem())
+	}
 	sc := jsonscan.Scanner{B: data}
-	if !dec(&sc, tmp, 0) {
+	if !dec(&sc, target, 0) || func() bool { sc.Space(); return sc.More() }() {
+		if zero {
+			target.SetZero()
+		}
 		return false
 	}
-	if sc.Space(); sc.More() {
-		return false
+	if !zero {
+		rv.Elem().Set(target)
 	}
-	rv.Elem().Set(tmp)
 	return true
 }
 

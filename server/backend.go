@@ -54,8 +54,91 @@ func newBackend(strictAuth bool, mws []Middleware) (*backend, error) {
 	// The answers are encoded outside every other middleware, so that those see (and may
 	// replace) the handler's response object.
 	middlewares := append(strictMiddlewares(mws), encodeAnswers(sp))
-	api.RegisterHandlers(e, api.NewStrictHandler(handlers{}, middlewares))
-	return &backend{Handler: e, strictAuth: strictAuth, pages: pages}, nil
+	rt := &routes{echo: e, handlers: map[routeKey]echo.HandlerFunc{}}
+	api.RegisterHandlers(rt, api.NewStrictHandler(handlers{}, middlewares))
+	return &backend{Handler: rt, strictAuth: strictAuth, pages: pages}, nil
+}
+
+// routes serves the generated routes. The engine has routed the call already, so each handler
+// is found by method and path in a map instead of by a second pass of echo's router (a path
+// with parameters would need the router: then echo serves everything).
+type routes struct {
+	echo     *echo.Echo
+	handlers map[routeKey]echo.HandlerFunc
+	params   bool
+}
+
+type routeKey struct{ method, path string }
+
+func (rt *routes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := rt.handlers[routeKey{r.Method, r.URL.Path}]
+	if h == nil || rt.params {
+		rt.echo.ServeHTTP(w, r)
+		return
+	}
+	c := rt.echo.AcquireContext()
+	c.Reset(r, w)
+	if err := h(c); err != nil {
+		rt.echo.HTTPErrorHandler(err, c)
+	}
+	rt.echo.ReleaseContext(c)
+}
+
+// Add registers a generated route with echo and in the map (api.EchoRouter's methods below).
+func (rt *routes) Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	rt.params = rt.params || strings.ContainsAny(path, ":*")
+	route := rt.echo.Add(method, path, h, m...)
+	if len(m) == 0 {
+		rt.handlers[routeKey{method, path}] = h
+	} else {
+		rt.params = true // route middlewares: echo applies them
+	}
+	return route
+}
+
+// CONNECT and the other methods below are api.EchoRouter's.
+func (rt *routes) CONNECT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return rt.Add(http.MethodConnect, p, h, m...)
+}
+
+// DELETE registers a route.
+func (rt *routes) DELETE(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return rt.Add(http.MethodDelete, p, h, m...)
+}
+
+// GET registers a route.
+func (rt *routes) GET(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return rt.Add(http.MethodGet, p, h, m...)
+}
+
+// HEAD registers a route.
+func (rt *routes) HEAD(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return rt.Add(http.MethodHead, p, h, m...)
+}
+
+// OPTIONS registers a route.
+func (rt *routes) OPTIONS(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return rt.Add(http.MethodOptions, p, h, m...)
+}
+
+// PATCH registers a route.
+func (rt *routes) PATCH(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return rt.Add(http.MethodPatch, p, h, m...)
+}
+
+// POST registers a route.
+func (rt *routes) POST(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return rt.Add(http.MethodPost, p, h, m...)
+}
+
+// PUT registers a route.
+func (rt *routes) PUT(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return rt.Add(http.MethodPut, p, h, m...)
+}
+
+// TRACE registers a route.
+func (rt *routes) TRACE(p string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return rt.Add(http.MethodTrace, p, h, m...)
 }
 
 // NewState builds a session's store from fixture data.

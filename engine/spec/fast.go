@@ -264,8 +264,10 @@ func indexOf(names []string, name string) int {
 }
 
 // valid reports whether data is one JSON value (and white space) that certainly matches n.
+// Certainly valid also means within the bounds CheckStructure sets (depth, string length, no
+// repeated name), so a body the fast path takes needs no structure check.
 func (n *node) valid(data []byte) bool {
-	sc := scanner{jsonscan.Scanner{B: data}}
+	sc := scanner{Scanner: jsonscan.Scanner{B: data}}
 	if !sc.check(n) {
 		return false
 	}
@@ -287,19 +289,29 @@ func (sc *scanner) check(n *node) bool {
 		return n.nullable && sc.Literal("null")
 	}
 	switch n.kind {
-	case kindObject:
-		return sc.object(n)
+	case kindObject, kindArray:
+		if sc.depth == MaxDepth {
+			return false
+		}
+		sc.depth++
+		ok := n.kind == kindObject && sc.object(n) || n.kind == kindArray && sc.array(n)
+		sc.depth--
+		return ok
 	case kindString:
-		s, ok := sc.Str()
+		s, ok := sc.str()
 		return ok && n.validString(s)
 	case kindInteger:
 		return sc.integer(n)
 	case kindBoolean:
 		return sc.Literal("true") || sc.Literal("false")
-	case kindArray:
-		return sc.array(n)
 	}
 	return false
+}
+
+// str reads a string the fast path takes: no escapes, valid UTF-8, within MaxStringBytes.
+func (sc *scanner) str() (string, bool) {
+	s, ok := sc.Str()
+	return s, ok && len(s) <= MaxStringBytes
 }
 
 // delegated reads one value of a schema the fast path does not implement and asks
@@ -310,7 +322,8 @@ func (sc *scanner) delegated(n *node) bool {
 		return false
 	}
 	raw := sc.B[start:sc.I]
-	if !json.Valid(raw) {
+	// Within the structure bounds where it sits, and JSON.
+	if w := (walker{sc: jsonscan.Scanner{B: raw}}); w.value(sc.depth) != nil || !json.Valid(raw) {
 		return false
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -328,7 +341,7 @@ func (sc *scanner) object(n *node) bool {
 	}
 	sc.I++
 	var seen uint64
-	var extraNames [16]string // the names additionalProperties took, to refuse duplicates
+	var extraNames [16]string // the undeclared names read, to refuse duplicates
 	extras := 0
 	sc.Space()
 	if sc.I < len(sc.B) && sc.B[sc.I] == '}' {
@@ -337,7 +350,7 @@ func (sc *scanner) object(n *node) bool {
 	}
 	for {
 		sc.Space()
-		key, ok := sc.Str()
+		key, ok := sc.str()
 		if !ok {
 			return false
 		}
@@ -363,8 +376,15 @@ func (sc *scanner) object(n *node) bool {
 			if !sc.check(n.extra) {
 				return false
 			}
-		} else if n.closed || !sc.skip(0) {
-			return false // an unsupported property, or a value not worth reading here
+		} else {
+			if n.closed || extras == len(extraNames) || indexOf(extraNames[:extras], key) >= 0 {
+				return false // an unsupported or repeated property
+			}
+			extraNames[extras] = key
+			extras++
+			if !sc.skip() {
+				return false // a value not worth reading here
+			}
 		}
 		more, ok := sc.Next('}')
 		if !ok {
@@ -417,19 +437,17 @@ func (sc *scanner) array(n *node) bool {
 	}
 }
 
-// maxSkipDepth bounds how deep skip reads into values no schema describes.
-const maxSkipDepth = 32
-
 // skip reads any JSON value (one of an open object's undeclared properties, which nothing
-// validates) as long as it is simple: strings without escapes, integers, bounded depth.
-func (sc *scanner) skip(depth int) bool {
+// validates) as long as it is simple: strings without escapes, integers, no repeated name,
+// within the structure bounds.
+func (sc *scanner) skip() bool {
 	sc.Space()
-	if sc.I >= len(sc.B) || depth > maxSkipDepth {
+	if sc.I >= len(sc.B) {
 		return false
 	}
 	switch c := sc.B[sc.I]; {
 	case c == '"':
-		_, ok := sc.Str()
+		_, ok := sc.str()
 		return ok
 	case c == 't':
 		return sc.Literal("true")
@@ -440,37 +458,52 @@ func (sc *scanner) skip(depth int) bool {
 	case c == '-' || (c >= '0' && c <= '9'):
 		return sc.integer(&node{})
 	case c == '{' || c == '[':
-		end := byte('}')
-		if c == '[' {
-			end = ']'
+		if sc.depth == MaxDepth {
+			return false
 		}
-		sc.I++
-		sc.Space()
-		if sc.I < len(sc.B) && sc.B[sc.I] == end {
-			sc.I++
-			return true
-		}
-		for {
-			if c == '{' {
-				sc.Space()
-				if _, ok := sc.Str(); !ok {
-					return false
-				}
-				sc.Space()
-				if sc.I >= len(sc.B) || sc.B[sc.I] != ':' {
-					return false
-				}
-				sc.I++
-			}
-			if !sc.skip(depth + 1) {
-				return false
-			}
-			if more, ok := sc.Next(end); !ok || !more {
-				return ok
-			}
-		}
+		sc.depth++
+		ok := sc.skipContainer(c)
+		sc.depth--
+		return ok
 	}
 	return false
+}
+
+func (sc *scanner) skipContainer(c byte) bool {
+	end := byte('}')
+	if c == '[' {
+		end = ']'
+	}
+	sc.I++
+	sc.Space()
+	if sc.I < len(sc.B) && sc.B[sc.I] == end {
+		sc.I++
+		return true
+	}
+	var names [16]string
+	count := 0
+	for {
+		if c == '{' {
+			sc.Space()
+			key, ok := sc.str()
+			if !ok || count == len(names) || indexOf(names[:count], key) >= 0 {
+				return false
+			}
+			names[count] = key
+			count++
+			sc.Space()
+			if sc.I >= len(sc.B) || sc.B[sc.I] != ':' {
+				return false
+			}
+			sc.I++
+		}
+		if !sc.skip() {
+			return false
+		}
+		if more, ok := sc.Next(end); !ok || !more {
+			return ok
+		}
+	}
 }
 
 func (n *node) validString(s string) bool {

@@ -190,6 +190,9 @@ func TestFastAgreesWithKin(t *testing.T) {
 					if fast && !kin {
 						t.Fatalf("%s: fast path accepts what kin-openapi refuses: %s", target.name, body)
 					}
+					if fast && CheckStructure(body) != nil {
+						t.Fatalf("%s: fast path accepts what the structure check refuses (%v): %s", target.name, CheckStructure(body), body)
+					}
 					if plain && kin && !fast {
 						t.Fatalf("%s: fast path unsure of a plain valid body: %s", target.name, body)
 					}
@@ -606,6 +609,46 @@ func TestFastScannerEdges(t *testing.T) {
 	}
 }
 
+// TestFastKeepsTheStructureBounds: bodies that break CheckStructure's bounds, against schemas
+// open enough to take them otherwise, are never certain for the fast path.
+func TestFastKeepsTheStructureBounds(t *testing.T) {
+	open := &openapi3.Schema{Type: &openapi3.Types{"object"}}
+	strs := &openapi3.Schema{Type: &openapi3.Types{"object"}, AdditionalProperties: openapi3.AdditionalProperties{
+		Schema: &openapi3.SchemaRef{Value: openapi3.NewStringSchema()}}}
+	deep := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{
+		"d": {Value: &openapi3.Schema{Type: &openapi3.Types{"array"}, Items: &openapi3.SchemaRef{Value: &openapi3.Schema{}}}}}}
+	nested := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
+	long := `"` + strings.Repeat("s", MaxStringBytes+1) + `"`
+	for _, c := range []struct {
+		schema *openapi3.Schema
+		body   string
+	}{
+		{open, `{"a":1,"a":2}`},
+		{open, `{"x":{"a":1,"a":2}}`},
+		{open, `{"x":` + nested + `}`},
+		{open, `{"x":` + long + `}`},
+		{open, `{` + long + `:1}`},
+		{strs, `{"a":"x","a":"y"}`},
+		{strs, `{"a":` + long + `}`},
+		{deep, `{"d":[` + nested + `]}`},
+		{deep, `{"d":[{"a":1,"a":2}]}`},
+	} {
+		n := newCompiler(nil).compile(&openapi3.SchemaRef{Value: c.schema})
+		if CheckStructure([]byte(c.body)) == nil {
+			t.Fatalf("%.60s: the structure check takes it; the case tests nothing", c.body)
+		}
+		if n.valid([]byte(c.body)) {
+			t.Errorf("%.60s: certain for the fast path", c.body)
+		}
+	}
+	// Just within the bounds, the fast path stays certain.
+	n := newCompiler(nil).compile(&openapi3.SchemaRef{Value: open})
+	within := `{"x":` + strings.Repeat("[", MaxDepth-1) + strings.Repeat("]", MaxDepth-1) + `,"y":"` + strings.Repeat("s", MaxStringBytes) + `"}`
+	if CheckStructure([]byte(within)) != nil || !n.valid([]byte(within)) {
+		t.Errorf("a body just within the bounds: structure %v, fast %v", CheckStructure([]byte(within)), n.valid([]byte(within)))
+	}
+}
+
 // broken returns versions of a JSON object that are not JSON.
 func broken(valid []byte) []string {
 	s := string(valid)
@@ -654,6 +697,9 @@ func FuzzFastPath(f *testing.F) {
 		for _, tg := range all {
 			if tg.fast(body) && !tg.kin(body) {
 				t.Fatalf("%s: fast path accepts what kin-openapi refuses: %q", tg.name, body)
+			}
+			if tg.fast(body) && CheckStructure(body) != nil {
+				t.Fatalf("%s: fast path accepts what the structure check refuses: %q", tg.name, body)
 			}
 		}
 	})

@@ -17,7 +17,10 @@ const (
 
 // scanner is the engine's JSON scanner, which the fast path (fast.go) walks along a compiled
 // schema and CheckStructure walks alone.
-type scanner struct{ jsonscan.Scanner }
+type scanner struct {
+	jsonscan.Scanner
+	depth int // containers open around the value being read
+}
 
 // StructureError is a body refused for its shape rather than its values.
 type StructureError struct {

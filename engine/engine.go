@@ -130,6 +130,7 @@ type Server struct {
 	sessions *sessions
 	state    *stateFile // nil without Config.StateFile
 	echo     *echo.Echo
+	api      map[apiKey]echo.HandlerFunc // the operations' routes, middlewares composed (route.go)
 
 	// The path of an API call, in order (see New).
 	steps []step
@@ -142,8 +143,8 @@ type step func(*call) error
 
 // New composes the server. A request travels, in this order:
 //
-//	requestID → logRequests → cors          every path (requestid.go, log.go, cors.go)
 //	route                                   one route per operation of the document (route.go)
+//	→ requestID → logRequests → cors        every path (requestid.go, log.go, cors.go)
 //	→ openSession → checkMediaType → authenticate → readBody → validateRequest
 //	→ injectFault → answerPrefer → answerExample → callHandler
 //	→ persist → validateResponse → record → send
@@ -205,15 +206,16 @@ func New(cfg Config) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(requestID, s.logRequests, cors(cfg.CORSOrigins))
+	middlewares := []echo.MiddlewareFunc{requestID, s.logRequests, cors(cfg.CORSOrigins)}
+	e.Use(middlewares...)
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
-	s.registerAPI(e)
+	s.echo = e
+	s.registerAPI(e, middlewares...)
 	if !cfg.Control.Disabled {
 		s.registerControl(e.Group(ControlPrefix, s.controlAuth))
 	}
-	s.echo = e
 	return s, nil
 }
 
@@ -240,7 +242,11 @@ func (s *Server) serve(c *call) error {
 }
 
 // ServeHTTP serves the API, /healthz and the control plane.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.serveAPI(w, r) {
+		s.echo.ServeHTTP(w, r)
+	}
+}
 
 // Spec is the document the server serves.
 func (s *Server) Spec() *spec.Spec { return s.spec }

@@ -13,12 +13,12 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unsafe"
 
 	"github.com/google/uuid"
 
+	"github.com/gitpod-mock/orgmock/engine/internal/typecache"
 	"github.com/gitpod-mock/orgmock/engine/jsonscan"
 )
 
@@ -59,39 +59,23 @@ func Unmarshal(data []byte, v any) (ok bool) {
 // decoder reads one value into v (settable); false when it is not sure.
 type decoder func(sc *jsonscan.Scanner, v reflect.Value, depth int) bool
 
-var decoders sync.Map // reflect.Type -> decoder (noDecoder: unsupported)
+var decoders typecache.Cache[decoder]
 
-type noDecoder struct{}
-
+// decoderOf is t's decoder; nil when t is not supported.
 func decoderOf(t reflect.Type) decoder {
-	if d, ok := decoders.Load(t); ok {
-		if d == (noDecoder{}) {
-			return nil
+	d, ok := decoders.Get(t, func(t reflect.Type) (decoder, bool) {
+		d := newDecoder(t)
+		return d, d != nil
+	}, func(wait func() (decoder, bool)) decoder {
+		return func(sc *jsonscan.Scanner, v reflect.Value, depth int) bool {
+			d, ok := wait()
+			return ok && d(sc, v, depth)
 		}
-		return d.(decoder)
-	}
-	// A recursive type refers to itself through the cache while it is built.
-	var (
-		wg sync.WaitGroup
-		f  decoder
-	)
-	wg.Add(1)
-	indirect := decoder(func(sc *jsonscan.Scanner, v reflect.Value, depth int) bool { wg.Wait(); return f(sc, v, depth) })
-	if d, loaded := decoders.LoadOrStore(t, indirect); loaded {
-		wg.Done()
-		if d == (noDecoder{}) {
-			return nil
-		}
-		return d.(decoder)
-	}
-	f = newDecoder(t)
-	wg.Done()
-	if f == nil {
-		decoders.Store(t, noDecoder{})
+	})
+	if !ok {
 		return nil
 	}
-	decoders.Store(t, f)
-	return f
+	return d
 }
 
 var (

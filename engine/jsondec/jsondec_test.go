@@ -232,3 +232,31 @@ func BenchmarkUnmarshal(b *testing.B) {
 		}
 	})
 }
+
+// TestRecursiveTypes: a type that refers to itself decodes, and one that cannot be decoded is
+// refused wherever it appears, never a nil call.
+func TestRecursiveTypes(t *testing.T) {
+	type node struct {
+		Name string `json:"name"`
+		Next *node  `json:"next"`
+	}
+	var n node
+	if !jsondec.Unmarshal([]byte(`{"name":"a","next":{"name":"b","next":null}}`), &n) || n.Next == nil || n.Next.Name != "b" {
+		t.Errorf("recursive type: %+v", n)
+	}
+	type odd struct {
+		Next *odd    `json:"next"`
+		F    float64 `json:"f"` // not decoded by the table
+	}
+	type holder struct {
+		P *odd `json:"p"`
+	}
+	var o odd
+	if jsondec.Unmarshal([]byte(`{"next":null}`), &o) { // builds *odd with odd still unknown
+		t.Errorf("odd was decoded")
+	}
+	var h holder
+	if jsondec.Unmarshal([]byte(`{"p":{"next":null}}`), &h) {
+		t.Errorf("a type with an unsupported recursive part was decoded: %+v", h)
+	}
+}

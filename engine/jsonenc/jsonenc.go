@@ -16,13 +16,14 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
 
 	"github.com/google/uuid"
+
+	"github.com/gitpod-mock/orgmock/engine/internal/typecache"
 )
 
 // Append appends the JSON encoding of v to b, exactly what json.Marshal(v) returns, and
@@ -74,39 +75,26 @@ func finish(b []byte, enc encoder, p unsafe.Pointer) ([]byte, bool) {
 // encode exactly (a time encoding/json refuses, say).
 type encoder func(b []byte, p unsafe.Pointer) ([]byte, bool)
 
-var encoders sync.Map // reflect.Type -> encoder (noEncoder: unsupported)
+var encoders typecache.Cache[encoder]
 
-type noEncoder struct{}
-
+// encoderOf is t's encoder; nil when t is not supported.
 func encoderOf(t reflect.Type) encoder {
-	if e, ok := encoders.Load(t); ok {
-		if e == (noEncoder{}) {
-			return nil
+	e, ok := encoders.Get(t, func(t reflect.Type) (encoder, bool) {
+		e := newEncoder(t)
+		return e, e != nil
+	}, func(wait func() (encoder, bool)) encoder {
+		return func(b []byte, p unsafe.Pointer) ([]byte, bool) {
+			e, ok := wait()
+			if !ok {
+				return b, false
+			}
+			return e(b, p)
 		}
-		return e.(encoder)
-	}
-	// A recursive type refers to itself through the cache while it is built.
-	var (
-		wg sync.WaitGroup
-		f  encoder
-	)
-	wg.Add(1)
-	indirect := encoder(func(b []byte, p unsafe.Pointer) ([]byte, bool) { wg.Wait(); return f(b, p) })
-	if e, loaded := encoders.LoadOrStore(t, indirect); loaded {
-		wg.Done()
-		if e == (noEncoder{}) {
-			return nil
-		}
-		return e.(encoder)
-	}
-	f = newEncoder(t)
-	wg.Done()
-	if f == nil {
-		encoders.Store(t, noEncoder{})
+	})
+	if !ok {
 		return nil
 	}
-	encoders.Store(t, f)
-	return f
+	return e
 }
 
 var (

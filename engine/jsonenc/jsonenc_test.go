@@ -230,3 +230,32 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	})
 }
+
+// TestRecursiveTypes: a type that refers to itself encodes as encoding/json does.
+func TestRecursiveTypes(t *testing.T) {
+	type node struct {
+		Name string `json:"name"`
+		Next *node  `json:"next,omitempty"`
+		Kids []node `json:"kids,omitempty"`
+	}
+	v := node{Name: "a", Next: &node{Name: "b"}, Kids: []node{{Name: "c"}}}
+	want, _ := json.Marshal(v)
+	if got, ok := jsonenc.Append(nil, v); !ok || !bytes.Equal(got, want) {
+		t.Errorf("got %s %v, want %s", got, ok, want)
+	}
+	// A recursive type the table cannot encode is refused wherever it appears (its pointer
+	// type was built, with a forwarder, while it was being given up on).
+	type odd struct {
+		Next *odd `json:"next"`
+		N    int  `json:"n,string"`
+	}
+	type holder struct {
+		P *odd `json:"p"`
+	}
+	if _, ok := jsonenc.Append(nil, odd{}); ok {
+		t.Error("odd was encoded")
+	}
+	if _, ok := jsonenc.Append(nil, holder{P: &odd{}}); ok {
+		t.Error("a type with an unsupported recursive part was encoded")
+	}
+}

@@ -487,3 +487,10 @@ func TestInProcessBodyLength(t *testing.T) {
 		})
 	}
 }
+
+// TestServicePath: mocktest's path prefix is the contract's.
+func TestServicePath(t *testing.T) {
+	if got := mocktest.Start(t).Spec().ServicePath(); got != mocktest.ServicePath {
+		t.Errorf("the contract's operations share %q; mocktest.ServicePath is %q", got, mocktest.ServicePath)
+	}
+}

@@ -87,6 +87,10 @@ type Control struct {
 	Token string
 	// Disabled removes the control plane altogether (its paths answer 404).
 	Disabled bool
+	// CORSOrigins lists the browser origins allowed to call the control plane ("*" for any).
+	// With none (the default) it sends no CORS header, and a browser on another site can
+	// neither read it nor change anything through it.
+	CORSOrigins []string
 }
 
 // Config is what New needs. Spec and Backend are required.
@@ -112,8 +116,8 @@ type Config struct {
 	Limits Limits
 	// Control locks or removes the control plane.
 	Control Control
-	// CORSOrigins lists the browser origins allowed to call the engine; nil or "*" allows
-	// any origin.
+	// CORSOrigins lists the browser origins allowed to call the API; nil or "*" allows any
+	// origin. The control plane has its own (Control.CORSOrigins).
 	CORSOrigins []string
 	// StateFile, when set, keeps the default session's state in this file (the format of
 	// State.Export): loaded at startup when it exists, rewritten atomically before every
@@ -214,7 +218,8 @@ func New(cfg Config) (*Server, error) {
 	s.echo = e
 	s.registerAPI(e, middlewares...)
 	if !cfg.Control.Disabled {
-		s.registerControl(e.Group(ControlPrefix, s.controlAuth))
+		s.registerControl(e.Group(ControlPrefix, controlCORS(cfg.Control.CORSOrigins),
+			sameSiteOnly(cfg.Control.CORSOrigins), s.controlAuth))
 	}
 	return s, nil
 }

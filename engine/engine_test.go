@@ -423,3 +423,46 @@ func TestStateOfOutsideACall(t *testing.T) {
 		t.Error("a call outside the pipeline has a state or a principal")
 	}
 }
+
+// TestControlPlaneAndBrowsers: the control plane answers no CORS header and refuses changes
+// from another site unless its origins are allowed; the API keeps its own CORS.
+func TestControlPlaneAndBrowsers(t *testing.T) {
+	evil := "https://evil.example"
+	n := startNotes(t, nil)
+	res := n.call(t, http.MethodGet, "/_mock/state", "", map[string]string{"Origin": evil})
+	if res.status != 200 || res.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("GET /_mock/state from another origin: %d, Access-Control-Allow-Origin %q", res.status, res.header.Get("Access-Control-Allow-Origin"))
+	}
+	pre := n.call(t, http.MethodOptions, "/_mock/state", "", map[string]string{"Origin": evil, "Access-Control-Request-Method": "PUT"})
+	if pre.header.Get("Access-Control-Allow-Origin") != "" || pre.header.Get("Access-Control-Allow-Methods") != "" {
+		t.Errorf("preflight of PUT /_mock/state allowed: %d %v", pre.status, pre.header)
+	}
+	for name, h := range map[string]map[string]string{
+		"Origin":                     {"Origin": evil},
+		"Sec-Fetch-Site: cross-site": {"Sec-Fetch-Site": "cross-site"},
+		"Origin: null":               {"Origin": "null"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			expectError(t, n.call(t, http.MethodPost, "/_mock/reset", "", h), 403, "permission_denied",
+				`the control plane refuses changes from another site (Origin "`+h["Origin"]+`"): allow the origin with --control-cors-origins`)
+		})
+	}
+	if res := n.call(t, http.MethodPost, "/_mock/reset", "", nil); res.status != 200 {
+		t.Errorf("reset without an Origin: %d %s", res.status, res.body)
+	}
+	if res := n.call(t, http.MethodPost, "/_mock/reset", "", map[string]string{"Origin": n.url}); res.status != 200 {
+		t.Errorf("reset from the mock's own origin: %d %s", res.status, res.body)
+	}
+	api := n.call(t, http.MethodPost, "/demo.v1.NoteService/GetNote", `{"id":"note-1"}`, map[string]string{"Origin": evil})
+	if api.status != 200 || api.header.Get("Access-Control-Allow-Origin") == "" {
+		t.Errorf("the API lost its CORS: %d %v", api.status, api.header)
+	}
+
+	allowed := startNotes(t, func(c *engine.Config) { c.Control.CORSOrigins = []string{evil} })
+	res = allowed.call(t, http.MethodPost, "/_mock/reset", "", map[string]string{"Origin": evil})
+	if res.status != 200 || res.header.Get("Access-Control-Allow-Origin") != evil {
+		t.Errorf("an allowed origin: %d, Access-Control-Allow-Origin %q", res.status, res.header.Get("Access-Control-Allow-Origin"))
+	}
+	expectError(t, allowed.call(t, http.MethodPost, "/_mock/reset", "", map[string]string{"Origin": "https://other.example"}), 403,
+		"permission_denied", `the control plane refuses changes from another site (Origin "https://other.example"): allow the origin with --control-cors-origins`)
+}

@@ -57,6 +57,7 @@ type config struct {
 	sessionTTL   time.Duration
 	journalSize  int
 	corsOrigins  string
+	controlCORS  string
 	controlToken string
 	noControl    bool
 	stateFile    string
@@ -65,21 +66,22 @@ type config struct {
 
 // envVars maps each flag to its environment variable.
 var envVars = map[string]string{
-	"addr":           "MOCK_ADDR",
-	"fixtures":       "MOCK_FIXTURES",
-	"strict-auth":    "MOCK_STRICT_AUTH",
-	"log-level":      "MOCK_LOG_LEVEL",
-	"log-format":     "MOCK_LOG_FORMAT",
-	"max-body-bytes": "MOCK_MAX_BODY_BYTES",
-	"mode":           "MOCK_MODE",
-	"seed":           "MOCK_SEED",
-	"clock":          "MOCK_CLOCK",
-	"session-ttl":    "MOCK_SESSION_TTL",
-	"journal-size":   "MOCK_JOURNAL_SIZE",
-	"cors-origins":   "MOCK_CORS_ORIGINS",
-	"control-token":  "MOCK_CONTROL_TOKEN",
-	"state-file":     "MOCK_STATE_FILE",
-	"no-control":     "MOCK_NO_CONTROL",
+	"addr":                 "MOCK_ADDR",
+	"fixtures":             "MOCK_FIXTURES",
+	"strict-auth":          "MOCK_STRICT_AUTH",
+	"log-level":            "MOCK_LOG_LEVEL",
+	"log-format":           "MOCK_LOG_FORMAT",
+	"max-body-bytes":       "MOCK_MAX_BODY_BYTES",
+	"mode":                 "MOCK_MODE",
+	"seed":                 "MOCK_SEED",
+	"clock":                "MOCK_CLOCK",
+	"session-ttl":          "MOCK_SESSION_TTL",
+	"journal-size":         "MOCK_JOURNAL_SIZE",
+	"cors-origins":         "MOCK_CORS_ORIGINS",
+	"control-cors-origins": "MOCK_CONTROL_CORS_ORIGINS",
+	"control-token":        "MOCK_CONTROL_TOKEN",
+	"state-file":           "MOCK_STATE_FILE",
+	"no-control":           "MOCK_NO_CONTROL",
 }
 
 // parseFlags reads the command line, then fills every flag not given there from its
@@ -101,6 +103,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fset.DurationVar(&cfg.sessionTTL, "session-ttl", server.DefaultSessionTTL, "drop X-Mock-Session sessions idle this long (env MOCK_SESSION_TTL)")
 	fset.IntVar(&cfg.journalSize, "journal-size", server.DefaultJournalSize, "requests kept per session journal (env MOCK_JOURNAL_SIZE)")
 	fset.StringVar(&cfg.corsOrigins, "cors-origins", "*", "comma-separated browser origins allowed to call the mock, * for any (env MOCK_CORS_ORIGINS)")
+	fset.StringVar(&cfg.controlCORS, "control-cors-origins", "", "comma-separated browser origins allowed to call /_mock/ (none by default) (env MOCK_CONTROL_CORS_ORIGINS)")
 	fset.StringVar(&cfg.controlToken, "control-token", "", "require this bearer token on every /_mock/ call (env MOCK_CONTROL_TOKEN)")
 	fset.BoolVar(&cfg.noControl, "no-control", false, "remove the /_mock/ control plane (env MOCK_NO_CONTROL)")
 	fset.StringVar(&cfg.stateFile, "state-file", "", "keep the default session's state in this file across restarts (env MOCK_STATE_FILE)")
@@ -178,11 +181,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Control:    server.Control{Token: cfg.controlToken, Disabled: cfg.noControl},
 		StateFile:  cfg.stateFile,
 	}
-	for _, o := range strings.Split(cfg.corsOrigins, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			opts.CORSOrigins = append(opts.CORSOrigins, o)
-		}
-	}
+	opts.CORSOrigins = origins(cfg.corsOrigins)
+	opts.Control.CORSOrigins = origins(cfg.controlCORS)
 	if cfg.seed != "" {
 		seed, err := strconv.ParseUint(cfg.seed, 10, 64)
 		if err != nil {
@@ -251,6 +251,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	return nil
+}
+
+// origins splits a comma-separated list of origins.
+func origins(list string) []string {
+	var out []string
+	for _, o := range strings.Split(list, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // healthcheck asks a running mock for /healthz and fails unless it answers 200. It needs no

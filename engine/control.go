@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gitpod-mock/orgmock/engine/connect"
+	"github.com/gitpod-mock/orgmock/engine/rfc3339"
 )
 
 // ControlPrefix is where the test control plane lives, outside the API spec. It needs no API
@@ -332,6 +333,9 @@ func (s *Server) controlMoveClock(c echo.Context) error {
 			return connect.Errorf(connect.InvalidArgument, "advance: must not be negative")
 		}
 		next = now.Add(d)
+		if d > time.Duration(rfc3339.Max.Sub(now)) || !rfc3339.InRange(next) {
+			return connect.Errorf(connect.InvalidArgument, "advance: would move the clock past %s", rfc3339.Max.Format(time.RFC3339Nano))
+		}
 	default:
 		t, err := time.Parse(time.RFC3339Nano, m.Set)
 		if err != nil {
@@ -339,6 +343,9 @@ func (s *Server) controlMoveClock(c echo.Context) error {
 		}
 		if t.Before(now) {
 			return connect.Errorf(connect.InvalidArgument, "set: must not be before the current time %s", now.Format(time.RFC3339Nano))
+		}
+		if !rfc3339.InRange(t) {
+			return connect.Errorf(connect.InvalidArgument, "set: must lie within %s", rfc3339.Range)
 		}
 		next = t.UTC()
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gitpod-mock/orgmock/engine/rfc3339"
 	"github.com/gitpod-mock/orgmock/engine/spec"
 )
 
@@ -165,6 +166,9 @@ func New(cfg Config) (*Server, error) {
 	case ModeStateful, ModeExamples:
 	default:
 		return nil, fmt.Errorf("mode: want %s or %s, got %q", ModeStateful, ModeExamples, cfg.Mode)
+	}
+	if cfg.Clock != nil && !rfc3339.InRange(*cfg.Clock) {
+		return nil, fmt.Errorf("clock: must lie within %s", rfc3339.Range)
 	}
 	if cfg.Limits.MaxBodyBytes <= 0 {
 		cfg.Limits.MaxBodyBytes = DefaultMaxBodyBytes

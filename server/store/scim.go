@@ -67,7 +67,14 @@ func (s *Store) CreateSCIM(caller string, in SCIMCreate) (SCIMConfiguration, err
 	if err != nil {
 		return SCIMConfiguration{}, err
 	}
-	now := s.stamp(time.Time{})
+	now, err := s.stamp(time.Time{})
+	if err != nil {
+		return SCIMConfiguration{}, err
+	}
+	expires, err := expiry("tokenExpiresIn", now, lifetime)
+	if err != nil {
+		return SCIMConfiguration{}, err
+	}
 	c := &SCIMConfiguration{
 		ID:                                 id,
 		OrganizationID:                     caller,
@@ -77,7 +84,7 @@ func (s *Store) CreateSCIM(caller string, in SCIMCreate) (SCIMConfiguration, err
 		AllowUnverifiedEmailAccountLinking: in.AllowUnverifiedEmailAccountLinking,
 		CreatedAt:                          now,
 		UpdatedAt:                          now,
-		TokenExpiresAt:                     now.Add(lifetime),
+		TokenExpiresAt:                     expires,
 		Token:                              token,
 		TokenLifetime:                      lifetime,
 	}
@@ -123,7 +130,9 @@ func (s *Store) UpdateSCIM(caller string, in SCIMUpdate) (SCIMConfiguration, err
 	if in.AllowUnverifiedEmailAccountLinking != nil {
 		next.AllowUnverifiedEmailAccountLinking = *in.AllowUnverifiedEmailAccountLinking
 	}
-	next.UpdatedAt = s.stamp(c.UpdatedAt)
+	if next.UpdatedAt, err = s.stamp(c.UpdatedAt); err != nil {
+		return SCIMConfiguration{}, err
+	}
 	*c = next
 	return next, nil
 }
@@ -170,15 +179,22 @@ func (s *Store) RegenerateSCIMToken(caller, id string, lifetime *time.Duration) 
 	if err := CheckTokenLifetime("tokenExpiresIn", d); err != nil {
 		return SCIMConfiguration{}, err
 	}
+	now, err := s.stamp(c.UpdatedAt)
+	if err != nil {
+		return SCIMConfiguration{}, err
+	}
+	expires, err := expiry("tokenExpiresIn", now, d)
+	if err != nil {
+		return SCIMConfiguration{}, err
+	}
 	token, err := s.newUniqueToken()
 	if err != nil {
 		return SCIMConfiguration{}, err
 	}
-	now := s.stamp(c.UpdatedAt)
 	delete(s.scimTokens, c.Token)
 	s.scimTokens[token] = id
 	c.Token, c.TokenLifetime = token, d
-	c.TokenExpiresAt = now.Add(d)
+	c.TokenExpiresAt = expires
 	c.UpdatedAt = now
 	return *c, nil
 }

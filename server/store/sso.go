@@ -101,6 +101,10 @@ func (s *Store) CreateSSO(caller string, in SSOCreate) (SSOConfiguration, error)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	created, err := s.stamp(time.Time{})
+	if err != nil {
+		return SSOConfiguration{}, err
+	}
 	id, err := s.newID()
 	if err != nil {
 		return SSOConfiguration{}, err
@@ -118,7 +122,7 @@ func (s *Store) CreateSSO(caller string, in SSOCreate) (SSOConfiguration, error)
 		DisplayName:      in.DisplayName,
 		AdditionalScopes: in.AdditionalScopes,
 		ClaimsExpression: in.ClaimsExpression,
-		CreatedAt:        s.stamp(time.Time{}),
+		CreatedAt:        created,
 	}.clone()
 	s.sso[id] = &c
 	return c.clone(), nil

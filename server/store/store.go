@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/gitpod-mock/orgmock/engine/rfc3339"
 )
 
 // Organization is a tenant. Principals are the bearer tokens that act for it.
@@ -146,12 +148,30 @@ func notMember(org string) error {
 
 // stamp returns the time for a write: now at millisecond precision (what the API shows), and
 // strictly after prev, so a record's updatedAt always advances even if the clock does not.
-func (s *Store) stamp(prev time.Time) time.Time {
+// There is none after the last instant the API can show (a fake clock set to the end of
+// time): the write is refused before anything changes.
+func (s *Store) stamp(prev time.Time) (time.Time, error) {
 	t := s.now().UTC().Truncate(time.Millisecond)
 	if !t.After(prev) {
 		t = prev.Add(time.Millisecond)
 	}
-	return t
+	if !rfc3339.InRange(t) {
+		return time.Time{}, errorf(ErrFailedPrecondition,
+			"the clock stands at %s: no instant within %s is left to stamp the change with",
+			s.now().UTC().Format(time.RFC3339Nano), rfc3339.Range)
+	}
+	return t, nil
+}
+
+// expiry is when a token issued at now for lifetime expires; refused past the last instant
+// the API can show.
+func expiry(field string, now time.Time, lifetime time.Duration) (time.Time, error) {
+	at := now.Add(lifetime)
+	if !rfc3339.InRange(at) {
+		return time.Time{}, errorf(ErrInvalidArgument, "%s: the token would expire after %s, the last instant the API can show",
+			field, rfc3339.Max.Format(time.RFC3339Nano))
+	}
+	return at, nil
 }
 
 func (s *Store) newID() (string, error) {

@@ -31,8 +31,13 @@ type fault struct {
 	Fired     int
 }
 
-// maxFaultLatency bounds injected latency, so a typo cannot hang a CI job.
-const maxFaultLatency = 60_000
+// MaxFaultLatency bounds injected latency, so a typo cannot hang a CI job. A server must
+// give a response longer than this to be written (http.Server.WriteTimeout), or a delayed
+// answer becomes a silent drop.
+const MaxFaultLatency = 60 * time.Second
+
+// maxFaultLatency is MaxFaultLatency in the unit of FaultSpec.LatencyMs.
+const maxFaultLatency = int(MaxFaultLatency / time.Millisecond)
 
 // injectFault applies the session's armed fault for the operation, if any: it waits, then
 // drops the connection or answers the fault's status.

@@ -80,6 +80,9 @@ const (
 	DefaultSessionTTL   = engine.DefaultSessionTTL
 )
 
+// MaxFaultLatency is the largest latency a fault may add (see engine.MaxFaultLatency).
+const MaxFaultLatency = engine.MaxFaultLatency
+
 // SessionHeader names the test session a request belongs to (see engine.SessionHeader).
 const SessionHeader = engine.SessionHeader
 

@@ -210,14 +210,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	httpSrv := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
+	httpSrv := newHTTPServer(srv)
 	orgs, principals, sso, scim := srv.Store().Counts()
 	fixtures := cfg.fixtures
 	if fixtures == "" {
@@ -262,6 +255,20 @@ func origins(list string) []string {
 		}
 	}
 	return out
+}
+
+// newHTTPServer bounds what a slow or stalled client can hold. The write timeout counts from
+// the end of the request's headers, so it must outlast the longest latency fault, or a
+// delayed answer would be cut and the client would get nothing where the journal says 200.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      server.MaxFaultLatency + 30*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
 
 // healthcheck asks a running mock for /healthz and fails unless it answers 200. It needs no

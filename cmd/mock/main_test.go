@@ -916,3 +916,13 @@ func TestRunFlagWinsOverMalformedVariable(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteTimeoutOutlastsFaults: an answer delayed by the longest latency fault (plus the
+// time to read its request) is still written. With a 30 s write timeout, faults of 30-60 s
+// became silent drops while the journal and the log said 200.
+func TestWriteTimeoutOutlastsFaults(t *testing.T) {
+	hs := newHTTPServer(http.NotFoundHandler())
+	if hs.WriteTimeout < server.MaxFaultLatency+hs.ReadTimeout {
+		t.Errorf("write timeout %v, read timeout %v: a %v fault does not fit", hs.WriteTimeout, hs.ReadTimeout, server.MaxFaultLatency)
+	}
+}

@@ -22,6 +22,7 @@ type call struct {
 	rec   *recorder           // the answer, held until it is checked
 
 	se        *session // nil until the session is known
+	pending   bool     // the call names a session still to be made (admitSession)
 	state     State    // the session's state when the call began
 	principal string   // who the call acts for, once authenticated
 	at        time.Time

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,13 +113,18 @@ func (s *Server) replaceState(se *session, data Data, clear bool) error {
 	if err != nil {
 		return err
 	}
+	var (
+		freed   int64
+		dropped int
+	)
 	se.mu.Lock()
 	se.state = st
 	if clear {
-		se.journal.clear()
+		freed, dropped = se.journal.clear()
 		se.faults = nil
 	}
 	se.mu.Unlock()
+	s.sessions.journals.release(freed, dropped)
 	return s.save(se)
 }
 
@@ -127,7 +133,9 @@ type Requests struct {
 	Requests []JournalEntry `json:"requests"` // oldest first
 }
 
-// GET /_mock/requests[?operation=OpId]: the journal, oldest first.
+// GET /_mock/requests[?operation=OpId][&since=SEQ][&limit=N]: the journal, oldest first: the
+// entries after seq SEQ, at most N of them. The answer is written entry by entry, so reading
+// a full journal never holds it twice.
 func (s *Server) controlRequests(c echo.Context) error {
 	se, err := s.controlSession(c)
 	if err != nil {
@@ -137,10 +145,51 @@ func (s *Server) controlRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	since, err := countParam(c, "since")
+	if err != nil {
+		return err
+	}
+	limit, err := countParam(c, "limit")
+	if err != nil {
+		return err
+	}
 	se.mu.Lock()
-	out := Requests{Requests: se.journal.list(op)}
+	kept := se.journal.kept(op, since, limit)
 	se.mu.Unlock()
-	return c.JSON(http.StatusOK, out)
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	w.WriteHeader(http.StatusOK)
+	if _, err := w.Write([]byte(`{"requests":[`)); err != nil {
+		return err
+	}
+	for i := range kept {
+		b, err := json.Marshal(kept[i].view())
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			b = append([]byte{','}, b...)
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		kept[i] = journalRecord{} // written: let it go
+	}
+	_, err = w.Write([]byte("]}\n"))
+	return err
+}
+
+// countParam reads an optional query parameter that counts something (0 when absent).
+func countParam(c echo.Context, name string) (int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, connect.Errorf(connect.InvalidArgument, "%s: must be a whole number, 0 or more", name)
+	}
+	return n, nil
 }
 
 // DELETE /_mock/requests: empties the journal.
@@ -150,8 +199,9 @@ func (s *Server) controlClearRequests(c echo.Context) error {
 		return err
 	}
 	se.mu.Lock()
-	se.journal.clear()
+	freed, dropped := se.journal.clear()
 	se.mu.Unlock()
+	s.sessions.journals.release(freed, dropped)
 	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
 }
 

@@ -43,7 +43,9 @@ func corsFor(origins []string, skip middleware.Skipper) echo.MiddlewareFunc {
 	})
 }
 
-func isControlPath(p string) bool { return p == ControlPrefix || strings.HasPrefix(p, ControlPrefix+"/") }
+func isControlPath(p string) bool {
+	return p == ControlPrefix || strings.HasPrefix(p, ControlPrefix+"/")
+}
 
 // sameSiteOnly refuses a control call that changes something when a browser sends it from
 // another site: a simple cross-site form or fetch needs no preflight, so CORS alone would not

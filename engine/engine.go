@@ -72,6 +72,12 @@ type Limits struct {
 	JournalSize int
 	// SessionTTL drops named sessions idle for longer.
 	SessionTTL time.Duration
+	// MaxSessions bounds how many sessions exist at once: one more evicts the least recently
+	// used session that serves no call, and is refused when every one does.
+	MaxSessions int
+	// JournalBytes bounds what all journals keep together (bodies and entries): past it, the
+	// oldest entries go first, whatever their session.
+	JournalBytes int64
 }
 
 // Defaults of Limits.
@@ -79,6 +85,7 @@ const (
 	DefaultMaxBodyBytes = 1 << 20
 	DefaultJournalSize  = 1000
 	DefaultSessionTTL   = 30 * time.Minute
+	DefaultMaxSessions  = 1000
 )
 
 // Control configures the /_mock/ control plane.
@@ -150,7 +157,7 @@ type step func(*call) error
 //
 //	route                                   one route per operation of the document (route.go)
 //	→ requestID → logRequests → cors        every path (requestid.go, log.go, cors.go)
-//	→ openSession → checkMediaType → authenticate → readBody → validateRequest
+//	→ openSession → checkMediaType → authenticate → admitSession → readBody → validateRequest
 //	→ injectFault → answerPrefer → answerExample → callHandler
 //	→ persist → validateResponse → record → send
 //
@@ -179,11 +186,20 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Limits.SessionTTL <= 0 {
 		cfg.Limits.SessionTTL = DefaultSessionTTL
 	}
+	if cfg.Limits.MaxSessions <= 0 {
+		cfg.Limits.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.Limits.JournalBytes <= 0 {
+		cfg.Limits.JournalBytes = DefaultJournalBytes
+	}
 	s := &Server{cfg: cfg, spec: cfg.Spec, log: cfg.Logger}
+	var err error
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.sessions = newSessions(cfg)
+	if s.sessions, err = newSessions(cfg); err != nil {
+		return nil, err
+	}
 	// The default session exists from the start, so that problems of the data surface here.
 	def, err := s.sessions.get("")
 	if err != nil {
@@ -199,6 +215,7 @@ func New(cfg Config) (*Server, error) {
 		s.openSession,     // session.go: X-Mock-Session picks the state, journal, faults and clock
 		s.checkMediaType,  // body.go: the Content-Type the operation declares
 		s.authenticate,    // auth.go: the bearer token names the principal
+		s.admitSession,    // session.go: a new session is made for an authenticated caller only
 		s.readBody,        // body.go: size, JSON, structure, repeated query parameters
 		s.validateRequest, // validate.go: the operation's schemas
 		s.injectFault,     // faults.go: an armed fault delays, drops or answers instead
@@ -268,6 +285,12 @@ func (s *Server) State(session string) (State, error) {
 	}
 	return se.current(), nil
 }
+
+// SessionCount reports how many sessions exist, the default one included.
+func (s *Server) SessionCount() int { return s.sessions.count() }
+
+// JournalBytes reports what all journals keep together (see Limits.JournalBytes).
+func (s *Server) JournalBytes() int64 { return s.sessions.journals.usage() }
 
 // handleError is echo's HTTPErrorHandler: every error leaves in Connect's JSON shape.
 func (s *Server) handleError(err error, c echo.Context) {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -465,4 +466,105 @@ func TestControlPlaneAndBrowsers(t *testing.T) {
 	}
 	expectError(t, allowed.call(t, http.MethodPost, "/_mock/reset", "", map[string]string{"Origin": "https://other.example"}), 403,
 		"permission_denied", `the control plane refuses changes from another site (Origin "https://other.example"): allow the origin with --control-cors-origins`)
+}
+
+// TestSessionsAreBounded: a session is made only for an authenticated caller; at most
+// MaxSessions exist, the least recently used idle one making room; when every one is serving
+// a call, a new one is refused, naming the limit.
+func TestSessionsAreBounded(t *testing.T) {
+	n := startNotes(t, func(c *engine.Config) { c.Limits.MaxSessions = 3 })
+	for i := range 50 {
+		res := n.rpc(t, "GetNote", `{"id":"note-1"}`, map[string]string{engine.SessionHeader: fmt.Sprint("anon-", i), "Authorization": "Bearer nobody"})
+		if res.status != 401 {
+			t.Fatalf("unknown token: %d", res.status)
+		}
+	}
+	if got := n.SessionCount(); got != 1 {
+		t.Errorf("%d sessions after 50 refused callers, want only the default one", got)
+	}
+	in := func(name string) map[string]string { return map[string]string{engine.SessionHeader: name} }
+	for _, name := range []string{"a", "b"} {
+		if res := n.rpc(t, "CreateNote", `{"text":"in `+name+`"}`, in(name)); res.status != 200 {
+			t.Fatalf("create in %s: %d", name, res.status)
+		}
+	}
+	n.rpc(t, "GetNote", `{"id":"note-2"}`, in("a")) // b is now the least recently used
+	if res := n.rpc(t, "CreateNote", `{"text":"in c"}`, in("c")); res.status != 200 || n.SessionCount() != 3 {
+		t.Fatalf("a third session: %d, %d sessions", res.status, n.SessionCount())
+	}
+	if res := n.rpc(t, "GetNote", `{"id":"note-2"}`, in("a")); res.status != 200 {
+		t.Errorf("a, used recently, was evicted: %d", res.status)
+	}
+	expectError(t, n.rpc(t, "GetNote", `{"id":"note-2"}`, in("b")), 404, "not_found", "id: no note note-2") // evicted: fresh again
+
+	// Every session busy (a slow fault holds a call in each): the next is refused.
+	for _, name := range []string{"", "a", "b"} {
+		arm := n.call(t, http.MethodPost, "/_mock/faults", `{"operation":"GetNote","latencyMs":1500,"count":1}`, in(name))
+		if arm.status != 200 {
+			t.Fatalf("arm in %q: %d %s", name, arm.status, arm.body)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, name := range []string{"", "a", "b"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n.rpc(t, "GetNote", `{"id":"note-1"}`, in(name))
+		}()
+	}
+	time.Sleep(500 * time.Millisecond) // the three calls are in their latency
+	expectError(t, n.rpc(t, "GetNote", `{"id":"note-1"}`, in("d")), 429, "resource_exhausted",
+		"X-Mock-Session: 3 sessions exist, the most allowed (--max-sessions), and every one is serving a call; end some, or raise the limit")
+	wg.Wait()
+	if res := n.rpc(t, "GetNote", `{"id":"note-1"}`, in("d")); res.status != 200 {
+		t.Errorf("once the calls ended: %d %s", res.status, res.body)
+	}
+}
+
+// TestJournalsAreBounded: all journals together keep at most JournalBytes, dropping the
+// oldest entries first whatever their session; a big body the backend never saw is kept by
+// its size only; the journal pages (since, limit) and clearing gives the bytes back.
+func TestJournalsAreBounded(t *testing.T) {
+	const budget = 16 << 10
+	n := startNotes(t, func(c *engine.Config) { c.Limits.JournalBytes = budget; c.Limits.MaxBodyBytes = 1 << 20 })
+	big := `{"text":"` + strings.Repeat("x", 1<<19) + `"}` // 512 KiB, refused: text is too long
+	res := n.rpc(t, "CreateNote", big, nil)
+	if res.status != 400 {
+		t.Fatalf("big body: %d", res.status)
+	}
+	var j engine.Requests
+	if err := json.Unmarshal(n.call(t, http.MethodGet, "/_mock/requests", "", nil).body, &j); err != nil || len(j.Requests) != 1 {
+		t.Fatalf("journal: %v %+v", err, j)
+	}
+	var shown string
+	if e := j.Requests[0]; json.Unmarshal(e.Request, &shown) != nil || shown != fmt.Sprintf("<%d bytes, not kept>", len(big)) || e.RequestBytes != len(big) {
+		t.Errorf("a refused big body: request %s, %d bytes", e.Request, e.RequestBytes)
+	}
+	for i := range 200 {
+		session := []string{"", "s1", "s2"}[i%3]
+		n.rpc(t, "CreateNote", `{"text":"`+strings.Repeat("n", 30)+`"}`, map[string]string{engine.SessionHeader: session})
+		if used := n.JournalBytes(); used > budget {
+			t.Fatalf("after %d calls the journals hold %d bytes, over the %d budget", i+1, used, budget)
+		}
+	}
+	var last engine.Requests
+	_ = json.Unmarshal(n.call(t, http.MethodGet, "/_mock/requests", "", nil).body, &last)
+	if len(last.Requests) == 0 || len(last.Requests) > 30 || last.Requests[len(last.Requests)-1].Seq != 68 {
+		t.Errorf("the default session keeps %d entries, the newest seq %v", len(last.Requests), last.Requests)
+	}
+	// Paging.
+	since := last.Requests[0].Seq
+	var page engine.Requests
+	_ = json.Unmarshal(n.call(t, http.MethodGet, fmt.Sprintf("/_mock/requests?since=%d&limit=2", since), "", nil).body, &page)
+	if len(page.Requests) != 2 || page.Requests[0].Seq <= since || page.Requests[1].Seq <= page.Requests[0].Seq {
+		t.Errorf("since=%d&limit=2: %+v", since, page.Requests)
+	}
+	expectError(t, n.call(t, http.MethodGet, "/_mock/requests?limit=-1", "", nil), 400, "invalid_argument", "limit: must be a whole number, 0 or more")
+	// Clearing every session's journal gives the bytes back.
+	for _, s := range []string{"", "s1", "s2"} {
+		n.call(t, http.MethodDelete, "/_mock/requests", "", map[string]string{engine.SessionHeader: s})
+	}
+	if used := n.JournalBytes(); used != 0 {
+		t.Errorf("cleared journals still hold %d bytes", used)
+	}
 }

@@ -60,6 +60,7 @@ func (s *Server) apiHandler(route *spec.Route) echo.HandlerFunc {
 		res := ec.Response()
 		c := &call{route: route, w: res.Writer, rec: newRecorder(res.Header())}
 		defer c.rec.release()
+		defer c.leave()
 		c.req = ec.Request().WithContext(context.WithValue(ec.Request().Context(), callKey{}, c))
 		ec.SetRequest(c.req)
 		err := s.serve(c)

@@ -8,6 +8,7 @@ import (
 	mathrand "math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gitpod-mock/orgmock/engine/connect"
@@ -20,21 +21,70 @@ const SessionHeader = "X-Mock-Session"
 // sessionNameChars are what a session name may be made of, besides letters and digits.
 const sessionNameChars = "._:/-"
 
-// openSession finds the call's session (creating it on first use) and the state it acts on.
+// openSession finds the call's session and the state it acts on. A session that does not
+// exist yet is not made here: the call is checked against a fresh state, and admitSession
+// makes the session once the caller is authenticated, so that unauthenticated callers
+// cannot fill memory with sessions.
 func (s *Server) openSession(c *call) error {
+	name := c.req.Header.Get(SessionHeader)
+	if err := checkSessionName(name); err != nil {
+		return err
+	}
+	if se := s.sessions.lookup(name); se != nil {
+		s.enter(c, se)
+		return nil
+	}
+	c.pending = true
+	c.state = s.sessions.template
+	return nil
+}
+
+// admitSession makes the session of an authenticated call that names a new one.
+func (s *Server) admitSession(c *call) error {
+	if !c.pending {
+		return nil
+	}
 	se, err := s.sessions.get(c.req.Header.Get(SessionHeader))
 	if err != nil {
 		return err
 	}
+	c.pending = false
+	s.enter(c, se)
+	// The call was authenticated against a fresh state: the session's own must agree (it
+	// is fresh too, unless another call changed it meanwhile).
+	if c.route.Secured {
+		return s.authenticate(c)
+	}
+	return nil
+}
+
+// enter makes se the call's session; leave is deferred by the caller of serve.
+func (s *Server) enter(c *call, se *session) {
+	se.calls.Add(1)
 	c.se, c.state, c.at = se, se.current(), se.now()
+}
+
+// leave ends the call's use of its session.
+func (c *call) leave() {
+	if c.se != nil {
+		c.se.calls.Add(-1)
+	}
+}
+
+func checkSessionName(name string) error {
+	if name != "" && !plainName(name, sessionNameChars) {
+		return connect.Errorf(connect.InvalidArgument,
+			"%s: must be 1 to 128 letters, digits or %s characters", SessionHeader, sessionNameChars)
+	}
 	return nil
 }
 
 // session is one isolated world: state, journal, coverage, faults and clock.
 type session struct {
-	name string
-	rand io.Reader // deterministic under Config.Seed
-	clk  *clock    // nil: the real clock
+	name  string
+	rand  io.Reader    // deterministic under Config.Seed
+	clk   *clock       // nil: the real clock
+	calls atomic.Int32 // calls in flight: a session serving one is never evicted
 
 	mu       sync.Mutex
 	state    State
@@ -68,48 +118,72 @@ func (se *session) now() time.Time {
 	return time.Now().UTC()
 }
 
-// sessions creates sessions on first use, each from the same data, and drops named ones idle
-// for longer than ttl.
+// sessions creates sessions on first use, each from the same data, drops named ones idle for
+// longer than ttl, and holds at most max: making one more evicts the least recently used
+// session that serves no call, or is refused.
 type sessions struct {
 	backend   Backend
 	data      Data
 	seed      *uint64
 	clockAt   *time.Time
 	ttl       time.Duration
+	max       int
 	now       func() time.Time // real time, for idleness
-	journalAt int              // journal capacity
+	journals  *journals        // the bytes all journals share
+	journalAt int              // journal capacity, in entries
+	// template is a state fresh from data: callers naming a session that does not exist
+	// yet are authenticated against it. It is never changed (only Authenticate is called).
+	template State
 
 	mu        sync.Mutex
 	m         map[string]*session
 	lastSweep time.Time
 }
 
-func newSessions(cfg Config) *sessions {
-	return &sessions{backend: cfg.Backend, data: cfg.Data, seed: cfg.Seed, clockAt: cfg.Clock,
-		ttl: cfg.Limits.SessionTTL, now: time.Now, journalAt: cfg.Limits.JournalSize, m: map[string]*session{}}
+func newSessions(cfg Config) (*sessions, error) {
+	ss := &sessions{backend: cfg.Backend, data: cfg.Data, seed: cfg.Seed, clockAt: cfg.Clock,
+		ttl: cfg.Limits.SessionTTL, max: cfg.Limits.MaxSessions, now: time.Now,
+		journals: newJournals(cfg.Limits.JournalBytes), journalAt: cfg.Limits.JournalSize,
+		m: map[string]*session{}}
+	tpl, err := cfg.Backend.NewState(cfg.Data, Env{Rand: rand.Reader})
+	if err != nil {
+		return nil, err
+	}
+	ss.template = tpl
+	return ss, nil
 }
 
+// lookup returns an existing session (and marks it used), or nil.
+func (ss *sessions) lookup(name string) *session {
+	now := ss.now()
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	ss.sweep(now)
+	se := ss.m[name]
+	if se != nil {
+		se.mu.Lock()
+		se.lastUsed = now
+		se.mu.Unlock()
+	}
+	return se
+}
+
+// get returns the session, making it when it does not exist.
 func (ss *sessions) get(name string) (*session, error) {
-	if name != "" && !plainName(name, sessionNameChars) {
-		return nil, connect.Errorf(connect.InvalidArgument,
-			"%s: must be 1 to 128 letters, digits or %s characters", SessionHeader, sessionNameChars)
+	if err := checkSessionName(name); err != nil {
+		return nil, err
 	}
 	now := ss.now()
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.ttl > 0 && now.Sub(ss.lastSweep) > ss.ttl/4 {
-		for k, se := range ss.m {
-			se.mu.Lock()
-			idle := now.Sub(se.lastUsed)
-			se.mu.Unlock()
-			if k != "" && idle > ss.ttl {
-				delete(ss.m, k)
-			}
-		}
-		ss.lastSweep = now
-	}
+	ss.sweep(now)
 	se := ss.m[name]
 	if se == nil {
+		if ss.max > 0 && len(ss.m) >= ss.max && !ss.evictOne() {
+			return nil, connect.Errorf(connect.ResourceExhausted,
+				"%s: %d sessions exist, the most allowed (--max-sessions), and every one is serving a call; "+
+					"end some, or raise the limit", SessionHeader, len(ss.m))
+		}
 		var err error
 		if se, err = ss.newSession(name); err != nil {
 			return nil, err
@@ -120,6 +194,56 @@ func (ss *sessions) get(name string) (*session, error) {
 	se.lastUsed = now
 	se.mu.Unlock()
 	return se, nil
+}
+
+// sweep drops named sessions idle for longer than ttl, every ttl/4. Callers hold ss.mu.
+func (ss *sessions) sweep(now time.Time) {
+	if ss.ttl <= 0 || now.Sub(ss.lastSweep) <= ss.ttl/4 {
+		return
+	}
+	for k, se := range ss.m {
+		se.mu.Lock()
+		idle := now.Sub(se.lastUsed)
+		se.mu.Unlock()
+		if k != "" && idle > ss.ttl && se.calls.Load() == 0 {
+			ss.drop(k, se)
+		}
+	}
+	ss.lastSweep = now
+}
+
+// evictOne drops the least recently used named session that serves no call; false when
+// there is none. Callers hold ss.mu.
+func (ss *sessions) evictOne() bool {
+	var (
+		victim string
+		oldest time.Time
+		found  bool
+	)
+	for k, se := range ss.m {
+		if k == "" || se.calls.Load() > 0 {
+			continue
+		}
+		se.mu.Lock()
+		used := se.lastUsed
+		se.mu.Unlock()
+		if !found || used.Before(oldest) {
+			victim, oldest, found = k, used, true
+		}
+	}
+	if found {
+		ss.drop(victim, ss.m[victim])
+	}
+	return found
+}
+
+// drop forgets a session and gives back what its journal held. Callers hold ss.mu.
+func (ss *sessions) drop(name string, se *session) {
+	delete(ss.m, name)
+	se.mu.Lock()
+	freed, dropped := se.journal.clear()
+	se.mu.Unlock()
+	ss.journals.release(freed, dropped)
 }
 
 // count reports how many sessions exist.

@@ -54,8 +54,9 @@ type Options struct {
 	// Logger receives one line per request and every response-validation failure;
 	// nothing is logged when nil. Secrets are never logged.
 	Logger *slog.Logger
-	// Limits bound request bodies, journals and idle sessions; zero fields take the
-	// defaults (DefaultMaxBodyBytes, DefaultJournalSize, DefaultSessionTTL).
+	// Limits bound request bodies, journals and sessions; zero fields take the defaults
+	// (DefaultMaxBodyBytes, DefaultJournalSize, DefaultJournalBytes, DefaultSessionTTL,
+	// DefaultMaxSessions).
 	Limits Limits
 	// Replay makes IDs, tokens and timestamps reproducible.
 	Replay Replay
@@ -78,6 +79,8 @@ const (
 	DefaultMaxBodyBytes = engine.DefaultMaxBodyBytes
 	DefaultJournalSize  = engine.DefaultJournalSize
 	DefaultSessionTTL   = engine.DefaultSessionTTL
+	DefaultMaxSessions  = engine.DefaultMaxSessions
+	DefaultJournalBytes = engine.DefaultJournalBytes
 )
 
 // MaxFaultLatency is the largest latency a fault may add (see engine.MaxFaultLatency).

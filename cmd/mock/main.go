@@ -56,6 +56,8 @@ type config struct {
 	clock        string
 	sessionTTL   time.Duration
 	journalSize  int
+	journalBytes int64
+	maxSessions  int
 	corsOrigins  string
 	controlCORS  string
 	controlToken string
@@ -102,6 +104,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fset.StringVar(&cfg.clock, "clock", "", "start a fake clock at this RFC 3339 time; it moves only via POST /_mock/clock (env MOCK_CLOCK)")
 	fset.DurationVar(&cfg.sessionTTL, "session-ttl", server.DefaultSessionTTL, "drop X-Mock-Session sessions idle this long (env MOCK_SESSION_TTL)")
 	fset.IntVar(&cfg.journalSize, "journal-size", server.DefaultJournalSize, "requests kept per session journal (env MOCK_JOURNAL_SIZE)")
+	fset.Int64Var(&cfg.journalBytes, "journal-bytes", server.DefaultJournalBytes, "bytes all journals keep together; the oldest entries go first (env MOCK_JOURNAL_BYTES)")
+	fset.IntVar(&cfg.maxSessions, "max-sessions", server.DefaultMaxSessions, "sessions kept at once; the least recently used idle one makes room (env MOCK_MAX_SESSIONS)")
 	fset.StringVar(&cfg.corsOrigins, "cors-origins", "*", "comma-separated browser origins allowed to call the mock, * for any (env MOCK_CORS_ORIGINS)")
 	fset.StringVar(&cfg.controlCORS, "control-cors-origins", "", "comma-separated browser origins allowed to call /_mock/ (none by default) (env MOCK_CONTROL_CORS_ORIGINS)")
 	fset.StringVar(&cfg.controlToken, "control-token", "", "require this bearer token on every /_mock/ call (env MOCK_CONTROL_TOKEN)")
@@ -177,9 +181,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		StrictAuth: cfg.strictAuth,
 		Logger:     logger,
 		Mode:       server.Mode(cfg.mode),
-		Limits:     server.Limits{MaxBodyBytes: cfg.maxBodyBytes, SessionTTL: cfg.sessionTTL, JournalSize: cfg.journalSize},
-		Control:    server.Control{Token: cfg.controlToken, Disabled: cfg.noControl},
-		StateFile:  cfg.stateFile,
+		Limits: server.Limits{MaxBodyBytes: cfg.maxBodyBytes, SessionTTL: cfg.sessionTTL, JournalSize: cfg.journalSize,
+			JournalBytes: cfg.journalBytes, MaxSessions: cfg.maxSessions},
+		Control:   server.Control{Token: cfg.controlToken, Disabled: cfg.noControl},
+		StateFile: cfg.stateFile,
 	}
 	opts.CORSOrigins = origins(cfg.corsOrigins)
 	opts.Control.CORSOrigins = origins(cfg.controlCORS)

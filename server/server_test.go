@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -492,5 +493,75 @@ func TestInProcessBodyLength(t *testing.T) {
 func TestServicePath(t *testing.T) {
 	if got := mocktest.Start(t).Spec().ServicePath(); got != mocktest.ServicePath {
 		t.Errorf("the contract's operations share %q; mocktest.ServicePath is %q", got, mocktest.ServicePath)
+	}
+}
+
+// TestSecretsUnderEverySpelling sends each secret field of the contract under every spelling
+// a client may use (JSON name, proto name, case variants), accepted or refused, and looks for
+// the value in everything the mock emits but the state export (which holds secrets by
+// design, for fixtures): answers, log lines, the journal.
+func TestSecretsUnderEverySpelling(t *testing.T) {
+	logs := &syncBuffer{}
+	srv := mocktest.Start(t, mocktest.WithOptions(server.Options{
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}))
+	spellings := func(name string) []string {
+		var snake strings.Builder
+		for i, r := range name {
+			if 'A' <= r && r <= 'Z' {
+				if i > 0 {
+					snake.WriteByte('_')
+				}
+				r += 'a' - 'A'
+			}
+			snake.WriteRune(r)
+		}
+		s := snake.String()
+		return []string{name, s, strings.ToUpper(name[:1]) + name[1:], strings.ToLower(name), strings.ToUpper(s),
+			strings.ReplaceAll(s, "_", "-")}
+	}
+	var answers []string
+	var secrets []string
+	n := 0
+	for _, name := range []string{"clientSecret"} { // the request field the contract marks x-secret
+		if !srv.Spec().IsSecretName(name) {
+			t.Fatalf("%s is not a secret of the contract", name)
+		}
+		for _, spelled := range spellings(name) {
+			n++
+			secret := fmt.Sprintf("secret-%d-under-%s", n, spelled)
+			secrets = append(secrets, secret)
+			create := ssoBody(map[string]any{"clientSecret": nil})
+			delete(create, "clientSecret")
+			create[spelled] = secret
+			res := srv.Post(t, "CreateSSOConfiguration", mocktest.AcmeToken, create)
+			answers = append(answers, string(res.Body))
+			upd := map[string]any{"ssoConfigurationId": mocktest.AcmeSSOID, spelled: secret}
+			res = srv.Post(t, "UpdateSSOConfiguration", mocktest.AcmeToken, upd)
+			answers = append(answers, string(res.Body))
+			nested := map[string]any{"ssoConfigurationId": mocktest.AcmeSSOID, "claims": map[string]any{"x": map[string]any{spelled: secret}}}
+			answers = append(answers, string(srv.Post(t, "UpdateSSOConfiguration", mocktest.AcmeToken, nested).Body))
+		}
+	}
+	// The SCIM tokens the answers carry (token, x-secret in the answers).
+	created := srv.Post(t, "CreateSCIMConfiguration", mocktest.AcmeToken, createBody(nil)).JSON(t)
+	secrets = append(secrets, created["token"].(string))
+	journal := srv.Control().Do(t, http.MethodGet, "/requests", nil).Body
+	for _, secret := range secrets {
+		for _, where := range []struct{ name, text string }{
+			{"the log", logs.String()}, {"the journal", string(journal)},
+		} {
+			if strings.Contains(where.text, secret) {
+				t.Errorf("%s shows %s", where.name, secret)
+			}
+		}
+		for _, a := range answers {
+			if strings.Contains(a, secret) {
+				t.Errorf("an answer shows %s: %s", secret, a)
+			}
+		}
+	}
+	if !bytes.Contains(journal, []byte(`"client_secret":"[redacted]"`)) || !bytes.Contains(journal, []byte(`"client-secret":"[redacted]"`)) {
+		t.Errorf("the journal does not show the redacted spellings: %.600s", journal)
 	}
 }

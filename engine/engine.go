@@ -286,6 +286,15 @@ func (s *Server) State(session string) (State, error) {
 	return se.current(), nil
 }
 
+// Close releases what the server holds outside memory: the state file's lock. It does not
+// stop the HTTP server that serves it.
+func (s *Server) Close() error {
+	if s.state != nil {
+		return s.state.close()
+	}
+	return nil
+}
+
 // SessionCount reports how many sessions exist, the default one included.
 func (s *Server) SessionCount() int { return s.sessions.count() }
 

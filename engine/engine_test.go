@@ -150,7 +150,7 @@ func startNotes(t *testing.T, mutate func(*engine.Config)) *notes {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
+	t.Cleanup(func() { hs.Close(); srv.Close() })
 	return &notes{Server: srv, url: hs.URL}
 }
 
@@ -384,10 +384,16 @@ func TestSecondSpec(t *testing.T) {
 		if err != nil || string(saved) != `[{"id":"note-1","text":"first"},{"id":"note-2","text":"kept"}]` {
 			t.Fatalf("state file after a create: %s (%v)", saved, err)
 		}
+		if _, err := engine.New(engine.Config{Spec: loadNotes(t), Backend: notesBackend{}, Data: []note{}, StateFile: file}); err == nil ||
+			!strings.Contains(err.Error(), "another mock uses this state file") {
+			t.Errorf("a second server on the same file: %v", err)
+		}
+		n.Close()
 		again := startNotes(t, withFile)
 		if res := again.rpc(t, "GetNote", `{"id":"note-2"}`, nil); res.status != 200 {
 			t.Errorf("after a restart: %d %s", res.status, res.body)
 		}
+		again.Close()
 		if err := os.WriteFile(file, []byte(`[{"text":"no id"}]`), 0o600); err != nil {
 			t.Fatal(err)
 		}

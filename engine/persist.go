@@ -42,36 +42,61 @@ func (s *Server) save(se *session) error {
 // file, both complete.
 type stateFile struct {
 	path string
+	lock *os.File   // held open with an exclusive lock (lockFile) while the server lives
 	mu   sync.Mutex // one writer at a time, each writing a snapshot taken under the lock
 }
 
-// openStateFile loads an existing state file into the default session, or writes the
-// session's state to a new one. A file that does not load stops startup and is left as it is.
+// openStateFile locks the state file, then loads it into the default session, or writes the
+// session's state to a new one. A file that does not load stops startup and is left as it
+// is; so does one that cannot be written (a read-only file or directory), found now rather
+// than at the first change.
 func openStateFile(path string, b Backend, def *session) (*stateFile, error) {
-	f := &stateFile{path: path}
+	lock, err := lockFile(path + ".lock")
+	if err != nil {
+		return nil, fmt.Errorf("state file: %w", err)
+	}
+	f := &stateFile{path: path, lock: lock}
+	fail := func(err error) (*stateFile, error) {
+		lock.Close()
+		return nil, err
+	}
+	// What a writer killed mid-write left behind (the lock says no one writes now).
+	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")); len(stale) > 0 {
+		for _, p := range stale {
+			_ = os.Remove(p)
+		}
+	}
 	raw, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := f.save(def.current()); err != nil {
-			return nil, fmt.Errorf("state file: %w", err)
+			return fail(fmt.Errorf("state file: %w", err))
 		}
 		return f, nil
 	case err != nil:
-		return nil, fmt.Errorf("state file: %w", err)
+		return fail(fmt.Errorf("state file: %w", err))
+	}
+	if w, err := os.OpenFile(path, os.O_WRONLY, 0); err != nil {
+		return fail(fmt.Errorf("state file %s cannot be written: %w", path, err))
+	} else {
+		w.Close()
 	}
 	data, err := b.Parse(filepath.Base(path), raw)
 	if err != nil {
-		return nil, fmt.Errorf("state file %s cannot be loaded (it is left as it is; fix or remove it): %v", path, err)
+		return fail(fmt.Errorf("state file %s cannot be loaded (it is left as it is; fix or remove it): %v", path, err))
 	}
 	st, err := b.NewState(data, def.env())
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	def.mu.Lock()
 	def.state = st
 	def.mu.Unlock()
 	return f, nil
 }
+
+// close releases the state file's lock.
+func (f *stateFile) close() error { return f.lock.Close() }
 
 // save writes st.
 func (f *stateFile) save(st State) error {

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,6 +48,8 @@ type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:41234 (no trailing slash).
 	URL          string
 	controlToken string
+	http         *httptest.Server
+	once         sync.Once
 }
 
 // Option adjusts the server's options before it starts.
@@ -84,8 +87,18 @@ func Start(t testing.TB, opts ...Option) *Server {
 		t.Fatalf("mocktest: starting the mock: %v", err)
 	}
 	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &Server{Server: srv, URL: hs.URL, controlToken: o.Control.Token}
+	s := &Server{Server: srv, URL: hs.URL, controlToken: o.Control.Token, http: hs}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Close stops the mock (it is also stopped when the test ends): its listener, then what it
+// holds, such as the lock of its state file. Closing twice is harmless.
+func (s *Server) Close() {
+	s.once.Do(func() {
+		s.http.Close()
+		_ = s.Server.Close()
+	})
 }
 
 // Response is a raw response with its body read.

@@ -160,6 +160,9 @@ func (b *backend) Parse(name string, doc []byte) (engine.Data, error) {
 	if err != nil {
 		return nil, errors.New(strings.TrimPrefix(err.Error(), "fixtures: "))
 	}
+	if len(data.Organizations) == 0 {
+		return nil, fmt.Errorf("%s: holds no organization: every call would be refused", name)
+	}
 	return data, nil
 }
 

@@ -101,6 +101,12 @@ func TestStateFile(t *testing.T) {
 		Body: map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}})
 	want := srv.Store().Snapshot()
 
+	// While it runs, a second mock on the same file stops at startup.
+	if _, err := server.New(server.Options{StateFile: path}); err == nil ||
+		!strings.Contains(err.Error(), "another mock uses this state file") {
+		t.Errorf("a second mock on the same state file: %v", err)
+	}
+	srv.Close()
 	again := mocktest.Start(t, mocktest.WithOptions(server.Options{StateFile: path}))
 	if got := again.Store().Snapshot(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("restarted state differs from the state before")
@@ -109,6 +115,7 @@ func TestStateFile(t *testing.T) {
 		t.Fatalf("created record lost: %d", res.Status)
 	}
 	again.Control().Reset(t)
+	again.Close()
 	third := mocktest.Start(t, mocktest.WithOptions(server.Options{StateFile: path}))
 	fixtureState := mocktest.Start(t).Store().Snapshot()
 	if got := third.Store().Snapshot(); !reflect.DeepEqual(got, fixtureState) {
@@ -120,6 +127,8 @@ func TestStateFile(t *testing.T) {
 		"not JSON":           `{"organizations": [`,
 		"schema-invalid":     strings.Replace(string(mustRead(t, path)), `"name": "Okta provisioning"`, `"name": "`+strings.Repeat("x", 129)+`"`, 1),
 		"unknown top-level":  `{"sessions": []}`,
+		"null":               `null`,
+		"empty":              `{}`,
 		"dangling reference": strings.Replace(string(mustRead(t, path)), `"ssoConfigurationId": "f53d2330-3795-4c5d-a1f3-453121af9c60"`, `"ssoConfigurationId": "0b0b0b0b-1111-4222-8333-444444444444"`, 1),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -135,6 +144,28 @@ func TestStateFile(t *testing.T) {
 				t.Errorf("the bad state file was changed")
 			}
 		})
+	}
+	third.Close()
+	// Startup removes what writers killed mid-write left, and refuses a file it could not
+	// write (found now, not at the first change).
+	stale := filepath.Join(dir, ".state.json.123.tmp")
+	if err := os.WriteFile(stale, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fourth := mocktest.Start(t, mocktest.WithOptions(server.Options{StateFile: path}))
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("a stale temporary file was left: %v", err)
+	}
+	fourth.Close()
+	if os.Getuid() != 0 { // root writes read-only files
+		if err := os.Chmod(path, 0o400); err != nil {
+			t.Fatal(err)
+		}
+		_, err := server.New(server.Options{StateFile: path})
+		if err == nil || !strings.Contains(err.Error(), "cannot be written") {
+			t.Errorf("a read-only state file: %v", err)
+		}
+		_ = os.Chmod(path, 0o600)
 	}
 	if _, err := fixtures.Parse("state.json", mustRead(t, path)); err != nil {
 		t.Errorf("the state file is not a valid fixture document: %v", err)

@@ -69,23 +69,23 @@ func (s *Server) controlSession(c echo.Context) (*session, error) {
 }
 
 // decodeControl reads a JSON control body into v, refusing unknown fields and trailing data.
-func decodeControl(c echo.Context, v any) error {
+func decodeControl(c echo.Context, v any) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxControlBody+1))
 	if err != nil {
-		return connect.Errorf(connect.InvalidArgument, "reading request body: %v", err)
+		return nil, connect.Errorf(connect.InvalidArgument, "reading request body: %v", err)
 	}
 	if len(body) > maxControlBody {
-		return connect.Errorf(connect.ResourceExhausted, "request body exceeds the limit of %d bytes", maxControlBody)
+		return nil, connect.Errorf(connect.ResourceExhausted, "request body exceeds the limit of %d bytes", maxControlBody)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return connect.Errorf(connect.InvalidArgument, "request body: %v", err)
+		return nil, connect.Errorf(connect.InvalidArgument, "request body: %v", err)
 	}
 	if dec.More() {
-		return connect.Errorf(connect.InvalidArgument, "request body: unexpected data after the JSON value")
+		return nil, connect.Errorf(connect.InvalidArgument, "request body: unexpected data after the JSON value")
 	}
-	return nil
+	return body, nil
 }
 
 // SessionInfo is the answer of the control endpoints that change a session.
@@ -291,8 +291,17 @@ func (s *Server) controlAddFault(c echo.Context) error {
 		return err
 	}
 	var f FaultSpec
-	if err := decodeControl(c, &f); err != nil {
+	body, err := decodeControl(c, &f)
+	if err != nil {
 		return err
+	}
+	// A fraction given is a probability: 0 (or one so small it reads as 0, 1e-400) would
+	// mean "every call", which is what leaving it out means.
+	var given struct {
+		Fraction *float64 `json:"fraction"`
+	}
+	if json.Unmarshal(body, &given) == nil && given.Fraction != nil && *given.Fraction == 0 {
+		return connect.Errorf(connect.InvalidArgument, "fraction: must be more than 0 (leave it out for every call)")
 	}
 	if err := checkFault(s.spec, f); err != nil {
 		return err
@@ -366,7 +375,7 @@ func (s *Server) controlMoveClock(c echo.Context) error {
 		return err
 	}
 	var m ClockMove
-	if err := decodeControl(c, &m); err != nil {
+	if _, err := decodeControl(c, &m); err != nil {
 		return err
 	}
 	now := se.clk.Now()

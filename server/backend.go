@@ -196,6 +196,10 @@ func writeError(err error, c echo.Context) {
 }
 
 func toConnect(err error) error {
+	var ce *connect.Error
+	if errors.As(err, &ce) {
+		return ce
+	}
 	var se *store.Error
 	if errors.As(err, &se) {
 		switch {
@@ -228,10 +232,19 @@ func (bodySerializer) Deserialize(c echo.Context, v any) error {
 		if jsondec.Unmarshal(body, v) {
 			return nil
 		}
-		if err := json.Unmarshal(body, v); err == nil {
+		err := json.Unmarshal(body, v)
+		if err == nil {
 			return nil
 		}
-		// echo's own words for the error, from the same bytes.
+		// A number validation took (kin-openapi reads 1e1 and 2.0 as integers) that does not
+		// fit the field's Go type: the mock's own words, naming the field.
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) && strings.HasPrefix(ute.Value, "number") && ute.Field != "" {
+			return connect.Errorf(connect.InvalidArgument,
+				"%s: must be an integer written with digits only (no fraction or exponent), got %s",
+				ute.Field, strings.TrimSpace(strings.TrimPrefix(ute.Value, "number")))
+		}
+		// echo's own words for any other error, from the same bytes.
 	}
 	return echo.DefaultJSONSerializer{}.Deserialize(c, v)
 }

@@ -510,6 +510,8 @@ func TestFaults(t *testing.T) {
 			{map[string]any{"operation": "GetSCIMConfiguration", "latencyMs": 600000}, "latencyMs: must be between 0 and 60000"},
 			{map[string]any{"operation": "GetSCIMConfiguration", "status": 500, "count": -1}, "count: must be at least 0"},
 			{map[string]any{"operation": "GetSCIMConfiguration", "status": 500, "fraction": 1.5}, "fraction: must be between 0 and 1"},
+			{jsonRaw(`{"operation": "GetSCIMConfiguration", "status": 500, "fraction": 1e-400}`), "fraction: must be more than 0 (leave it out for every call)"},
+			{map[string]any{"operation": "GetSCIMConfiguration", "status": 500, "fraction": 0}, "fraction: must be more than 0 (leave it out for every call)"},
 			{map[string]any{"operation": "GetSCIMConfiguration", "status": 500, "statuss": 1}, `request body: json: unknown field "statuss"`},
 			{"{", "request body: "},
 		}

@@ -241,10 +241,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// A client stalled mid-request (an upload that stopped, say) outlasted the grace:
+		// cut it, as the timeouts would have, and stop as asked.
+		logger.Warn("shutdown: cutting the connections still open after the grace period",
+			"grace", shutdownGrace, "error", err)
+		_ = httpSrv.Close()
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -262,6 +266,9 @@ func origins(list string) []string {
 	}
 	return out
 }
+
+// shutdownGrace is how long in-flight requests may take to finish once a stop is asked.
+var shutdownGrace = 10 * time.Second
 
 // newHTTPServer bounds what a slow or stalled client can hold. The write timeout counts from
 // the end of the request's headers, so it must outlast the longest latency fault, or a

@@ -926,3 +926,28 @@ func TestWriteTimeoutOutlastsFaults(t *testing.T) {
 		t.Errorf("write timeout %v, read timeout %v: a %v fault does not fit", hs.WriteTimeout, hs.ReadTimeout, server.MaxFaultLatency)
 	}
 }
+
+// TestRunShutdownCutsAStalledUpload: a client that stopped sending its body does not keep
+// the mock from stopping, nor make it fail: after the grace period its connection is cut and
+// run returns nil (the binary exits 0). Before, run returned the shutdown's error.
+func TestRunShutdownCutsAStalledUpload(t *testing.T) {
+	grace := shutdownGrace
+	shutdownGrace = 300 * time.Millisecond
+	t.Cleanup(func() { shutdownGrace = grace })
+	h := startRun(t, nil, "--addr", "127.0.0.1:0")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(h.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer %s\r\nContent-Length: 1000\r\n\r\n{\"scim", getSCIMURL, acmeToken)
+	time.Sleep(200 * time.Millisecond) // the server is reading the body
+	h.cancel()
+	start := time.Now()
+	if err := h.stop(t); err != nil {
+		t.Fatalf("run: %v, want nil", err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("stopping took %v", took)
+	}
+}

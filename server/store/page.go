@@ -1,14 +1,14 @@
 package store
 
 import (
-	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/google/btree"
 )
 
 // PageSizes are the page sizes of the List operations: what a request without one gets, and
@@ -42,14 +42,32 @@ type cursor struct {
 	ID   string `json:"i"`
 }
 
-// keyed is what a paged collection exposes: its ordering key.
-type keyed interface {
-	pageKey() (time.Time, string)
+// indexKey orders a paged collection: by organization, then (createdAt, id), the order List
+// answers in.
+type indexKey struct {
+	org string
+	at  time.Time
+	id  string
 }
 
-// page sorts items by (createdAt, id) and returns the page req asks for, with the token of the
-// next page ("" on the last page).
-func page[T keyed](p pager, list, org string, items []T, req PageRequest) ([]T, string, error) {
+func (a indexKey) less(b indexKey) bool {
+	if a.org != b.org {
+		return a.org < b.org
+	}
+	if n := a.at.Compare(b.at); n != 0 {
+		return n < 0
+	}
+	return a.id < b.id
+}
+
+// index is an ordered index of a collection: a page costs O(log n + page size).
+type index = btree.BTreeG[indexKey]
+
+func newIndex() *index { return btree.NewG(32, indexKey.less) }
+
+// page returns the page req asks for of org's records in idx, read with get, and the token of
+// the next page ("" on the last page).
+func page[T any](p pager, list, org string, idx *index, get func(id string) T, req PageRequest) ([]T, string, error) {
 	size := req.Size
 	if size <= 0 {
 		size = p.sizes.Default
@@ -57,11 +75,7 @@ func page[T keyed](p pager, list, org string, items []T, req PageRequest) ([]T, 
 	if size > p.sizes.Max {
 		return nil, "", errorf(ErrInvalidArgument, "pageSize: must be at most %d", p.sizes.Max)
 	}
-	slices.SortFunc(items, func(a, b T) int {
-		at, aid := a.pageKey()
-		bt, bid := b.pageKey()
-		return cmp.Or(at.Compare(bt), strings.Compare(aid, bid))
-	})
+	from := indexKey{org: org} // the zero time comes before every record's
 	if req.Token != "" {
 		c, ok := p.decode(req.Token)
 		if !ok || c.List != list || c.Org != org {
@@ -71,28 +85,30 @@ func page[T keyed](p pager, list, org string, items []T, req PageRequest) ([]T, 
 			}
 			return nil, "", errorf(ErrInvalidArgument, "%s: not a page token issued by this server for %s", field, list)
 		}
-		after := time.Unix(c.Sec, c.Nsec)
-		start, _ := slices.BinarySearchFunc(items, c, func(it T, c cursor) int {
-			t, id := it.pageKey()
-			if n := t.Compare(after); n != 0 {
-				return n
-			}
-			return strings.Compare(id, c.ID)
-		})
-		// Skip the cursor item itself if it still exists.
-		if start < len(items) {
-			if t, id := items[start].pageKey(); t.Equal(after) && id == c.ID {
-				start++
-			}
+		from = indexKey{org: org, at: time.Unix(c.Sec, c.Nsec), id: c.ID}
+	}
+	var keys []indexKey
+	idx.AscendGreaterOrEqual(from, func(k indexKey) bool {
+		if k.org != org {
+			return false
 		}
-		items = items[start:]
+		if req.Token != "" && k.id == from.id && k.at.Equal(from.at) {
+			return true // the cursor item itself, if it still exists
+		}
+		keys = append(keys, k)
+		return len(keys) <= size // one more than a page: is there a next?
+	})
+	next := ""
+	if len(keys) > size {
+		keys = keys[:size]
+		last := keys[size-1]
+		next = p.encode(cursor{List: list, Org: org, Sec: last.at.Unix(), Nsec: int64(last.at.Nanosecond()), ID: last.id})
 	}
-	if len(items) <= size {
-		return items, "", nil
+	items := make([]T, len(keys))
+	for i, k := range keys {
+		items[i] = get(k.id)
 	}
-	items = items[:size]
-	t, id := items[size-1].pageKey()
-	return items, p.encode(cursor{List: list, Org: org, Sec: t.Unix(), Nsec: int64(t.Nanosecond()), ID: id}), nil
+	return items, next, nil
 }
 
 func (p pager) encode(c cursor) string {

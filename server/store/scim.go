@@ -20,7 +20,7 @@ type SCIMConfiguration struct {
 	TokenLifetime time.Duration
 }
 
-func (c SCIMConfiguration) pageKey() (time.Time, string) { return c.CreatedAt, c.ID }
+func (c *SCIMConfiguration) indexKey() indexKey { return indexKey{c.OrganizationID, c.CreatedAt, c.ID} }
 
 // SCIMCreate is what CreateSCIMConfiguration asks for.
 type SCIMCreate struct {
@@ -89,6 +89,7 @@ func (s *Store) CreateSCIM(caller string, in SCIMCreate) (SCIMConfiguration, err
 		TokenLifetime:                      lifetime,
 	}
 	s.scim[id] = c
+	s.scimIndex.ReplaceOrInsert(c.indexKey())
 	s.scimTokens[token] = id
 	return *c, nil
 }
@@ -141,13 +142,8 @@ func (s *Store) UpdateSCIM(caller string, in SCIMUpdate) (SCIMConfiguration, err
 func (s *Store) ListSCIM(caller string, req PageRequest) ([]SCIMConfiguration, string, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var items []SCIMConfiguration
-	for _, c := range s.scim {
-		if c.OrganizationID == caller {
-			items = append(items, *c)
-		}
-	}
-	return page(s.pages, "ListSCIMConfigurations", caller, items, req)
+	return page(s.pages, "ListSCIMConfigurations", caller, s.scimIndex,
+		func(id string) SCIMConfiguration { return *s.scim[id] }, req)
 }
 
 // DeleteSCIM removes a SCIM configuration of the caller's organization; its token stops working.
@@ -160,6 +156,7 @@ func (s *Store) DeleteSCIM(caller, id string) error {
 	}
 	delete(s.scimTokens, c.Token)
 	delete(s.scim, id)
+	s.scimIndex.Delete(c.indexKey())
 	return nil
 }
 

@@ -50,7 +50,7 @@ func (s *Store) ssoOf(org, id, field string) (*SSOConfiguration, error) {
 	return c, nil
 }
 
-func (c SSOConfiguration) pageKey() (time.Time, string) { return c.CreatedAt, c.ID }
+func (c *SSOConfiguration) indexKey() indexKey { return indexKey{c.OrganizationID, c.CreatedAt, c.ID} }
 
 // googleIssuer is the issuer of the one built-in provider.
 const googleIssuer = "https://accounts.google.com"
@@ -125,6 +125,7 @@ func (s *Store) CreateSSO(caller string, in SSOCreate) (SSOConfiguration, error)
 		CreatedAt:        created,
 	}.clone()
 	s.sso[id] = &c
+	s.ssoIndex.ReplaceOrInsert(c.indexKey())
 	return c.clone(), nil
 }
 
@@ -186,13 +187,8 @@ func (s *Store) ListSSO(caller, org string, req PageRequest) ([]SSOConfiguration
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var items []SSOConfiguration
-	for _, c := range s.sso {
-		if c.OrganizationID == caller {
-			items = append(items, c.clone())
-		}
-	}
-	return page(s.pages, "ListSSOConfigurations", caller, items, req)
+	return page(s.pages, "ListSSOConfigurations", caller, s.ssoIndex,
+		func(id string) SSOConfiguration { return s.sso[id].clone() }, req)
 }
 
 // DeleteSSO removes an SSO configuration of the caller's organization, unless a SCIM
@@ -215,6 +211,8 @@ func (s *Store) DeleteSSO(caller, id string) error {
 			"ssoConfigurationId: SSO configuration %s is linked by SCIM configuration %s; delete that or link it elsewhere first",
 			id, strings.Join(linked, ", "))
 	}
+	c := s.sso[id]
 	delete(s.sso, id)
+	s.ssoIndex.Delete(c.indexKey())
 	return nil
 }

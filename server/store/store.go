@@ -61,7 +61,9 @@ type Store struct {
 	defaultOrg string
 	principals map[string]string // bearer token -> organization id
 	sso        map[string]*SSOConfiguration
+	ssoIndex   *index // by organization, createdAt, id: what List pages through
 	scim       map[string]*SCIMConfiguration
+	scimIndex  *index
 	scimTokens map[string]string // SCIM bearer token -> SCIM configuration id
 }
 
@@ -73,7 +75,9 @@ func New(data Data, opts Options) (*Store, error) {
 		orgs:       map[string]*Organization{},
 		principals: map[string]string{},
 		sso:        map[string]*SSOConfiguration{},
+		ssoIndex:   newIndex(),
 		scim:       map[string]*SCIMConfiguration{},
+		scimIndex:  newIndex(),
 		scimTokens: map[string]string{},
 	}
 	if s.now == nil {
@@ -103,9 +107,11 @@ func New(data Data, opts Options) (*Store, error) {
 	for _, c := range data.SSOConfigurations {
 		c := c.clone()
 		s.sso[c.ID] = &c
+		s.ssoIndex.ReplaceOrInsert(c.indexKey())
 	}
 	for _, c := range data.SCIMConfigurations {
 		s.scim[c.ID] = &c
+		s.scimIndex.ReplaceOrInsert(c.indexKey())
 		s.scimTokens[c.Token] = c.ID
 	}
 	return s, nil

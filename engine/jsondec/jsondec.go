@@ -13,7 +13,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode"
 	"unsafe"
 
 	"github.com/google/uuid"
@@ -282,40 +281,17 @@ type field struct {
 }
 
 func structDecoder(t reflect.Type) decoder {
-	var fields []field
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		if sf.Anonymous {
-			return nil // embedding: encoding/json's field rules are more than this table
-		}
-		if !sf.IsExported() {
-			continue
-		}
-		tag := sf.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		for _, o := range strings.Split(opts, ",") {
-			if o != "" && o != "omitempty" && o != "omitzero" {
-				return nil // ",string"
-			}
-		}
-		if name == "" {
-			name = sf.Name
-		} else if !validTagName(name) {
-			return nil // encoding/json would use the field's name
-		}
+	sfs, ok := typecache.Fields(t)
+	if !ok {
+		return nil
+	}
+	fields := make([]field, 0, len(sfs))
+	for _, sf := range sfs {
 		dec := decoderOf(sf.Type)
 		if dec == nil {
 			return nil
 		}
-		for _, f := range fields {
-			if strings.EqualFold(f.name, name) {
-				return nil // names that fold alike: encoding/json's precedence decides
-			}
-		}
-		fields = append(fields, field{name: name, index: i, dec: dec})
+		fields = append(fields, field{name: sf.Name, index: sf.Index[0], dec: dec})
 	}
 	return func(sc *jsonscan.Scanner, v reflect.Value, depth int) bool {
 		if sc.Literal("null") {
@@ -357,18 +333,6 @@ func structDecoder(t reflect.Type) decoder {
 			}
 		}
 	}
-}
-
-// validTagName is encoding/json's rule for a name it takes from a tag.
-func validTagName(s string) bool {
-	for _, c := range s {
-		switch {
-		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
-		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
-			return false
-		}
-	}
-	return true
 }
 
 func lookup(fields []field, name string) *field {

@@ -15,9 +15,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 	"unsafe"
 
@@ -261,44 +259,21 @@ type field struct {
 }
 
 func structEncoder(t reflect.Type) encoder {
-	var fields []field
-	seen := map[string]bool{}
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		if sf.Anonymous {
-			return nil // embedding: encoding/json's field rules are more than this table
+	sfs, ok := typecache.Fields(t)
+	if !ok {
+		return nil
+	}
+	fields := make([]field, 0, len(sfs))
+	for _, sf := range sfs {
+		if sf.OmitZero {
+			return nil // ",omitzero": encoding/json's
 		}
-		if !sf.IsExported() {
-			continue
-		}
-		tag := sf.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "" {
-			name = sf.Name
-		}
-		omitEmpty := false
-		for _, o := range strings.Split(opts, ",") {
-			switch o {
-			case "":
-			case "omitempty":
-				omitEmpty = true
-			default:
-				return nil // ",string", ",omitzero" and options to come
-			}
-		}
-		if !validTagName(name) || seen[name] {
-			return nil // encoding/json's naming and dominance rules are more than this table
-		}
-		seen[name] = true
 		enc := encoderOf(sf.Type)
 		if enc == nil {
 			return nil
 		}
-		f := field{offset: sf.Offset, key: append(appendString(nil, name), ':'), enc: enc}
-		if omitEmpty {
+		f := field{offset: sf.Offset, key: append(appendString(nil, sf.Name), ':'), enc: enc}
+		if sf.OmitEmpty {
 			f.empty = emptyTest(sf.Type)
 		}
 		fields = append(fields, f)
@@ -324,22 +299,6 @@ func structEncoder(t reflect.Type) encoder {
 		}
 		return append(b, '}'), true
 	}
-}
-
-// validTagName is encoding/json's rule for a usable name in a tag; a name it refuses makes it
-// fall back to the field name, which this table does not follow.
-func validTagName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		switch {
-		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
-		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
-			return false
-		}
-	}
-	return true
 }
 
 // emptyTest is encoding/json's omitempty test for values of t.

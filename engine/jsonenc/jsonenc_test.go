@@ -85,7 +85,14 @@ func TestAppendLeavesUnsupportedTypes(t *testing.T) {
 	type badName struct {
 		A string `json:"a\\b"` // encoding/json uses the field name for a tag name it refuses
 	}
-	for _, v := range []any{withEmbedded{}, withString{}, badName{}, ptrMarshaler{}} {
+	type withOmitZero struct {
+		N int `json:"n,omitzero"`
+	}
+	type foldAlike struct { // encoding/json writes both; its precedence rules are not copied here
+		A string `json:"name"`
+		B string `json:"NAME"`
+	}
+	for _, v := range []any{withEmbedded{}, withString{}, badName{}, withOmitZero{}, foldAlike{}, ptrMarshaler{}} {
 		if _, ok := jsonenc.Append(nil, v); ok {
 			t.Errorf("%T: encoded, want left to encoding/json", v)
 		}

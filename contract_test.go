@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -103,6 +104,18 @@ func (k *contract) do(t *testing.T, srv *mocktest.Server, r mocktest.Request) *m
 }
 
 // missing lists the declared (operation, status) pairs never seen.
+// declares reports whether the contract declares status for the operation.
+func (k *contract) declares(operation string, status int) bool {
+	for _, item := range k.doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.OperationID == operation && op.Responses.Status(status) != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (k *contract) missing() []string {
 	var out []string
 	for path, item := range k.doc.Paths.Map() {
@@ -148,6 +161,8 @@ type contractCase struct {
 	code    string // Connect code, for errors
 	message string // exact Connect message, for errors
 	check   func(t *testing.T, body map[string]any)
+	// stateFileFull serves the case with a state file that has no room for a change.
+	stateFileFull bool
 }
 
 const (
@@ -439,11 +454,34 @@ func TestContract(t *testing.T) {
 	}
 
 	for opName, list := range cases {
+		// With a state file that cannot grow, an operation that declares 503 answers it
+		// (nothing changed), and every other one goes on answering; the request is the
+		// operation's first success case.
+		for _, tc := range list {
+			if tc.status != 200 {
+				continue
+			}
+			full := contractCase{name: "200 with the state file full", req: tc.req, status: 200, stateFileFull: true}
+			if k.declares(opName, 503) {
+				full = contractCase{name: "503 when the state file is full", req: tc.req, status: 503, code: "unavailable", stateFileFull: true,
+					message: "the change could not be saved to the state file, so it was not made: database reached maximum size"}
+			}
+			list = append(list, full)
+			break
+		}
 		t.Run(opName, func(t *testing.T) {
 			for _, tc := range list {
 				t.Run(tc.name, func(t *testing.T) {
 					srv := startContractServer(t)
+					if tc.stateFileFull {
+						srv = mocktest.Start(t, mocktest.WithOptions(server.Options{
+							StateFile: filepath.Join(t.TempDir(), "state.db"), Limits: server.Limits{StateFileBytes: 16 << 10}}))
+					}
+					before := srv.Control().State(t)
 					res := k.do(t, srv, tc.req)
+					if tc.stateFileFull && res.Status == 503 && !bytes.Equal(srv.Control().State(t), before) {
+						t.Errorf("a refused change was made")
+					}
 					if res.Status != tc.status {
 						t.Fatalf("status %d, want %d; body %s", res.Status, tc.status, res.Body)
 					}

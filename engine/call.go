@@ -32,6 +32,7 @@ type call struct {
 
 	answered       bool // a step wrote the answer
 	handled        bool // the backend's handler ran (it may have changed the state)
+	changing       bool // the call holds se.write until its change is saved (persist.go)
 	dropped        bool // a fault drops the connection instead
 	reqViolations  []string
 	respViolations []string

@@ -107,11 +107,19 @@ func (s *Server) controlReset(c echo.Context) error {
 }
 
 // replaceState gives the session a state built from data (clearing its journal and faults
-// when asked) and saves it if it is the persisted default session.
+// when asked). With a state file, the new state is written first: one that cannot be
+// written changes nothing.
 func (s *Server) replaceState(se *session, data Data, clear bool) error {
 	st, err := s.cfg.Backend.NewState(data, se.env())
 	if err != nil {
 		return err
+	}
+	if s.db != nil {
+		se.write.Lock()
+		defer se.write.Unlock()
+		if err := s.writeState(se, st); err != nil {
+			return err
+		}
 	}
 	var (
 		freed   int64
@@ -125,7 +133,28 @@ func (s *Server) replaceState(se *session, data Data, clear bool) error {
 	}
 	se.mu.Unlock()
 	s.sessions.journals.release(freed, dropped)
-	return s.save(se)
+	return nil
+}
+
+// writeState writes st as the whole of the session's state. Callers hold se.write.
+func (s *Server) writeState(se *session, st State) error {
+	if se.dropped {
+		return nil
+	}
+	recs, err := st.Records()
+	if err == nil {
+		_, _ = st.Changes() // they are in recs
+		var rand, clock []byte
+		if rand, clock, err = se.position(); err == nil {
+			err = s.db.write(se.name, true, recs, rand, clock)
+		}
+	}
+	if err != nil {
+		s.log.Error("state file not written; the state is not replaced", "path", s.db.path, "session", se.name, "error", err)
+		return connect.Errorf(connect.Unavailable, "the state could not be saved to the state file, so it was not replaced: %v", err)
+	}
+	se.stored = true
+	return nil
 }
 
 // Requests is the answer of GET /_mock/requests.
@@ -408,8 +437,27 @@ func (s *Server) controlMoveClock(c echo.Context) error {
 		}
 		next = t.UTC()
 	}
-	se.clk.set(next)
+	if err := s.moveClock(se, now, next); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, Clock{Now: next})
+}
+
+// moveClock sets the session's clock from prev to next, saved in the state file first when
+// there is one: a clock that cannot be saved does not move.
+func (s *Server) moveClock(se *session, prev, next time.Time) error {
+	if s.db == nil {
+		se.clk.set(next)
+		return nil
+	}
+	se.write.Lock()
+	defer se.write.Unlock()
+	se.clk.set(next)
+	if err := s.saveChanges(se, se.current(), true); err != nil {
+		se.clk.set(prev)
+		return err
+	}
+	return nil
 }
 
 // operationParam reads the optional ?operation= filter, which must name an operation.

@@ -30,6 +30,19 @@ type Backend interface {
 	// Parse checks a state document (the format State.Export writes) and returns its data;
 	// the error's message names every problem, for the client or the operator.
 	Parse(name string, doc []byte) (Data, error)
+	// Load checks records that State.Records and State.Changes returned (in key order, as
+	// the state file keeps them) and returns their data, like Parse.
+	Load(records []Record) (Data, error)
+}
+
+// Record is one record of a state under its key, unique within the state; the engine keeps
+// records in the state file and never looks inside them.
+type Record struct {
+	// Key names the record; the state file keeps records in key order.
+	Key string
+	// Value is the record, encoded as Backend.Load reads it; nil (in State.Changes) when the
+	// record was deleted.
+	Value []byte
 }
 
 // Data is a whole state as the backend understands it; the engine only passes it around.
@@ -41,6 +54,13 @@ type State interface {
 	Authenticate(token string) (principal string, ok bool)
 	// Export writes the whole state as one document that Backend.Parse reads back.
 	Export() ([]byte, error)
+	// Records returns every record of the state.
+	Records() ([]Record, error)
+	// Changes returns the records changed since the state was built or Changes was last
+	// called, each with its value now (nil when it is deleted), and starts counting anew. A
+	// call that changed the state reports exactly what it changed: the state file writes
+	// only that.
+	Changes() ([]Record, error)
 }
 
 // Env is what a state draws on: a random stream (deterministic under Config.Seed) and a
@@ -78,6 +98,9 @@ type Limits struct {
 	// JournalBytes bounds what all journals keep together (bodies and entries): past it, the
 	// oldest entries go first, whatever their session.
 	JournalBytes int64
+	// StateFileBytes bounds the state file (0: no bound): a change that would grow it past
+	// the bound is not made and answers unavailable, as on a full disk.
+	StateFileBytes int64
 }
 
 // Defaults of Limits.
@@ -127,10 +150,11 @@ type Config struct {
 	// CORSOrigins lists the browser origins allowed to call the API; nil or "*" allows any
 	// origin. The control plane has its own (Control.CORSOrigins).
 	CORSOrigins []string
-	// StateFile, when set, keeps the default session's state in this file (the format of
-	// State.Export): loaded at startup when it exists, rewritten atomically before every
-	// acknowledged change is answered. A file that does not load stops startup and is never
-	// overwritten.
+	// StateFile, when set, keeps every session's state in this file, a bbolt database (see
+	// persist.go): the sessions it holds are made at startup, and each change is written in
+	// its own synced transaction before it is acknowledged (one that cannot be written is
+	// undone and answers unavailable). A file that does not load stops startup and is left
+	// as it is; so does one that another mock holds or that cannot be written.
 	StateFile string
 }
 
@@ -140,7 +164,7 @@ type Server struct {
 	spec     *spec.Spec
 	log      *slog.Logger
 	sessions *sessions
-	state    *stateFile // nil without Config.StateFile
+	db       *stateDB // nil without Config.StateFile
 	echo     *echo.Echo
 	api      map[apiKey]echo.HandlerFunc // the operations' routes, middlewares composed (route.go)
 
@@ -200,15 +224,23 @@ func New(cfg Config) (*Server, error) {
 	if s.sessions, err = newSessions(cfg); err != nil {
 		return nil, err
 	}
-	// The default session exists from the start, so that problems of the data surface here.
-	def, err := s.sessions.get("")
-	if err != nil {
-		return nil, err
-	}
+	s.sessions.log = s.log
 	if cfg.StateFile != "" {
-		if s.state, err = openStateFile(cfg.StateFile, cfg.Backend, def); err != nil {
+		if s.db, err = openStateDB(cfg.StateFile, cfg.Limits.StateFileBytes); err != nil {
 			return nil, err
 		}
+		if err := s.restoreSessions(); err != nil {
+			s.db.close()
+			return nil, err
+		}
+		s.sessions.db = s.db
+	}
+	// The default session exists from the start, so that problems of the data surface here.
+	if _, err := s.sessions.get(""); err != nil {
+		if s.db != nil {
+			s.db.close()
+		}
+		return nil, err
 	}
 
 	s.steps = []step{
@@ -221,10 +253,10 @@ func New(cfg Config) (*Server, error) {
 		s.injectFault,     // faults.go: an armed fault delays, drops or answers instead
 		s.answerPrefer,    // prefer.go: Prefer: code=… / example=… answers with a declared example
 		s.answerExample,   // examples.go: examples mode answers with the documented example
-		s.callHandler,     // handler.go: the backend answers
+		s.callHandler,     // handler.go: the backend answers (persist.go: one change at a time)
 	}
 	s.after = []func(*call){
-		s.persist,          // persist.go: a change is on disk before it is acknowledged
+		s.persist,          // persist.go: a change is on disk before it is acknowledged, or undone
 		s.validateResponse, // validate.go: an answer that breaks the document becomes a 500
 	}
 
@@ -286,11 +318,11 @@ func (s *Server) State(session string) (State, error) {
 	return se.current(), nil
 }
 
-// Close releases what the server holds outside memory: the state file's lock. It does not
-// stop the HTTP server that serves it.
+// Close releases what the server holds outside memory: the state file and its lock. It does
+// not stop the HTTP server that serves it; calls answered after Close are not saved.
 func (s *Server) Close() error {
-	if s.state != nil {
-		return s.state.close()
+	if s.db != nil {
+		return s.db.close()
 	}
 	return nil
 }

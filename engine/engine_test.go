@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"go.etcd.io/bbolt"
 
 	"github.com/gitpod-mock/orgmock/engine"
 	"github.com/gitpod-mock/orgmock/engine/connect"
@@ -41,9 +42,10 @@ type notesBackend struct{}
 
 // notesState is one session's notes.
 type notesState struct {
-	mu    sync.Mutex
-	next  int
-	notes map[string]note
+	mu      sync.Mutex
+	next    int
+	notes   map[string]note
+	changed []string // ids created since Changes was last called
 }
 
 func (notesBackend) NewState(data engine.Data, _ engine.Env) (engine.State, error) {
@@ -60,6 +62,21 @@ func (notesBackend) Parse(_ string, doc []byte) (engine.Data, error) {
 	if err := json.Unmarshal(doc, &notes); err != nil {
 		return nil, fmt.Errorf("not a list of notes: %v", err)
 	}
+	return checkNotes(notes)
+}
+
+// Load reads the notes the state file keeps, one record each under its id.
+func (notesBackend) Load(records []engine.Record) (engine.Data, error) {
+	notes := make([]note, len(records))
+	for i, r := range records {
+		if err := json.Unmarshal(r.Value, &notes[i]); err != nil {
+			return nil, fmt.Errorf("record %s: %v", r.Key, err)
+		}
+	}
+	return checkNotes(notes)
+}
+
+func checkNotes(notes []note) (engine.Data, error) {
 	for i, n := range notes {
 		if n.ID == "" {
 			return nil, fmt.Errorf("notes[%d].id: is required", i)
@@ -82,6 +99,35 @@ func (st *notesState) Export() ([]byte, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return json.Marshal(out)
+}
+
+func (st *notesState) Records() ([]engine.Record, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := []engine.Record{}
+	for id, n := range st.notes {
+		v, err := json.Marshal(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, engine.Record{Key: id, Value: v})
+	}
+	return out, nil
+}
+
+func (st *notesState) Changes() ([]engine.Record, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var out []engine.Record
+	for _, id := range st.changed {
+		v, err := json.Marshal(st.notes[id])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, engine.Record{Key: id, Value: v})
+	}
+	st.changed = nil
+	return out, nil
 }
 
 func (notesBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -107,6 +153,7 @@ func (notesBackend) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		st.next++
 		n = note{ID: fmt.Sprintf("note-%d", st.next), Text: in.Text, Weight: in.Weight, Tags: in.Tags}
 		st.notes[n.ID] = n
+		st.changed = append(st.changed, n.ID)
 	case "GetNote":
 		var in struct{ ID string }
 		_ = json.NewDecoder(r.Body).Decode(&in)
@@ -376,30 +423,93 @@ func TestSecondSpec(t *testing.T) {
 		}
 	})
 	t.Run("state file", func(t *testing.T) {
-		file := filepath.Join(t.TempDir(), "notes.json")
+		file := filepath.Join(t.TempDir(), "notes.db")
 		withFile := func(c *engine.Config) { c.StateFile = file }
 		n := startNotes(t, withFile)
 		n.rpc(t, "CreateNote", `{"text":"kept"}`, nil)
-		saved, err := os.ReadFile(file)
-		if err != nil || string(saved) != `[{"id":"note-1","text":"first"},{"id":"note-2","text":"kept"}]` {
-			t.Fatalf("state file after a create: %s (%v)", saved, err)
-		}
+		n.rpc(t, "CreateNote", `{"text":"elsewhere"}`, map[string]string{engine.SessionHeader: "other"})
+		n.rpc(t, "GetNote", `{"id":"note-1"}`, map[string]string{engine.SessionHeader: "unchanged"})
 		if _, err := engine.New(engine.Config{Spec: loadNotes(t), Backend: notesBackend{}, Data: []note{}, StateFile: file}); err == nil ||
-			!strings.Contains(err.Error(), "another mock uses this state file") {
+			err.Error() != "state file "+file+" is locked: another mock uses this state file" {
 			t.Errorf("a second server on the same file: %v", err)
 		}
 		n.Close()
+		if got := storedRecords(t, file); got != `session:: note-1={"id":"note-1","text":"first"} note-2={"id":"note-2","text":"kept"}; `+
+			`session:other: note-1={"id":"note-1","text":"first"} note-2={"id":"note-2","text":"elsewhere"}` {
+			t.Fatalf("state file after two creates (a session that changed nothing is not kept): %s", got)
+		}
 		again := startNotes(t, withFile)
-		if res := again.rpc(t, "GetNote", `{"id":"note-2"}`, nil); res.status != 200 {
+		if res := again.rpc(t, "GetNote", `{"id":"note-2"}`, nil); res.status != 200 || !strings.Contains(string(res.body), `"kept"`) {
 			t.Errorf("after a restart: %d %s", res.status, res.body)
 		}
+		if res := again.rpc(t, "GetNote", `{"id":"note-2"}`, map[string]string{engine.SessionHeader: "other"}); res.status != 200 ||
+			!strings.Contains(string(res.body), `"elsewhere"`) {
+			t.Errorf("a named session after a restart: %d %s", res.status, res.body)
+		}
 		again.Close()
-		if err := os.WriteFile(file, []byte(`[{"text":"no id"}]`), 0o600); err != nil {
+		putRecord(t, file, "session:", "note-3", `{"text":"no id"}`)
+		_, err := engine.New(engine.Config{Spec: loadNotes(t), Backend: notesBackend{}, Data: []note{}, StateFile: file})
+		if err == nil || err.Error() != "state file "+file+" cannot be loaded (it is left as it is; fix or remove it): the default session: notes[2].id: is required" {
+			t.Errorf("a bad record: %v", err)
+		}
+		doc := filepath.Join(t.TempDir(), "notes.json")
+		if err := os.WriteFile(doc, []byte(`[{"id":"note-1","text":"a JSON state document"}]`), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		_, err = engine.New(engine.Config{Spec: loadNotes(t), Backend: notesBackend{}, Data: []note{}, StateFile: file})
-		if err == nil || !strings.Contains(err.Error(), "cannot be loaded (it is left as it is; fix or remove it): notes[0].id: is required") {
-			t.Errorf("a bad state file: %v", err)
+		_, err = engine.New(engine.Config{Spec: loadNotes(t), Backend: notesBackend{}, Data: []note{}, StateFile: doc})
+		if err == nil || !strings.Contains(err.Error(), "state file "+doc+" cannot be loaded (it is left as it is; fix or remove it): it is not a state database of this mock") {
+			t.Errorf("a JSON document as the state file: %v", err)
+		}
+		if b, _ := os.ReadFile(doc); string(b) != `[{"id":"note-1","text":"a JSON state document"}]` {
+			t.Errorf("the refused file was changed: %s", b)
+		}
+	})
+	t.Run("state file full", func(t *testing.T) {
+		// A change the file cannot take is not made: the client hears unavailable, the state
+		// (in memory, and after a restart) is the one before.
+		file := filepath.Join(t.TempDir(), "notes.db")
+		limit := func(c *engine.Config) { c.StateFile = file; c.Limits.StateFileBytes = 64 << 10 }
+		n := startNotes(t, limit)
+		tag := strings.Repeat("x", 2000)
+		var refused answer
+		made := 1
+		for i := 0; i < 100; i++ {
+			refused = n.rpc(t, "CreateNote", `{"text":"big","tags":["`+tag+`"]}`, nil)
+			if refused.status != 200 {
+				break
+			}
+			made++
+		}
+		var b connect.Body
+		if err := json.Unmarshal(refused.body, &b); err != nil || refused.status != 503 || b.Code != connect.Unavailable ||
+			!strings.HasPrefix(b.Message, "the change could not be saved to the state file, so it was not made: ") {
+			t.Fatalf("a create past the file's bound: %d %s", refused.status, refused.body)
+		}
+		if made < 3 {
+			t.Fatalf("only %d notes fit in 64 KiB", made)
+		}
+		before := mustExport(t, n.current(t))
+		// An import that does not fit is refused alike, and changes nothing.
+		many := make([]note, 40)
+		for i := range many {
+			many[i] = note{ID: fmt.Sprint("import-", i), Text: "big", Tags: []string{tag}}
+		}
+		doc, _ := json.Marshal(many)
+		res := n.call(t, http.MethodPut, "/_mock/state", string(doc), nil)
+		if err := json.Unmarshal(res.body, &b); err != nil || res.status != 503 || b.Code != connect.Unavailable ||
+			!strings.HasPrefix(b.Message, "the state could not be saved to the state file, so it was not replaced: ") {
+			t.Errorf("an import past the file's bound: %d %s", res.status, res.body)
+		}
+		if got := mustExport(t, n.current(t)); got != before {
+			t.Errorf("the refused import changed the state")
+		}
+		if !strings.Contains(before, fmt.Sprintf(`"note-%d"`, made)) || strings.Contains(before, fmt.Sprintf(`"note-%d"`, made+1)) {
+			t.Fatalf("state after the refused create holds the wrong notes (%d made): %.200s", made, before)
+		}
+		n.Close()
+		again := startNotes(t, limit)
+		if after := mustExport(t, again.current(t)); after != before {
+			t.Errorf("after a restart the state differs")
 		}
 	})
 	t.Run("control routes are described", func(t *testing.T) {
@@ -412,6 +522,57 @@ func TestSecondSpec(t *testing.T) {
 			t.Errorf("disabled control plane has routes %v", got)
 		}
 	})
+}
+
+// current is the default session's state.
+func (n *notes) current(t *testing.T) engine.State {
+	t.Helper()
+	st, err := n.State("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// storedRecords lists what a closed state file holds: "bucket: key=value ...; ...".
+func storedRecords(t *testing.T, file string) string {
+	t.Helper()
+	db, err := bbolt.Open(file, 0o600, &bbolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var out []string
+	err = db.View(func(tx *bbolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bbolt.Bucket) error {
+			var recs []string
+			err := b.Bucket([]byte("records")).ForEach(func(k, v []byte) error {
+				recs = append(recs, string(k)+"="+string(v))
+				return nil
+			})
+			out = append(out, string(name)+": "+strings.Join(recs, " "))
+			return err
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(out, "; ")
+}
+
+// putRecord writes a record into a closed state file, behind the mock's back.
+func putRecord(t *testing.T, file, bucket, key, value string) {
+	t.Helper()
+	db, err := bbolt.Open(file, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte(bucket)).Bucket([]byte("records")).Put([]byte(key), []byte(value))
+	}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func mustExport(t *testing.T, st engine.State) string {

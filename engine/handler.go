@@ -17,6 +17,7 @@ func (s *Server) callHandler(c *call) (err error) {
 			err = connect.Errorf(connect.Internal, "internal error: the mock panicked serving %s", c.req.URL.Path)
 		}
 	}()
+	s.beginChange(c)
 	c.handled = true
 	s.cfg.Backend.ServeHTTP(c.rec, c.req)
 	c.answered = true

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"log/slog"
 	mathrand "math/rand/v2"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gitpod-mock/orgmock/engine/connect"
+	"github.com/gitpod-mock/orgmock/engine/rfc3339"
 )
 
 // SessionHeader names the test session a request belongs to. Each session has its own copy of
@@ -86,6 +88,12 @@ type session struct {
 	clk   *clock       // nil: the real clock
 	calls atomic.Int32 // calls in flight: a session serving one is never evicted
 
+	// write makes the changes of a session kept in the state file one at a time (see
+	// beginChange); stored and dropped are guarded by it.
+	write   sync.Mutex
+	stored  bool // the state file holds the session (else it is Config.Data, untouched)
+	dropped bool // the session ended: nothing of it is written any more
+
 	mu       sync.Mutex
 	state    State
 	journal  journal
@@ -108,6 +116,24 @@ func (se *session) env() Env {
 		env.Now = se.clk.Now
 	}
 	return env
+}
+
+// position is what the session's next answers draw on besides its state, for the state
+// file: its random stream's position (under Config.Seed) and its fake clock (under
+// Config.Clock); nil for what the session does not have.
+func (se *session) position() (rand, clock []byte, err error) {
+	if lr, ok := se.rand.(*lockedReader); ok {
+		lr.mu.Lock()
+		rand, err = lr.r.MarshalBinary()
+		lr.mu.Unlock()
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if se.clk != nil {
+		clock, _ = se.clk.Now().MarshalText() // the clock stays within years 1 to 9999
+	}
+	return rand, clock, nil
 }
 
 // now is the session's time: its fake clock under Config.Clock, else the real one.
@@ -134,6 +160,8 @@ type sessions struct {
 	// template is a state fresh from data: callers naming a session that does not exist
 	// yet are authenticated against it. It is never changed (only Authenticate is called).
 	template State
+	db       *stateDB     // nil without Config.StateFile
+	log      *slog.Logger // for what happens to sessions outside a call
 
 	mu        sync.Mutex
 	m         map[string]*session
@@ -237,9 +265,19 @@ func (ss *sessions) evictOne() bool {
 	return found
 }
 
-// drop forgets a session and gives back what its journal held. Callers hold ss.mu.
+// drop forgets a session, in the state file too, and gives back what its journal held.
+// Callers hold ss.mu.
 func (ss *sessions) drop(name string, se *session) {
 	delete(ss.m, name)
+	if ss.db != nil {
+		se.write.Lock()
+		se.dropped = true
+		if err := ss.db.drop(name); err != nil {
+			ss.log.Error("state file: an ended session could not be removed; it comes back at the next start",
+				"path", ss.db.path, "session", name, "error", err)
+		}
+		se.write.Unlock()
+	}
 	se.mu.Lock()
 	freed, dropped := se.journal.clear()
 	se.mu.Unlock()
@@ -253,7 +291,51 @@ func (ss *sessions) count() int {
 	return len(ss.m)
 }
 
+// restore makes a session the state file holds, in the place of a new one.
+func (ss *sessions) restore(st storedSession, b Backend) error {
+	se := ss.makeSession(st.name)
+	if st.clock != nil && se.clk != nil {
+		var t time.Time
+		if err := t.UnmarshalText(st.clock); err != nil || !rfc3339.InRange(t) {
+			return fmt.Errorf("clock: %q is not an RFC 3339 time within %s", st.clock, rfc3339.Range)
+		}
+		se.clk.set(t)
+	}
+	data, err := b.Load(st.records)
+	if err != nil {
+		return err
+	}
+	// The state draws its keys from the stream's start, as when the session was made (page
+	// tokens stay valid); then the stream goes on from where it stood (under Config.Seed),
+	// so that IDs do not repeat. Without a seed now, the stream is crypto/rand's.
+	if se.state, err = b.NewState(data, se.env()); err != nil {
+		return err
+	}
+	if lr, ok := se.rand.(*lockedReader); ok && st.rand != nil {
+		if err := lr.r.UnmarshalBinary(st.rand); err != nil {
+			return fmt.Errorf("random stream: %w", err)
+		}
+	}
+	se.stored = true
+	se.lastUsed = ss.now()
+	ss.mu.Lock()
+	ss.m[st.name] = se
+	ss.mu.Unlock()
+	return nil
+}
+
 func (ss *sessions) newSession(name string) (*session, error) {
+	se := ss.makeSession(name)
+	st, err := ss.backend.NewState(ss.data, se.env())
+	if err != nil {
+		return nil, err
+	}
+	se.state = st
+	return se, nil
+}
+
+// makeSession makes a session without a state.
+func (ss *sessions) makeSession(name string) *session {
 	se := &session{name: name, coverage: coverage{}}
 	se.journal.max = ss.journalAt
 	if ss.seed != nil {
@@ -267,12 +349,7 @@ func (ss *sessions) newSession(name string) (*session, error) {
 	if ss.clockAt != nil {
 		se.clk = &clock{t: *ss.clockAt}
 	}
-	st, err := ss.backend.NewState(ss.data, se.env())
-	if err != nil {
-		return nil, err
-	}
-	se.state = st
-	return se, nil
+	return se
 }
 
 // clock is a fake clock: it stands still until the control plane moves it.
@@ -297,7 +374,7 @@ func (c *clock) set(t time.Time) {
 // lockedReader makes a deterministic generator safe for concurrent use.
 type lockedReader struct {
 	mu sync.Mutex
-	r  io.Reader
+	r  *mathrand.ChaCha8
 }
 
 func (l *lockedReader) Read(p []byte) (int, error) {

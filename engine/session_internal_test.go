@@ -18,6 +18,9 @@ type emptyState struct{}
 
 func (emptyBackend) NewState(Data, Env) (State, error)  { return emptyState{}, nil }
 func (emptyBackend) Parse(string, []byte) (Data, error) { return nil, nil }
+func (emptyBackend) Load([]Record) (Data, error)        { return nil, nil }
+func (emptyState) Records() ([]Record, error)           { return nil, nil }
+func (emptyState) Changes() ([]Record, error)           { return nil, nil }
 func (emptyState) Authenticate(string) (string, bool)   { return "", true }
 func (emptyState) Export() ([]byte, error)              { return []byte("{}"), nil }
 func testSessions(ttl time.Duration, now func() time.Time) *sessions {

@@ -166,6 +166,19 @@ func (b *backend) Parse(name string, doc []byte) (engine.Data, error) {
 	return data, nil
 }
 
+// Load reads the records the state file keeps (see state.Records), checked like Parse.
+func (b *backend) Load(records []engine.Record) (engine.Data, error) {
+	recs := make([]fixtures.Record, len(records))
+	for i, r := range records {
+		recs[i] = fixtures.Record(r)
+	}
+	doc, err := fixtures.Join(recs)
+	if err != nil {
+		return nil, err
+	}
+	return b.Parse("state", doc)
+}
+
 // state is a session's state: a store, exported in the fixture format.
 type state struct {
 	*store.Store
@@ -179,6 +192,28 @@ func (s *state) Authenticate(token string) (string, bool) {
 
 // Export writes the state as one fixture document.
 func (s *state) Export() ([]byte, error) { return fixtures.Encode(s.Snapshot()) }
+
+// Records writes the state one fixture record at a time.
+func (s *state) Records() ([]engine.Record, error) { return records(s.Snapshot(), nil) }
+
+// Changes writes the records the store reports changed.
+func (s *state) Changes() ([]engine.Record, error) { return records(s.Store.Changes()) }
+
+// records encodes data's records and the deletion of those named by deleted.
+func records(data store.Data, deleted []store.Key) ([]engine.Record, error) {
+	recs, err := fixtures.Records(data)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]engine.Record, len(recs), len(recs)+len(deleted))
+	for i, r := range recs {
+		out[i] = engine.Record(r)
+	}
+	for _, k := range deleted {
+		out = append(out, engine.Record{Key: fixtures.RecordKey(k)})
+	}
+	return out, nil
+}
 
 // storeOf is the store of the call's session.
 func storeOf(ctx context.Context) *store.Store { return engine.StateOf(ctx).(*state).Store }

@@ -65,9 +65,11 @@ type Options struct {
 	// CORSOrigins lists the browser origins allowed to call the mock (e.g.
 	// "http://localhost:5173"); nil or "*" allows any origin.
 	CORSOrigins []string
-	// StateFile, when set, keeps the default session's state in this file (fixture format):
-	// loaded at startup when it exists, rewritten atomically before every acknowledged change
-	// is answered. A file that does not load stops startup and is never overwritten.
+	// StateFile, when set, keeps every session's state in this file, a bbolt database of
+	// fixture records: the sessions it holds come back at startup, and each change is one
+	// synced transaction before it is acknowledged (one that cannot be written is undone and
+	// answers unavailable). A file that does not load, is held by another mock or cannot be
+	// written stops startup and is left as it is. Limits.StateFileBytes bounds it.
 	StateFile string
 	// HandlerMiddlewares wrap every API handler, after request validation and before
 	// response validation. Tests use them to make a handler misbehave on purpose.

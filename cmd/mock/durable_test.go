@@ -193,7 +193,8 @@ func TestBinaryKill9KeepsAcknowledgedChanges(t *testing.T) {
 		seed = s
 	}
 	t.Logf("kill moments from seed %d (replay: MOCK_KILL_SEED=%d)", seed, seed)
-	state := filepath.Join(t.TempDir(), "state.json")
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.db")
 	workers := []*durableClient{newDurableClient(), newDurableClient(), newDurableClient(), newDurableClient()}
 	rng := rand.New(rand.NewPCG(42, seed))
 	for round := 0; round < loops; round++ {
@@ -223,4 +224,11 @@ func TestBinaryKill9KeepsAcknowledgedChanges(t *testing.T) {
 		t.Fatalf("no change survived %d kills: the test did not exercise anything", loops)
 	}
 	t.Logf("%d kills, %d records acknowledged and kept", loops, kept)
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("after %d kills the directory holds %v, want the state file alone", loops, names)
+	}
 }

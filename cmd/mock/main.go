@@ -22,7 +22,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -45,45 +44,32 @@ func main() {
 
 // config is the command line, after environment fallbacks.
 type config struct {
-	addr         string
-	fixtures     string
-	strictAuth   bool
-	logLevel     string
-	logFormat    string
-	maxBodyBytes int64
-	mode         string
-	seed         string
-	clock        string
-	sessionTTL   time.Duration
-	journalSize  int
-	journalBytes int64
-	maxSessions  int
-	corsOrigins  string
-	controlCORS  string
-	controlToken string
-	noControl    bool
-	stateFile    string
-	version      bool
+	addr           string
+	fixtures       string
+	strictAuth     bool
+	logLevel       string
+	logFormat      string
+	maxBodyBytes   int64
+	mode           string
+	seed           string
+	clock          string
+	sessionTTL     time.Duration
+	journalSize    int
+	journalBytes   int64
+	maxSessions    int
+	corsOrigins    string
+	controlCORS    string
+	controlToken   string
+	noControl      bool
+	stateFile      string
+	stateFileBytes int64
+	version        bool
 }
 
-// envVars maps each flag to its environment variable.
-var envVars = map[string]string{
-	"addr":                 "MOCK_ADDR",
-	"fixtures":             "MOCK_FIXTURES",
-	"strict-auth":          "MOCK_STRICT_AUTH",
-	"log-level":            "MOCK_LOG_LEVEL",
-	"log-format":           "MOCK_LOG_FORMAT",
-	"max-body-bytes":       "MOCK_MAX_BODY_BYTES",
-	"mode":                 "MOCK_MODE",
-	"seed":                 "MOCK_SEED",
-	"clock":                "MOCK_CLOCK",
-	"session-ttl":          "MOCK_SESSION_TTL",
-	"journal-size":         "MOCK_JOURNAL_SIZE",
-	"cors-origins":         "MOCK_CORS_ORIGINS",
-	"control-cors-origins": "MOCK_CONTROL_CORS_ORIGINS",
-	"control-token":        "MOCK_CONTROL_TOKEN",
-	"state-file":           "MOCK_STATE_FILE",
-	"no-control":           "MOCK_NO_CONTROL",
+// envVar is the environment variable of a flag: MOCK_ and its name in capitals, with _ for
+// - (--max-sessions: MOCK_MAX_SESSIONS). Every flag has one except --version.
+func envVar(flagName string) string {
+	return "MOCK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 // parseFlags reads the command line, then fills every flag not given there from its
@@ -110,7 +96,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fset.StringVar(&cfg.controlCORS, "control-cors-origins", "", "comma-separated browser origins allowed to call /_mock/ (none by default) (env MOCK_CONTROL_CORS_ORIGINS)")
 	fset.StringVar(&cfg.controlToken, "control-token", "", "require this bearer token on every /_mock/ call (env MOCK_CONTROL_TOKEN)")
 	fset.BoolVar(&cfg.noControl, "no-control", false, "remove the /_mock/ control plane (env MOCK_NO_CONTROL)")
-	fset.StringVar(&cfg.stateFile, "state-file", "", "keep the default session's state in this file across restarts (env MOCK_STATE_FILE)")
+	fset.StringVar(&cfg.stateFile, "state-file", "", "keep every session's state in this file (a bbolt database) across restarts (env MOCK_STATE_FILE)")
+	fset.Int64Var(&cfg.stateFileBytes, "state-file-max-bytes", 0, "largest the state file may grow; a change past it answers unavailable; 0 for no bound (env MOCK_STATE_FILE_MAX_BYTES)")
 	fset.BoolVar(&cfg.version, "version", false, "print the version and VCS revision, then exit")
 	if err := fset.Parse(args); err != nil {
 		return cfg, err
@@ -118,23 +105,19 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if fset.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fset.Args(), " "))
 	}
-	given := map[string]bool{}
+	given := map[string]bool{"version": true}
 	fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	names := make([]string, 0, len(envVars))
-	for name := range envVars {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		v := getenv(envVars[name])
-		if given[name] || v == "" {
-			continue
+	var err error
+	fset.VisitAll(func(f *flag.Flag) { // in name order
+		v := getenv(envVar(f.Name))
+		if err != nil || given[f.Name] || v == "" {
+			return
 		}
-		if err := fset.Set(name, v); err != nil {
-			return cfg, fmt.Errorf("%s=%q: %w", envVars[name], v, err)
+		if e := fset.Set(f.Name, v); e != nil {
+			err = fmt.Errorf("%s=%q: not a valid value for --%s: %w", envVar(f.Name), v, f.Name, e)
 		}
-	}
-	return cfg, nil
+	})
+	return cfg, err
 }
 
 func newLogger(cfg config, w io.Writer) (*slog.Logger, error) {
@@ -182,7 +165,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Logger:     logger,
 		Mode:       server.Mode(cfg.mode),
 		Limits: server.Limits{MaxBodyBytes: cfg.maxBodyBytes, SessionTTL: cfg.sessionTTL, JournalSize: cfg.journalSize,
-			JournalBytes: cfg.journalBytes, MaxSessions: cfg.maxSessions},
+			JournalBytes: cfg.journalBytes, MaxSessions: cfg.maxSessions, StateFileBytes: cfg.stateFileBytes},
 		Control:   server.Control{Token: cfg.controlToken, Disabled: cfg.noControl},
 		StateFile: cfg.stateFile,
 	}

@@ -951,3 +951,40 @@ func TestRunShutdownCutsAStalledUpload(t *testing.T) {
 		t.Errorf("stopping took %v", took)
 	}
 }
+
+// TestEveryFlagReadsItsVariable: each flag but --version falls back to MOCK_<NAME> (its
+// usage says which), and a malformed one is reported under its name. MOCK_JOURNAL_BYTES and
+// MOCK_MAX_SESSIONS were documented but read by nothing while the names were a hand-kept list.
+func TestEveryFlagReadsItsVariable(t *testing.T) {
+	var usage strings.Builder
+	if _, err := parseFlags([]string{"-h"}, func(string) string { return "" }, &usage); err == nil {
+		t.Fatal("-h: no error")
+	}
+	flags := 0
+	for _, line := range strings.Split(usage.String(), "\n") {
+		name, ok := strings.CutPrefix(line, "  -")
+		if !ok {
+			continue
+		}
+		name, _, _ = strings.Cut(name, " ")
+		flags++
+		if name == "version" {
+			continue
+		}
+		if !strings.Contains(usage.String(), "(env "+envVar(name)+")") {
+			t.Errorf("--%s: its usage does not name %s", name, envVar(name))
+		}
+	}
+	if flags < 20 {
+		t.Fatalf("read %d flags from the usage:\n%s", flags, usage.String())
+	}
+	env := map[string]string{"MOCK_MAX_SESSIONS": "7", "MOCK_JOURNAL_BYTES": "12345", "MOCK_STATE_FILE_MAX_BYTES": "65536"}
+	cfg, err := parseFlags(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil || cfg.maxSessions != 7 || cfg.journalBytes != 12345 || cfg.stateFileBytes != 65536 {
+		t.Errorf("from the environment: %+v, %v", cfg, err)
+	}
+	_, err = parseFlags(nil, func(k string) string { return map[string]string{"MOCK_MAX_SESSIONS": "many"}[k] }, io.Discard)
+	if err == nil || !strings.HasPrefix(err.Error(), `MOCK_MAX_SESSIONS="many": not a valid value for --max-sessions: `) {
+		t.Errorf("a malformed variable: %v", err)
+	}
+}

@@ -464,6 +464,9 @@ type ResourceExhausted = ConnectError
 // Unauthenticated Connect's unary error body.
 type Unauthenticated = ConnectError
 
+// Unavailable Connect's unary error body.
+type Unavailable = ConnectError
+
 // UnsupportedMediaType Connect's unary error body.
 type UnsupportedMediaType = ConnectError
 
@@ -764,6 +767,8 @@ type ResourceExhaustedJSONResponse ConnectError
 
 type UnauthenticatedJSONResponse ConnectError
 
+type UnavailableJSONResponse ConnectError
+
 type UnsupportedMediaTypeJSONResponse ConnectError
 
 type CreateSCIMConfigurationRequestObject struct {
@@ -888,6 +893,20 @@ func (response CreateSCIMConfiguration500JSONResponse) VisitCreateSCIMConfigurat
 	return err
 }
 
+type CreateSCIMConfiguration503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateSCIMConfiguration503JSONResponse) VisitCreateSCIMConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateSSOConfigurationRequestObject struct {
 	Body *CreateSSOConfigurationJSONRequestBody
 }
@@ -992,6 +1011,20 @@ func (response CreateSSOConfiguration500JSONResponse) VisitCreateSSOConfiguratio
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSSOConfiguration503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateSSOConfiguration503JSONResponse) VisitCreateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1104,6 +1137,20 @@ func (response DeleteSCIMConfiguration500JSONResponse) VisitDeleteSCIMConfigurat
 	return err
 }
 
+type DeleteSCIMConfiguration503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteSCIMConfiguration503JSONResponse) VisitDeleteSCIMConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSSOConfigurationRequestObject struct {
 	Body *DeleteSSOConfigurationJSONRequestBody
 }
@@ -1208,6 +1255,20 @@ func (response DeleteSSOConfiguration500JSONResponse) VisitDeleteSSOConfiguratio
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSSOConfiguration503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteSSOConfiguration503JSONResponse) VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1740,6 +1801,20 @@ func (response RegenerateSCIMToken500JSONResponse) VisitRegenerateSCIMTokenRespo
 	return err
 }
 
+type RegenerateSCIMToken503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response RegenerateSCIMToken503JSONResponse) VisitRegenerateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateSCIMConfigurationRequestObject struct {
 	Body *UpdateSCIMConfigurationJSONRequestBody
 }
@@ -1848,6 +1923,20 @@ func (response UpdateSCIMConfiguration500JSONResponse) VisitUpdateSCIMConfigurat
 	return err
 }
 
+type UpdateSCIMConfiguration503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateSCIMConfiguration503JSONResponse) VisitUpdateSCIMConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateSSOConfigurationRequestObject struct {
 	Body *UpdateSSOConfigurationJSONRequestBody
 }
@@ -1952,6 +2041,20 @@ func (response UpdateSSOConfiguration500JSONResponse) VisitUpdateSSOConfiguratio
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSSOConfiguration503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateSSOConfiguration503JSONResponse) VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2520,105 +2623,108 @@ func (sh *strictHandler) UpdateSSOConfiguration(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H17U+s4svhXUfm3VRN+64QkvMMfUywwU9w9AxTh7N7dE26i2J1Egy15JJnHnMt3vyXJdvyQSQIBzsye",
-	"vyCxZXe3Wv3uzlfHY2HEKFApnN5XJ8IchyCB60+XeAp98juo/30QHieRJIw6PX0FCfI7HKL7GVA0iNvt",
-	"LUBtRCS6J1QgdgccjSI8JRSrNa0oedao5bgOUc/4LQb+6LgOxSE4PSe9wXEd4c0gxOqtE8ZDLJ2eQ6jc",
-	"6jquE+IHEsah0+u0264TEmo+tV1HPkZgboQpcOfpydVQXrNboDUISHUNNeQM0IjCg9T3jhCbIPVVxOGO",
-	"sFggBdnGYQ1e+hm1SOmrBYwSMIXkhE6dJwUmBxExKkDT/IxK4BQH6n+PUQlUqn9xFAXE06/c/FUwjRE8",
-	"4DAKzDKSW3aHgxjMej8lib7mOiEIgafqy59B9o/PfjlmdEKmMddPRt12u4dScJDPQCDKJAqx9GaaJiIC",
-	"r4eER8LCwpZCt4fCWEg0BoQlCpmQqNPdR94Mc+xpjtLIzinxFw4Tp+f8v805C26aq2LzmFEKnjzlnHGz",
-	"rrh9R2gcTxGhBijgalcaoxTR0YaLoDVtITxHRs6wRBNMAvDRHQ6IbwB3nlznjOovjvg0DhNyr0T5yurq",
-	"Buhbhji9J78RFWKe+TlKos+fz07WSbnrGSAOv8UgJCICJaBp4hWBVERkHGF1DjxGfaI5RFFQoMbIUHKY",
-	"vzba0NQ8Z/InFlN/RTLS3LIy/SiTw4m+uJBwiqeRV2Dqzn537O/ATnMXOri5PYHtJt47OGhivOsf4F08",
-	"7u6CZnPzirXTWrCYe7nTBA9E0d7wroeDAPgPAjE+xZT8bkBujDKUE6peAg+JEITRE6AEVqVuZFlepvL8",
-	"nqFvbspTOw+fIvQceMVGCi+MQgjHwJX8LGCzO+ngLW+n29z3t6G5Pd7HzQOv4ze7sDXZxjvjXW9v7WRP",
-	"QAvxo4HNk4hRIwRKlK6gnVD8Ktm404cZjoVcmeTctr5M8/SmIWR35YmeHtQx8x8RPHgAvtCUD0hIpCJ0",
-	"p729v7O3i8aPEsRbyQn9eiKQZAwFmE8BNUZVyBO6faY4ljOgUhFnZarF1dVlmpVvyRNM7ySdojFgDtwo",
-	"+B4SQH00cI5iOWM82fke+pu5R5sunr7TWDEDZ510PGdailIU01vK7mkBNNQYlbDJiCjiKGJcgv8L+ARf",
-	"a6thRUraH7GScjo272uqxWjgSHiQm1GACR046bHP3pLQuQLXGzOlgmFUfunIqtBazhwUTaMj36guHPQ9",
-	"FoH4HPlYauLg7MolZxFwSRRVJzgQUAbqCqIAe2AOJjxIjtHF2ckxEvqRxj6OOAig8lAxAoSRfESBUgJe",
-	"AJjrhaGyIGkcBHgcgNOTPAbXiXKv/uqY52mTQ0Ko/wnxwyegUzlzep3uvraHs89u2dTUxvOZWaqt5+Q6",
-	"5hw/asokX7Dxr+BJtaCwH6tRJVn6g0AxxfwRgXqG3jSFaREzw4nPs4aG4VjdqLlCKjukQItl+epEr3We",
-	"yvjn2L7sLJzAHQQK4OYEe0q8nNJpQMQMJSsQxaH6WjHAhEDgI0x9/YnHASh8y1a/q0U74UrCfTH43yyg",
-	"fwK3UuYF4vkwjqc5z2K+WiYnvsIHmQgoojnGAna3m0AVPD6KOJNsHE9SLBeioa+mT7eiwwFLqLgdV+ZE",
-	"L2SwIt44CNj9Z3oHnEwI+KchJsGR57GYyk+E3ioAKxgGII2FGBB6qxC8I0rxg49iAeogMmOdqc3E5lkC",
-	"3RM5Q3H2IgSh5r3qcU3wHTMWAKYKYeMFlqFQ3yrJhdEsDjFtcsC+eg7SFyaMa9apWrLG/S0c+BoQ5ltd",
-	"NNuqsOSvD4mvtfwM0NlJ6gUXrCXJkKf3sAZCBbzjzr32OCa+Y4FKCFay3KuQCcGGhYfnwOv3L0ovlszs",
-	"aSNlSE1HtavzbSZ0urEMdFo1nz5EhIM4s8QO9PUhmBuGhKZQBWQCkoSQkk7TR998iHyY4DiQqIMeAXPU",
-	"2OrsbO22222x4Q4oligArBxm5ONH1Njf3dZXMke6q1cJ1Njdau919bIBtSkMLJUH7PSc//nSHAz+evNj",
-	"40u7eXDz18Gg9aP+7///72DQMt9tiL8sPNIl9rHu3Eon3XjjKx71iqe3SN5XXpxta81upltYMM4UB+k9",
-	"PLo8QzkrjTB6iMRMGXOMBo+IUa8qHF3noSnA4yDN5pT46kgu4ius/XNtPSjIDEj3JAiQuSPPycpqaSrW",
-	"Wyyjs4BUmaQV+J7Z1/7FOgR4yfiqEqRqTEmW2n8uGoMgPgjEIqDEd41c1po34mxCAkWMN7GUXMcLMAnF",
-	"6YMy60TCj0XQMTo+/aR2KrnDBA7nG2meYBzSNNij2EQzXcCmRIs0EXvK5ysK/u32we4Skt8LCFBpk6zm",
-	"Sk6cmi9yQl+TPGdTIwGJ/wzozL90FtLPPLGf8H8NAOZ4lIBIvlwLIJYz6BMRBfjxPFHMZbaoIKKZ6oSF",
-	"mOhNzr1te4k9yK1e3lg9zb2ybKW6TkzJbzEkzJkgRYSIgX/mQZXU5tIw5kFK589Xn1LqnvmXyNxQUIuc",
-	"OEtZEgsU6SJVkjFoiV3y+Kwig16mWkr6bKFmKb22gmblgTYUTiCAtRnCljioxZrySFhrTs0PvsWkkwz5",
-	"GtzFplOZFBbAnqHGWpSK3bJcEe7lbJzTkmiYi5LuzpZbEhU5y6zxY+8Lbv5+1Py3MsMKn5o3X9vubucp",
-	"d33jx8GgtfHX5Jubr1336S+243kaRvJxRR/9KA1GJB5ezlPNoZk53hWmStzTzenV5TESEstYIOU7GkeG",
-	"UCQovoWhh4V+NNA41O4uph4EWq0lQTGdPauEoXzAfkAoDE3kUy/IpwJwoDynx6F22ZRDZotgWyOsluyF",
-	"et5Yx7Ec12GxHLLJkGOq3d6YkjAKQIGlL+cSajHFd5gYLeAqOwwPAyaEuVIIU95YNs2WhPtWhcBUi+a3",
-	"kQB2OnyYr7AIi1oc3lCELe8c5zbS5ia/aB+Xk4hWEvyB1PInIqp8KF62i/MSgUWwX2Z3pm+yxmLrgHsR",
-	"fV8GXfKqJ4v7uLx5a/fNy6Ho/N7lgK3dtdL+v3DT1h4t01H+yjEUy8bJXstEz9jfK1DyYzisdGBXYLCK",
-	"LHgdf1VJuzIlclVUOgyoTMSyMfaLqWxCNE6T6BpbFAHXFUiHqI1CwNSwXBpPbHR3Nlp5Vlq9UKo2Mna9",
-	"RF3UYWJBMo7wWCgHPo1fTwgXUt9jT4A8S+cXsVwGqgWVLKCnQFM3JtAnQKdhNg4Ic0CUoZBxXbwRB1Is",
-	"iwBnd8QHnmZaU3v38uriH2cnp1fD639dng4/n/cvT4/Pfjo7PXHc0rW/fT77dH12Xvn++HP/+uIXqwl5",
-	"BVOgwJNoq8bzW7UgeQZqLhC2pCRcV0yewr15sYtMlF0BlkXVk2pGwxQDWliAAnIHAmGBAkan6m/hMDAK",
-	"yCf++4Tll7WrrczxorO1TPBckSofQH//IPl8s9YWKF8iKF61aN4+k6nXDOdZyaEONQ6TpOUwMOtQAFIs",
-	"m/Ec0CzlCXdqV+dBwhk2dRaTAE+nYFLbSbhdoBQEzfrVHKhJGPq2vUwulXfRIj3usUgyj/6S2+k6QNUZ",
-	"tAix5AIi1Ne+uVCo6pfmU4U6Q+tJcgeowUIiJfgGRL2HG1ZcieVtc/loQreI+EClohivF5fLiMQ3Ty6/",
-	"dTJ5RoRtr8egBKxizfdIJatzAb7FVW6wyJzflXPGK4stL+ZcWSHzhHEiusTSzB7ryiXrKUsuLXnKAiwk",
-	"Spa8THJqAlWj/ZkYyAO7nHwtG/Rvn2dMkozgIyyRIFPaJHTFjGOVRaxJxHpkLI8op9F0DlEZrLfwuKnr",
-	"blCECU/yij5MCFUmCwpxFCmRxiZp4lGnWHw0fsyl0iqE/wbSnO+c1qxS/HX5wg/LCL5QEZWl4DKir5B9",
-	"XJAXXjmJqA9zwat6NpSQv1cpB5mUc64SL+jrRctJtTnu6ctKAC8jz/oplKnD2O9fDI8vzn86+/nz1dH1",
-	"2cX5sH99dF12HevuOjs/Or4++8fpM7ckN9j8SVMC+x9Uo7fQTPQYlZwFWnXKGfDnTMU/SFXg2/v6RsV/",
-	"aC2g5eULCPNCL7v2yPyxElgJGm9W2/UcDjWF+GuzklIL6BDxfLV+angzCsYwpow2dUDzNeaQsWuyzHKu",
-	"6N/AmJb9E/nqwq6iul1y6bwsa5XlqxdTrVIetYbiquJWWPdZp2MqG/0eVVml6qrFEvptk8AriOfUOCn5",
-	"s0m0TV8+RDnLBAWA70BxN4qpN8N0qi37D7BtVpT2y+S4FUHAizmRj33FGEYCmaDnUaw4t0yo0ZJdZ6PD",
-	"nNvkg6cdzdoO0VbaU65NC/3I+ebNpIxM9xShE2bP64iAeDooPpoSGTG/dddpXeRe0Ad+RzwYmebqxFEk",
-	"AoXMu3XRPSdSAkUTzkJ0P9ORhUHS35ZmieJxQDxdOt3oS0xoAEKg/snfhZsEzpmuLDOAMS6ynhm1xGee",
-	"2GgNaFJh1BTyMYCkk+jq8lj0ENwBf1SeeMLURKDR5UX/Gm0+i9CmIfxV5CVkH1BtO2L0X/2Lc9NUpgDh",
-	"IGNOhf720DQvCWWAonlfk15g2prEDEfQGlAN8J3yqhgVvQFtoqt5txrRcQXFR1kv4FxposbIpt96Jto4",
-	"UrRoooskIpX1wOlmo8T6NS1mnklgjVLeH/XM/6MkdzhwdM8eyIHTMvAlswcQC4lEvwNnSAcShIsCcpvs",
-	"069Ct8omFnEKlFvQasLNdbYJA/BpaZP0JQTYm6WEM0VjRCIP04TohwgHgSIpN3mifBMUMuJYP3z00CQ+",
-	"hBGTQL3HZgB3EIyUO49pkS/UQ64uj38Q85am3MKhXtgbUITOL4b9s5PT4elPP50eX/fnTxGIKn5DRpwZ",
-	"oWfmRqjz8INIvpmQQJvw6fHAEwlcPThhVu096GCHEJM40Ed7I8XF6NaeDo8YNFL2eEQh5rfKM0iKoxs4",
-	"zWHhYtn0hunLNkCpF//KYq4YRszYvSYzVizwhYOPPQn+zcBx9fmFNGwjIgiCJFREpNDOR8tE9okM9OAI",
-	"fbxQ/mwlp1w5AursVOsdNhzXuQNujCan02q32joaEAHFEXF6zlar3dpydKZspkXqglNc01+i0+1MWIKg",
-	"fZACxZHxVrqtdtF/m5gW3byEddPIsGTafktdzn7/YkCL+lRLvFJjeQtdp75RoaeEiITLwTd5MZNzpkrC",
-	"DqglX9dCo2Luc5Tm/rUrrCzXckeRfpyOtgUEEKED+sXkOt15pvPGbGrG4cq+qOvacdy0Ef1vzH9csQ15",
-	"jAXxtF8ThyHmj9lrkL5icx8bWbNUU6Om8d9wcn2L5TCSM25DpzvZ9Zrb3u5ec7t74DfxNt5t+gf7W/vj",
-	"HR+3t/fs3Us9x+96B9ted6+5Nd7bbW7j7W5zvL/vNQ928P4ObB10vd19rfm9WEgW6o3IuK2ClS2srsSz",
-	"WZyP7ifIHrSRjx/FB+NXzbA7e3t7mp9WauB+vsPzqWh0JYZyYf5Nt91ekcPSvGC+t93qROcykU633Tlo",
-	"drrN7t51Z7/X6fQ6B61OZ+/fTi4gZKxGomi4zAyR+dQf/aca7Fz2KdZdXHJtOQ/1HKK5nFH9bfPyoLqU",
-	"+HOL18A5aUlYzZwPs6e2Y6ekINFSUolRhci24S0bGBkPbpanAel1ncXrynMv9Lqtxesqk130wu3FC7NB",
-	"O2pBZ2cZCC0TIdTi7sHixdVxKE+us7McQZNq+bz35PS+FP2mLzdPN25FnCqjp2ZrQ0Kl0BucV7C6VAtP",
-	"hXY1KwuFcuksZqPTc85OTn+5vLg+PT/+1/Dz+d/PL/55rgFezhCxZCjtdkh6m8ZsHJNANglFDT2t6mfG",
-	"pgFsIMZTbaETVmk+wZgU6SeknD3tdvnAiXLRtDOmbDgTeECNkXIERW9zMw2Tt6b6DS2PhSNliej3I0I3",
-	"DhFW3nzZsBESc0VjaoLbBoBinx5Rti/jYEYeGCs5NXCeMTHK9HqNhWFopUhVUsgpqa3UzKvbeUTNwV4I",
-	"TY/xqGn2vdyc1nMM4k3NbU3ziFIka/4QRelClsg452pPhGCt8n0vU/uKS83G1uGf8ZnhMGXD1qDf7nS3",
-	"tnd29/abeOz5MJnOyK+3QUhZ9BsXMr67f3j8vYWjKGWlWABPtirBoUStny+O+5f//czTzAtfREILW7+C",
-	"iKtqqpo4+fuZOJYWidxO5rorC2Hawqcy1fOfVrN88vuTT4q+1AYqZn3t5bBZcHJxuPBpDfu7pCFSdn7/",
-	"YJbHn9eQoHpvGkoLbFTHlpT9/4IhUQlorN2OqOkIzhsSRUVat+A1mjTp8y1oEfMee9653t1axbFe+mAu",
-	"6Jp+E8lrSFKQvCtAbJpyLRLDoOJ/kGz4j3cuDPlrnIuGkCwSxbFB7+1W2Fvi692Kf85IAHZ0AkJvlZ/k",
-	"mjb+JCbOYRIL8E1sarvdRtaJrgOaTTbD0vJwm4VfA/pbySVLxVqtifSWUuk9zcHvQulPLZSoLWevDiBl",
-	"tQf8nc0VW8N+va1ivfs1AmFqylfmtPsZ5Ddhojw30OFNRMGkMjP7e+h7baHvV2/88y6jRZ9+F70fInp/",
-	"BlljDCbVLLVFOC8yCkt1BssK3Geswaq8Xaf9ZRe3H255PTNx5b1k7dIxuD9knG3ejr4o0PaCMNtzw2Lq",
-	"BGa1Sc9kHIgUpUKY75L0IyWpzYJdWpKuYL2+QJDax+jUe9bX5bZVj4Ug5sm2DB+TfkQX3AduCiYbmdXl",
-	"IuJvtFD2q0m9AdU/FKR/Scj8LBIik+xXlFwEgQBTjGj9DSXLzd0d1Mh+d6fd3mgN6Pw3jnooeZ35tSK1",
-	"PCuArntZ8sNGFg+/hoRu4dejvtj5a37L5vzXmZ7cpW7WQ1QUu71ckwVElFTZJz2hx6K9c9qsOMtmPs+l",
-	"215F4D0/XepNNFaUjLOvwSQ3MCX3f814py/fvYiXeRE3a+CRer14QUGPslHy1cLGH6MH/3Rq7ZMuXLa3",
-	"u4lvxkmwzu+qV22j4vkambhwMj4/qyEdwzPIIT20aYomLAjYvabQgAocml++0NNy7Cxdq1cq4P8R1ErS",
-	"/FlVLMkAkXrV8tJKzzWqpLrRed+WRqqOg/tS52v9ifypm9dv5pKqo2J1f69b+GZUTnV+JJuU6xVMO0oq",
-	"pTfe0aOyNC08706VR6pVGhwaltFsG4hxNz+ezc2NYjOj2rJZbEkTHfGTisU87qmnlpl4WtNlllza4qPz",
-	"okTa1JQN39coj/lYvKICucqNy0tesp5shpt75T+JnNV1NJQBMERRu5fvX+jsWxoYXgGfpROhs7Oz0121",
-	"FeGZwYhvotnmNC3GCN+lev65QX81wbTsFH4PlX2MgL9iUhemSVuj2CGySDRTmHLP+C2h0/cuSamZclEv",
-	"6k91GEA5DMgnwvxfGZ3iJvUptpChizhQHIJooZ9Mo6ucYTmgmEM6t5VxROMg0D2vAUxyLectdJW08CpC",
-	"3s9YAKmUX1zDUofrq4pYDA1KVSzmS02XvPzMQijJdI1XyntF437/ouyg0FulYkvV4K8S3dbIy2Rny+9u",
-	"bbWbW3sHO81tb8dv4s5kq7m9s9XpdvDkwNttryLsFowoehPpnk7E+55p/+hM+6JpOzXqLj3735Pu34r+",
-	"Mxtpz7t/kHJbut4ym8SQTGAw8a9sBkOvrJ+IyGumkZkkNFKux4CO8oNsRmiG7/QA8vmzslRNNrwoG7Vg",
-	"Rq3MHz2go/LopVH648PF0Ud6FE5j9PVppIAcfR0kvy88cHroy83TaD6kaEM9VQcsemiJ6S2jFCo9TkDP",
-	"RcjDV6dr19oRxkGPNsTmJ4LLLIfy1+19UBTum+Zjk1h6wHKXRfqjZa/rLc/G7FSAzRr+zKyM9VRZrJLR",
-	"X1Ewv2dFhkUrr6MQ1mDyvRD2oxWDxSc4zCbzYNuPl62tAnYxvMm7vqb2mE1NPbnzy1WQnm6e/i8AAP//",
+	"7H37V+M40ui/ouO750y464QkvMMPc1hg5nC3BziE3r27Hb5EsSuJBlvySDKP6Y///TuSbMcPmSQQ6O79",
+	"+Kmb2LKrSqV6V/mr47EwYhSoFE7vqxNhjkOQwPVfl3gKffInqP/7IDxOIkkYdXr6ChLkTzhE9zOgaBC3",
+	"21uA2ohIdE+oQOwOOBpFeEooVmtaUfKsUctxHaKe8UcM/NFxHYpDcHpOeoPjOsKbQYjVWyeMh1g6PYdQ",
+	"udV1XCfEDySMQ6fXabddJyTU/NV2HfkYgbkRpsCdpydXQ3nNboHWICDVNdSQM0AjCg9S3ztCbILUTxGH",
+	"O8JigRRkG4c1eOln1CKlrxYwSsAUkhM6dZ4UmBxExKgATfMzKoFTHKj/e4xKoFL9F0dRQDz9ys3fBdMY",
+	"wQMOo8AsI7lldziIwaz3U5Loa64TghB4qn78FWT/+Oy3Y0YnZBpz/WTUbbd7KAUH+QwEokyiEEtvpmki",
+	"IvB6SHgkLCxsKXR7KIyFRGNAWKKQCYk63X3kzTDHnuYojeycEn/hMHF6zv/ZnLPgprkqNo8ZpeDJU84Z",
+	"N+uK23eExvEUEWqAAq52pTFKER1tuAha0xbCc2TkDEs0wSQAH93hgPgGcOfJdc6o/uGIT+MwIfdKlK+s",
+	"rm6AvmWI03vyG1Eh5pmfoyT6/PnsZJ2Uu54B4vBHDEIiIlACmiZeEUhFRMYRVufAY9QnmkMUBQVqjAwl",
+	"h/lrow1NzXMmf2Ex9VckI80tK9OPMjmc6IsLCad4GnkFpu7sd8f+Duw0d6GDm9sT2G7ivYODJsa7/gHe",
+	"xePuLmg2N69YO60Fi7mXO03wQBTtDe96OAiA/yQQ41NMyZ8G5MYoQzmh6iXwkAhBGD0BSmBV6kaW5WUq",
+	"z+8Z+uamPLXz8ClCz4FXbKTwwiiEcAxcyc8CNruTDt7ydrrNfX8bmtvjfdw88Dp+swtbk228M9719tZO",
+	"9gS0ED8a2DyJGDVCoETpCtoJxa+SjTt9mOFYyJVJzm3ryzRPbxpCdlee6OlBHTP/EcGDB+ALTfmAhEQq",
+	"Qnfa2/s7e7to/ChBvJWc0K8nAknGUID5FFBjVIU8odtnimM5AyoVcVamWlxdXaZZ+ZY8wfRO0ikaA+bA",
+	"jYLvIQHURwPnKJYzxpOd76G/mXu06eLpO40VM3DWScdzpqUoRTG9peyeFkBDjVEJmzkR7zAJ8DiA1QmY",
+	"X2khXnY5Tzh9nGeYTgF5LA58fWrGgAS+Ax9JZhStxBLQhATgIsG0rYdTC8GHHvKxxGMsFONgbwY+Sqw1",
+	"bSmu/YTXQquJmmI52jCyKmTe7U8ih4Ji6EkcBGp7PEyTJ9xzIiXQFjpncqY4SWFoXuUfZkJPy5WxwlNy",
+	"An6yZSKOIsYl+L+BT/C1NvRW3Dv7I1ayJ47N+5pqMRo4Eh7kZhRgQgdOKqmztyRHowLXG8sRBcOo/NKR",
+	"1QZpOXNQNI2OfGNt4KDvsQjE58jHUhMHZ1cuOYuAS6KoOsGBgDJQVxAF2AMjS+FBcowuzk6OkdCPNC5N",
+	"xEEAlYfq7EIYyUcUKL3tBYC5Xhgqo5/GQXLWJI/BdaLcq7865nnaSpQQ6v+E+OET0KmcOb1Od1+7MNnf",
+	"btk70P7OmVmqHZ7kOuYcP2rKJD+w8e/gSbWgsB+rUSVZ+pNAMcX8EYF6ht40hWkRM8OJz7OGhuFY3ai5",
+	"QirTsUCLZfnqRK91nsr459i+7N+dwB0ECuDmBHvqHJ/SaUDEDCUrEMWh+lkxwIRA4CNMff0XjwNQ+JYd",
+	"NVdrY8KVUvpi8L9ZQP8EbmV/FYjnwzie5pzB+WqZnPgKH2QioIimkra7202gCh4fRZxJNo4nKZYL0dBX",
+	"06db0eGAJVQ8xStzohcyWBFvHATs/jO9A04mBPzTEJPgyPNYTOUnQm8VgBUMA5DGqA8IvVUI3hFlq4GP",
+	"YgHqIDJjUKvNxOZZAt0TOUNx9iIEoea96nFN8B0zFgCmCmHjuJehUL8qyYXRLA4xbXLAvnoO0hcmjGvW",
+	"qTofJmJROPA1IMy3umhpV2HJXx8SXxtmM0BnJ2ngomDgSoY8vYc1ECrgHXceaIlj4jsWqIRgJWerCpkQ",
+	"bFh4eA68fv+i9GLJzJ42UobUdFS7Ot9mQqcby0CnranTh4hwEGeWcI++PgRzw5DQFKqATECSEFLSafro",
+	"mw+RDxMcBxJ10CNgjhpbnZ2t3Xa7LTbcAcUSBYCFuurjR9TY393WV7LYR1evEqixu9Xe6+plA2pTGFhK",
+	"4ArG//rSHAz+evNz40u7eXDz18Gg9bP+3//978GgZX7bEH9ZeKRL7GPduZVOugmgrHjUK875InlfeXG2",
+	"rTW7mW5hwZ5WHKT38OjyDOUMa8LoIRIzZX8zGjwiRr2qcHSdh6YAj4M0m1PiqyO5iK+wDqlo60FBZkC6",
+	"J0GAzB15TlZWS1Ox3mIZncUQyyStwPfMvvYv1iHAS8ZXlSBVY0qy1P5z0RgE8UEgFgElvmvksta8EWfK",
+	"KHfct7GUXMcLMAnF6YMy60TCj0XQMTo+/aR2KrnDxHrnG2meYGIIaXxOsYlmuoBNiRZpIvaUm14U/Nvt",
+	"g90lJL8XEKDSJlnNlZw4NT/khL4mec6mRgKSkAegM//SWUg/88R+wv81AJjjUQIi+XEtgFjOoE9EFODH",
+	"80Qxl9migohmqhMWYqI3Ofe27SX2ILd6eWP1NPfKspXqOjElf8SQMGeCFBEiBv6ZB1VSm0vDmAcpnT9f",
+	"fUqpe+ZfInNDQS1y4ixlSSxQpItUScagJXbJ47OKDHqZainps4WapfTaCpqVB9pQOIEA1mYIW0LXFmvK",
+	"I2GtOTU/+BaTTjLka3AXm05lUlgAe4Yaa1EqdstyRbiXs3FOS6JhLkq6O1tuSVTkLLPGz70vuPnnUfPf",
+	"ygwr/NW8+dp2dztPuesbPw8GrY2/Jr/cfO26T3+xHc/TMJKPK/roR2kwIvHwcp5qDs3M8a4wVeKebk6v",
+	"Lo91MCwWSPmOxpEhFAmKb2HoYaEfDTQOtbuLqQeBVmtJHFMnPCthKB+wHxAKQxOs1gvy2RscKM/pcahd",
+	"NuWQ2ZIO1qC4JeGknjfWcSzHdVgsh2wy5JhqtzemJIwCUGDpy7kcaDEE6mOJhwETwlwpRJZvLJtmy5t+",
+	"r0JgqkXz20gAOx2+ma+wCItaHN5QhC3vHOc20uYmv2gfl5OIVhL8QGr5ExFVPhQv28V5Vcci2C+zO9M3",
+	"WWOxdcC9iL4vgy551ZPFfVzevLX75uVQdH7vcsDW7lpp/1+4aWuPlukof+UYimXjZK9lomfs7xUo+W04",
+	"rHRgV2Cwiix4HX9VSbsyJXKFbzoMqEzEsjH2W5LepHFa96CxRRFwXTR2iNooBEwNy6XxxEZ3Z6OVZ6XV",
+	"a9tqI2PXS5SyHSYWJOMIj4Vy4NP49YRwIfU99gTIs3R+EctloFpQyQJ6CjR1YwJ9AnQaZuOAMAdEGQoZ",
+	"1/U2cSDFsghwdkd84GmmNbV3L68u/nF2cno1vP7X5enw83n/8vT47Jez0xPHLV372+ezT9dn55Xfjz/3",
+	"ry9+s5qQVzAFCjyJtmo8v1cLkmeg5gJhS0rCdcXkKdybF7vIRNkVYFlUPSlANUwxoIUFKCB3IBAWKGB0",
+	"qv4tHAZGAfnEf5+w/LJ2tZU5XnS2lgmeK1LlA+jvHySfb9baAuVLBMWrFs3bZzL1muE8KznUocZhkrQc",
+	"BmYdCkCKZTOeA5qlPOFO7eo8SDhLKnMmAZ5OwaS2k3C7QCkImvWrOVCTMPRte5lcKu+iRXrowhlz95Lb",
+	"6TpA1Rm0CLHkAiLU1765UKjql+ZThTpD60lyB6jBQiIl+AZEvYcbVlyJ5W1z+WhCt4j4QKWiGK8Xl8uI",
+	"xDdPLr91MnlGhG2vx6AErGLN90glq3MBvsVVbrDInN+Vc8Yriy0v5lxZIfOEcSK6xNLMHuvKJespSy4t",
+	"ecoCLCRKlrxMcmoCVaP9mRjIA7ucfC0b9G+fZ0ySjOAjLJEgU9okdMWMY5VFrEnEemQsjyin0XQOURms",
+	"t/C4qetuUIQJT/KKPkwIVSYLCnEUKZHGJmniUadYfDR+zKXSKoT/DtKc75zWrFL8dfnCb5YRfKEiKkvB",
+	"ZURfIfu4IC+8chJRH+aCV/VsKCF/r1IOMinnXCVe0NeLlpNqc9zTl5UAXkae9VMoU4ex378YHl+c/3L2",
+	"6+ero+uzi/Nh//rouuw61t11dn50fH32j9NnbklusPmTpgT2f1GN3kIz0WNUchZo1SlnwJ8zFX+QqsC3",
+	"9/WNiv+mtYCWly8gzAu97Noj82MlsBI03qy26zkcagrx12YlpRbQIeL5av3U8GYUjGFMGW3qgOZrzCFj",
+	"12SZ5VzRv4ExLfsn8tWFXUV1u+TSeVnWKstXL6ZapTxqDcVVxa2w7rNOx1Q2+j2qskrVVYsl9NsmgVcQ",
+	"z6lxUvJnk2ibvnyIcpYJCgDfgeJuFNOk2SlX/PGOts2K0n6ZHLciCHgxJ/KxrxjDSCAT9DyKFeeWCTVa",
+	"slFwdJhzm3zwtKNZ29TbSscAaNNCP3K+eTMpI9M9ReiE2fM6IiCeDoqPpkRGzG/ddVoXuRf0gd8RD0am",
+	"Hz5xFInQnW9u2tiGJpyF6H6mIwuDpCUxzRLF44B4unS60ZeY0ACEQP2Tvws3CZwzXVlmAGNcZD0zaonP",
+	"PLHRGtCkwqgp5GMASSfR1eWx6CG4A/6oPPGEqYlAo8uL/jXafBahTUP4q8hLyD6g2nbE6P/1L85NU5kC",
+	"hIOMORX610PTvCSUAYrmfU16gWlrEjMcQWtANcB3yqtiVPQGtImu5t1qRMcVFB9l7ZtzpYkaI5t+65lo",
+	"40jRookukohU1gOnm40S69e0mHkmgTVKeX/UM/8fJbnDgaN79kAOnJaBLxkXgVhIJPoTOEM6kCBcFJDb",
+	"ZJ9+F7q7ObGIU6DcglYTbq6zTRiAT0ubpC8hwN4sJZwpGiMSeZgmRD9EOAgUSbnJE+WboJARx/rho4cm",
+	"8SGMmATqPTYDuINgpNx5TIt8oR5ydXn8k5i3NOUWDvXC3oAidH4x7J+dnA5Pf/nl9Pi6P3+KQFTxW9om",
+	"avo+G7WdoOnxwBMJXD04YVbtPehghxCTONBHeyPFxejWng6PGDRS9nhEIea3yjNIiqMbOM1h4WLZdKE9",
+	"Vb34dxZzxTBixu41mbFigS8cfOxJ8G8GjqvPL6RhGxFBECShIiKFdj5aJrJPZKBnfejjhfJnKznlyhFQ",
+	"Z6da77DhuM4dcGM0OZ1Wu9XW0YAIKI6I03O2Wu3WlqMzZTMtUhec4pr+Ep1uZ8ISBO2DFCiOjLfSbbWL",
+	"/tvEdFXnJaybRoYl0/Zb6nL2+xcDWtSnWuKVZgG00HXqGxV6SohIuBx8kxczOWeqJOyAWvJ1LTQq5j5H",
+	"ae5fu8LKci13FOnH6WhbQAAROqBfTK7TnWc6b8ymZhyu7Iu6rh3HTWcH/I35jyu2IY+xIJ72a+IwxPwx",
+	"ew3SV2zuYyNrlmpq1DT+G06ub7EcRnLGbeh0J7tec9vb3Wtudw/8Jt7Gu03/YH9rf7zj4/b2nr17qef4",
+	"Xe9g2+vuNbfGe7vNbbzdbY73973mwQ7e34Gtg663u681vxcLyUK9ERm3VbCyhdWVeDaL89H9BNmDNvLx",
+	"o/jG+FUz7M7e3p7mp5UauJ/v8HwqGl2JoVwYWdRtt1fksDQvmO9ttzrRuUyk0213DpqdbrO7d93Z73U6",
+	"vc5Bq9PZ+7eTCwgZq5EoGi4z9mU+qEn/Uw12LvsU6y4uubach3oO0VzOqP62eXlQXUr8ucVr4Jy0JKxm",
+	"cIPZU9uxU1KQaCmpxKhCZNvwlg2MjAc3ywOc9LrO4nXlUSV63dbidZVhPHrh9uKF2WwktaCzswyElokQ",
+	"anH3YPHi6gSbJ9fZWY6gSbW8XrC1FCWzmvq8x+X0vhR9rS83TzduRQQrQ6mGHUJCpdBMkVfKurwLT4V2",
+	"TysLhXIDLaam03POTk5/u7y4Pj0//tfw8/nfzy/+ea4BXs54sWQ17bZLepvGbByTQDYJRQ09lOxXxqYB",
+	"bOi5I0bD6CRXmoMwZkj6F1IOonbVfOBEuXXagVN2nwlWoMZIOY+it7mZhtZbU/2GlsfCkbJe9PsRoRuH",
+	"CCMK92VjSEjMFY2pCYgbAIq9fUTZy4yDGZNgLOvUKHrGLCnT6zVWiaGVIlVJiaektlIzr6LnUTgHeyE0",
+	"Pcajptn3ckNbzzGINzW3Nc0jStGv+UMUpQuZJePQqz0RgrXK973MVFBcaja2Dv+MzwyHKbu3Bv12p7u1",
+	"vbO7t9/EY8+HyXRGfr8NQsqiP7iQ8d39w+OfLRxFKSvFAniyVQkOJWr9enHcv/z/zzzNvPBFJLSw9SuI",
+	"uKp2q4mtv59ZZGmryO1kriOzENot/FWmev6v1ayl/P7kE6kvtZuKmWJ7CW0W0FwcYnxaw/4uabyUHeYf",
+	"zFr5MD7yxgfV+9lQmmOjOh6lHGcoGB+VwMnabY+azuO88VFUvnULXqN9k37iguYx77Hnt+vdulUc+KUP",
+	"84Lu7DeR1oYkBWm9AsSm+dciZQwq/jeSJx9OzAvkiNmyGiemISSLRHGk0Xu7L/Z2/Xr35Z8zEoAdnYDQ",
+	"W+WPuWbEQBKv5zCJBfgmbrbdbiPrgOABzaauYWl5uM2TqAH9rWSZpZqu1hR7S0n2nmbnhyD7EGQlQUZt",
+	"NQjq0FJWKxTe2SyyDSCot4msd79GiExNOc6cdr+C/C5MoecGVLyJ+JhUxrZ/hPLXFsp/9cY/785adPCH",
+	"uF6buF5F9P4KssaATKpzaouKXmRIluomlhW4z1iQVXm7TpvNLm6/ubX2zASZ95K1S8cHf8gY4Ly9flEQ",
+	"8AUhwOeG39QJzGrTocmGEClKhT0fkvRbSlKbBbu0JF3Ben2BILWPBar3xq/LbbgeC0HME4EZPiY1ii64",
+	"D9wUgDYyq8tFxN9ooezDXb0B1d+q0h+zMl/mQmSSfcjLRRAIMMWV1s94WW7u7qBG9umndnujNaDzz2z1",
+	"UPI688EstTwr6K57WfJtLUtUoIaEbuEDZl/s/DW/ZXP+gbAnd6mb9VAYxW4v12QBESVV9klPHLJo75w2",
+	"K87mmc+n6bZXEXjPT8t6E40VJeP5azDJDYDJ/b9mXNWXDy/iZV7EzRp4pF4vXlDQo3mUfLWw8bfRg/9x",
+	"au2TLsS2t++J78ZJsM4jq1dto+L5GplYcvI5gKwmdgzPIIf0EKopmrAgYPeaQgMqcGi+5KGn/9hZulav",
+	"VMD/EdRK0sxaVSzJQJR61fLSytU1qqS6UYDfl0aqjrf7Uudr/Qf5Uzev38wlVUfF6v6oqfhuVE51Hiab",
+	"lOsiTHtNKqU33tGjsjRhPO9OlUfEVRo2GpZRcxuIcTc/bs7NjZYzo+ey2XJJUyDxk2rKPO6pp5aZeFrT",
+	"ZZZc2rKkc6lE2tSUDd/XKI/5mL+iArnKjf9LXrKebIabe+U/iZzVdWiUATBEUbuX78fo7FsaMl4Bn6Wz",
+	"orOzs9NdtbXimUGPb6LZ5jQtxgjfpRvgucGFNcG07BR+hMp+nBzxFZO6aE7amuUOkUUKmgKYe8ZvCZ2+",
+	"d+lLzaSPevVwqkMHyslAPhHm/5XxMW5SB2MLM7qIA8UhiBb6xTT7yhmWA4o5pLNrGUc0DgLd9xvAJNd2",
+	"30JXSRuzIuT9jAWQaobFtTJ1uL6qWMbQoFQtY37UdMnL3CzskkwYeaWOUDTu9y/KTg29VWq5VN3+KnFv",
+	"jdZMdrb87tZWu7m1d7DT3PZ2/CbuTLaa2ztbnW4HTw683fYqAnLBmKY30QjpVMCP7Py3zs4vmjhUoyLT",
+	"s/+RqP+RdabZfHt+/xspxKVrQbMJFsnkChNny2ZX9Mo6jYi8NhuZCUwj5eIM6Cg/AGiEZvhOD26fPytL",
+	"CWVDn7IRFWZEzfzRAzoqj6wapR9tLo6M0iOEGqOvTyMF5OjrIPku88DpoS83T6P5cKcN9VQdGOmhJabe",
+	"jFKo5h9Hz8NXp5/X2hXHQY+ExObTymWWQ/nr9l4wCvdN82eTWPrgcpdF+rG31/XkZ+OJKsBmTY9mxsh6",
+	"qjlWqRxYUZi/Z+WHRZOvo0jXYPJRpPsjKhOL73GYTUHCtg/Fra06dzG8ybu+pnafTbU9ufPLVZCebp7+",
+	"JwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -91,6 +91,7 @@ func (s *Store) CreateSCIM(caller string, in SCIMCreate) (SCIMConfiguration, err
 	s.scim[id] = c
 	s.scimIndex.ReplaceOrInsert(c.indexKey())
 	s.scimTokens[token] = id
+	s.changed(KindSCIM, id)
 	return *c, nil
 }
 
@@ -135,6 +136,7 @@ func (s *Store) UpdateSCIM(caller string, in SCIMUpdate) (SCIMConfiguration, err
 		return SCIMConfiguration{}, err
 	}
 	*c = next
+	s.changed(KindSCIM, c.ID)
 	return next, nil
 }
 
@@ -157,6 +159,7 @@ func (s *Store) DeleteSCIM(caller, id string) error {
 	delete(s.scimTokens, c.Token)
 	delete(s.scim, id)
 	s.scimIndex.Delete(c.indexKey())
+	s.changed(KindSCIM, id)
 	return nil
 }
 
@@ -193,6 +196,7 @@ func (s *Store) RegenerateSCIMToken(caller, id string, lifetime *time.Duration) 
 	c.Token, c.TokenLifetime = token, d
 	c.TokenExpiresAt = expires
 	c.UpdatedAt = now
+	s.changed(KindSCIM, id)
 	return *c, nil
 }
 

@@ -126,6 +126,7 @@ func (s *Store) CreateSSO(caller string, in SSOCreate) (SSOConfiguration, error)
 	}.clone()
 	s.sso[id] = &c
 	s.ssoIndex.ReplaceOrInsert(c.indexKey())
+	s.changed(KindSSO, id)
 	return c.clone(), nil
 }
 
@@ -177,6 +178,7 @@ func (s *Store) UpdateSSO(caller string, in SSOUpdate) error {
 		next.AdditionalScopes = slices.Clone(*in.AdditionalScopes)
 	}
 	*c = next
+	s.changed(KindSSO, c.ID)
 	return nil
 }
 
@@ -214,5 +216,6 @@ func (s *Store) DeleteSSO(caller, id string) error {
 	c := s.sso[id]
 	delete(s.sso, id)
 	s.ssoIndex.Delete(c.indexKey())
+	s.changed(KindSSO, id)
 	return nil
 }

@@ -65,6 +65,57 @@ type Store struct {
 	scim       map[string]*SCIMConfiguration
 	scimIndex  *index
 	scimTokens map[string]string // SCIM bearer token -> SCIM configuration id
+	dirty      map[Key]struct{}  // what changed since Changes was last called
+}
+
+// Kind is a kind of record.
+type Kind int
+
+// The kinds of records.
+const (
+	KindOrganization Kind = iota
+	KindSSO
+	KindSCIM
+)
+
+// Key names one record.
+type Key struct {
+	Kind Kind
+	ID   string
+}
+
+// changed notes that a record was created, changed or deleted. Callers hold the write lock.
+func (s *Store) changed(k Kind, id string) { s.dirty[Key{k, id}] = struct{}{} }
+
+// Changes returns the records changed since the store was made or Changes was last called:
+// those that exist, as they are now, and the keys of those deleted. Then it starts anew.
+func (s *Store) Changes() (changed Data, deleted []Key) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.dirty {
+		switch k.Kind {
+		case KindOrganization:
+			if o := s.orgs[k.ID]; o != nil {
+				o := *o
+				o.Principals = slices.Clone(o.Principals)
+				changed.Organizations = append(changed.Organizations, o)
+				continue
+			}
+		case KindSSO:
+			if c := s.sso[k.ID]; c != nil {
+				changed.SSOConfigurations = append(changed.SSOConfigurations, c.clone())
+				continue
+			}
+		case KindSCIM:
+			if c := s.scim[k.ID]; c != nil {
+				changed.SCIMConfigurations = append(changed.SCIMConfigurations, *c)
+				continue
+			}
+		}
+		deleted = append(deleted, k)
+	}
+	clear(s.dirty)
+	return changed, deleted
 }
 
 // New builds a store holding a copy of data. data must already be valid (fixtures check it).
@@ -79,6 +130,7 @@ func New(data Data, opts Options) (*Store, error) {
 		scim:       map[string]*SCIMConfiguration{},
 		scimIndex:  newIndex(),
 		scimTokens: map[string]string{},
+		dirty:      map[Key]struct{}{},
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -1,11 +1,19 @@
 package server_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
+	"testing/fstest"
+	"time"
 
+	"github.com/gitpod-mock/orgmock/fixtures"
 	"github.com/gitpod-mock/orgmock/mocktest"
 	"github.com/gitpod-mock/orgmock/server"
 )
@@ -62,4 +70,82 @@ func BenchmarkOperations(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkDurableWrite is what an acknowledged change costs with --state-file when the
+// session holds 1k, 10k and 100k records (SCIM configurations of one organization), each
+// write synced before its answer, against a Get that writes nothing:
+//
+//	go test -run '^$' -bench DurableWrite -benchtime 200x ./server/
+func BenchmarkDurableWrite(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		file := filepath.Join(b.TempDir(), "state.db")
+		srv, err := server.New(server.Options{Fixtures: scaledFixtures(b, n), StateFile: file,
+			Limits: server.Limits{JournalSize: 16}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		send := func(b *testing.B, r mocktest.Request) {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, r.HTTP(b, "http://bench.test"))
+			if rec.Code != http.StatusOK {
+				b.Fatalf("%s: %d %s", r.Operation, rec.Code, rec.Body)
+			}
+		}
+		middle := map[string]any{"scimConfigurationId": scaledID(n / 2)}
+		rename := map[string]any{"scimConfigurationId": scaledID(n / 2), "name": "renamed"}
+		create := map[string]any{"organizationId": mocktest.AcmeOrgID, "ssoConfigurationId": mocktest.AcmeSSOID, "name": "new"}
+		send(b, mocktest.Request{Operation: "UpdateSCIMConfiguration", Token: mocktest.AcmeToken, Body: rename}) // the first write holds every record
+		for _, c := range []struct {
+			name string
+			req  mocktest.Request
+		}{
+			{"Get", mocktest.Request{Operation: "GetSCIMConfiguration", Token: mocktest.AcmeToken, Body: middle}},
+			{"Update", mocktest.Request{Operation: "UpdateSCIMConfiguration", Token: mocktest.AcmeToken, Body: rename}},
+			{"Create", mocktest.Request{Operation: "CreateSCIMConfiguration", Token: mocktest.AcmeToken, Body: create}},
+		} {
+			b.Run(fmt.Sprintf("n=%d/%s", n, c.name), func(b *testing.B) {
+				for b.Loop() {
+					send(b, c.req)
+				}
+				if info, err := os.Stat(file); err == nil {
+					b.ReportMetric(float64(info.Size())/float64(n), "file-B/record")
+				}
+			})
+		}
+		srv.Close()
+	}
+}
+
+// scaledID is the id of the i-th generated SCIM configuration.
+func scaledID(i int) string { return fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i) }
+
+// scaledFixtures is the default fixture set with n more SCIM configurations in Acme.
+func scaledFixtures(b *testing.B, n int) fs.FS {
+	fsys := fstest.MapFS{}
+	names, err := fs.Glob(fixtures.Default(), "*.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(fixtures.Default(), name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	recs := make([]map[string]any, n)
+	for i := range recs {
+		at := base.Add(time.Duration(i) * time.Second).Format(time.RFC3339)
+		recs[i] = map[string]any{"id": scaledID(i), "organizationId": mocktest.AcmeOrgID, "name": fmt.Sprint("scim-", i),
+			"enabled": true, "ssoConfigurationId": mocktest.AcmeSSOID, "createdAt": at, "updatedAt": at,
+			"tokenExpiresAt": "2027-06-01T00:00:00Z", "token": fmt.Sprintf("scale-token-%043d", i), "tokenExpiresIn": "31536000s"}
+	}
+	doc, err := json.Marshal(map[string]any{"scimConfigurations": recs})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys["zz-scale.json"] = &fstest.MapFile{Data: doc}
+	return fsys
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -251,7 +252,11 @@ func (c *modelClient) walk() {
 // update, regenerate, delete, read and page at once; every response matches each client's
 // sequential model, tokens are unique, and the final state is exactly the union of the models.
 func TestConcurrencyAgainstModel(t *testing.T) {
-	srv := mocktest.Start(t, mocktest.WithSeed(11))
+	// With a state file: its changes are made one at a time per session, and what it keeps
+	// must be what the sessions hold (checked by a restart at the end).
+	path := filepath.Join(t.TempDir(), "state.db")
+	stateFile := func(o *server.Options) { o.StateFile = path }
+	srv := mocktest.Start(t, mocktest.WithSeed(11), stateFile)
 	type tenantOf struct{ token, org, sso, fixture string }
 	tenants := []tenantOf{
 		{mocktest.AcmeToken, mocktest.AcmeOrgID, mocktest.AcmeSSOID, mocktest.AcmeSCIMID},
@@ -318,6 +323,17 @@ func TestConcurrencyAgainstModel(t *testing.T) {
 					t.Errorf("session %q: final %v, model %+v", session, cfg, *r)
 				}
 			}
+		}
+	}
+	exports := map[string][]byte{}
+	for _, session := range []string{"", "model"} {
+		exports[session] = srv.Control().WithSession(session).State(t)
+	}
+	srv.Close()
+	again := mocktest.Start(t, mocktest.WithSeed(11), stateFile)
+	for session, want := range exports {
+		if got := again.Control().WithSession(session).State(t); !bytes.Equal(got, want) {
+			t.Errorf("session %q after a restart on the state file differs from the session before", session)
 		}
 	}
 }

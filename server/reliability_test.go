@@ -383,3 +383,34 @@ func TestStateFileAcrossRestarts(t *testing.T) {
 		t.Errorf("the file holds %q, want the sessions that are left and changed", buckets)
 	}
 }
+
+// TestEveryChangeIsKept: every documented request example of every operation, sent with a
+// state file, leaves a file from which a restart makes exactly the state before. The calls
+// come from the contract, so an operation whose store forgets to report a change fails here
+// as soon as it documents an example.
+func TestEveryChangeIsKept(t *testing.T) {
+	probe := mocktest.Start(t)
+	for _, r := range probe.Spec().Operations() {
+		for name, body := range r.RequestExamples() {
+			t.Run(r.OperationID()+"/"+name, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "state.db")
+				withFile := mocktest.WithOptions(server.Options{StateFile: path})
+				srv := mocktest.Start(t, withFile)
+				before := srv.Control().State(t)
+				res := srv.Do(t, mocktest.Request{Method: r.Method, Path: r.Path, Token: mocktest.AcmeToken, Body: body})
+				if res.Status != 200 {
+					t.Fatalf("%d %s", res.Status, res.Body)
+				}
+				want := srv.Control().State(t)
+				if !r.ChangesState() && !bytes.Equal(before, want) {
+					t.Errorf("a NO_SIDE_EFFECTS operation changed the state")
+				}
+				srv.Close()
+				again := mocktest.Start(t, withFile)
+				if got := again.Control().State(t); !bytes.Equal(got, want) {
+					t.Errorf("after a restart the state differs from the state the call left")
+				}
+			})
+		}
+	}
+}

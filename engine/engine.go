@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
 	"github.com/gitpod-mock/orgmock/engine/rfc3339"
 	"github.com/gitpod-mock/orgmock/engine/spec"
@@ -150,6 +152,19 @@ type Config struct {
 	// CORSOrigins lists the browser origins allowed to call the API; nil or "*" allows any
 	// origin. The control plane has its own (Control.CORSOrigins).
 	CORSOrigins []string
+	// Services are the RPC services of the document's operations, as protobuf descriptors
+	// (an operation's path is /<service>/<method>). With them the engine speaks every
+	// protocol of a Connect server: Connect's JSON and binary codecs and GET, gRPC over
+	// HTTP/2 and gRPC-Web, compressed or not, all transcoded to the JSON the pipeline checks
+	// (connectrpc.com/vanguard); and it serves gRPC reflection and health. Without them it
+	// serves Connect JSON POSTs only.
+	Services []protoreflect.ServiceDescriptor
+	// Files resolve the descriptors Services refer to, for reflection (nil: those of
+	// Services' own files only).
+	Files *protoregistry.Files
+	// BasePaths are prefixes the API is also served under, e.g. "/api": /api/<service>/<method>
+	// is /<service>/<method>.
+	BasePaths []string
 	// StateFile, when set, keeps every session's state in this file, a bbolt database (see
 	// persist.go): the sessions it holds are made at startup, and each change is written in
 	// its own synced transaction before it is acknowledged (one that cannot be written is
@@ -165,6 +180,7 @@ type Server struct {
 	log      *slog.Logger
 	sessions *sessions
 	db       *stateDB // nil without Config.StateFile
+	front    *frontDoor
 	echo     *echo.Echo
 	api      map[apiKey]echo.HandlerFunc // the operations' routes, middlewares composed (route.go)
 
@@ -270,6 +286,10 @@ func New(cfg Config) (*Server, error) {
 	})
 	s.echo = e
 	s.registerAPI(e, middlewares...)
+	if s.front, err = newFrontDoor(cfg.Services, cfg.Files, cfg.BasePaths, cfg.Limits.MaxBodyBytes, http.HandlerFunc(s.serveDirect)); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if !cfg.Control.Disabled {
 		s.registerControl(e.Group(ControlPrefix, controlCORS(cfg.Control.CORSOrigins),
 			sameSiteOnly(cfg.Control.CORSOrigins), s.controlAuth))
@@ -299,8 +319,18 @@ func (s *Server) serve(c *call) error {
 	return c.send()
 }
 
-// ServeHTTP serves the API, /healthz and the control plane.
+// ServeHTTP serves the API in every protocol (protocols.go), /healthz and the control plane.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = s.front.stripBase(r)
+	if h := s.front.route(r); h != nil {
+		h.ServeHTTP(w, withProtocol(r))
+		return
+	}
+	s.serveDirect(w, r)
+}
+
+// serveDirect serves a request as it is: the API's JSON POSTs, /healthz, the control plane.
+func (s *Server) serveDirect(w http.ResponseWriter, r *http.Request) {
 	if !s.serveAPI(w, r) {
 		s.echo.ServeHTTP(w, r)
 	}

@@ -148,7 +148,9 @@ func unknownOperation(sp *spec.Spec, op string) error {
 func dropConnection(w http.ResponseWriter) error {
 	hj, ok := w.(http.Hijacker)
 	if !ok {
-		return fmt.Errorf("cannot drop the connection: %T is not a Hijacker", w)
+		// HTTP/2, or a writer the transcoder wraps: net/http resets the stream (or closes
+		// the connection) when a handler panics with ErrAbortHandler, and logs nothing.
+		panic(http.ErrAbortHandler)
 	}
 	conn, _, err := hj.Hijack()
 	if err != nil {

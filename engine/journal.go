@@ -16,7 +16,8 @@ type JournalEntry struct {
 	Seq                int             `json:"seq"`                          // 1 for the session's first call
 	Time               time.Time       `json:"time"`                         // the session's time of the call
 	Operation          string          `json:"operation"`                    // the operationId
-	Method             string          `json:"method"`                       // the HTTP method
+	Protocol           string          `json:"protocol"`                     // how the call arrived, e.g. "grpc+proto" (see classify)
+	Method             string          `json:"method"`                       // the HTTP method the pipeline served
 	Path               string          `json:"path"`                         // the URL path
 	Query              string          `json:"query,omitempty"`              // the raw query string
 	Status             int             `json:"status"`                       // 0 when a fault dropped the connection
@@ -49,6 +50,7 @@ func (s *Server) record(c *call, status int) {
 	e := JournalEntry{
 		Time:               c.at,
 		Operation:          c.route.OperationID(),
+		Protocol:           protocolOf(c.req),
 		Method:             c.req.Method,
 		Path:               c.req.URL.Path,
 		Query:              c.req.URL.RawQuery,

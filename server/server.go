@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"time"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
+
 	"github.com/gitpod-mock/orgmock/engine"
 	"github.com/gitpod-mock/orgmock/fixtures"
 	"github.com/gitpod-mock/orgmock/server/contract"
@@ -91,6 +93,10 @@ const MaxFaultLatency = engine.MaxFaultLatency
 // SessionHeader names the test session a request belongs to (see engine.SessionHeader).
 const SessionHeader = engine.SessionHeader
 
+// BasePath is the official base URL's path (https://app.ona.com/api): the API is served under
+// it as well as at the root.
+const BasePath = "/api"
+
 // ControlPrefix is where the control plane lives, outside the API.
 const ControlPrefix = engine.ControlPrefix
 
@@ -131,6 +137,14 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	svc, err := contract.Service()
+	if err != nil {
+		return nil, err
+	}
+	files, err := contract.Files()
+	if err != nil {
+		return nil, err
+	}
 	e, err := engine.New(engine.Config{
 		Spec:        sp,
 		Backend:     b,
@@ -143,6 +157,9 @@ func New(opts Options) (*Server, error) {
 		Control:     opts.Control,
 		CORSOrigins: opts.CORSOrigins,
 		StateFile:   opts.StateFile,
+		Services:    []protoreflect.ServiceDescriptor{svc},
+		Files:       files,
+		BasePaths:   []string{BasePath},
 	})
 	if err != nil {
 		return nil, err

@@ -257,8 +257,13 @@ var shutdownGrace = 10 * time.Second
 // the end of the request's headers, so it must outlast the longest latency fault, or a
 // delayed answer would be cut and the client would get nothing where the journal says 200.
 func newHTTPServer(h http.Handler) *http.Server {
+	// HTTP/1.1, and HTTP/2 without TLS (h2c, prior knowledge) for gRPC clients, on one port.
+	protocols := new(http.Protocols)
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
 	return &http.Server{
 		Handler:           h,
+		Protocols:         protocols,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      server.MaxFaultLatency + 30*time.Second,

@@ -1,0 +1,226 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"connectrpc.com/grpchealth"
+	"connectrpc.com/grpcreflect"
+	"connectrpc.com/vanguard"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+
+	"github.com/gitpod-mock/orgmock/engine/connect"
+)
+
+// The front door: every protocol a Connect server speaks reaches the one pipeline, which
+// checks Connect JSON. A POST of application/json (Connect's JSON codec, the seed's curl,
+// Stainless SDKs, fetch) goes straight in, exactly as it always has. Everything else that
+// names an RPC (Connect's binary codec, Connect GET, gRPC, gRPC-Web, compressed bodies) is
+// transcoded to that by connectrpc.com/vanguard from the API's descriptors, and the answer,
+// errors included, back into the caller's protocol. gRPC reflection and health are served
+// beside the API.
+
+// protocolKey carries the protocol a call arrived in (see protocolOf) on its context.
+type protocolKey struct{}
+
+// protocolOf names how a request speaks: "connect+json" for the plain JSON POST,
+// "connect+proto", "connect-get+json", "grpc+proto", "grpc-web+json" and so on.
+func protocolOf(r *http.Request) string {
+	if p, ok := r.Context().Value(protocolKey{}).(string); ok {
+		return p
+	}
+	return classify(r)
+}
+
+// classify reads the protocol and codec from the request line and headers.
+func classify(r *http.Request) string {
+	ct := mediaType(r)
+	switch {
+	case r.Method == http.MethodGet:
+		enc := r.URL.Query().Get("encoding")
+		if enc == "" {
+			enc = "json"
+		}
+		return "connect-get+" + enc
+	case strings.HasPrefix(ct, "application/grpc-web"):
+		return "grpc-web+" + codecOf(strings.TrimPrefix(ct, "application/grpc-web"))
+	case strings.HasPrefix(ct, "application/grpc"):
+		return "grpc+" + codecOf(strings.TrimPrefix(ct, "application/grpc"))
+	case strings.HasPrefix(ct, "application/connect+"):
+		return "connect-stream+" + strings.TrimPrefix(ct, "application/connect+")
+	case strings.HasPrefix(ct, "application/"):
+		return "connect+" + strings.TrimPrefix(ct, "application/")
+	}
+	return "connect+json"
+}
+
+// codecOf is the codec of a gRPC content type's suffix ("", "+proto", "+json", "-text").
+func codecOf(suffix string) string {
+	switch suffix {
+	case "", "-text":
+		return "proto"
+	}
+	return strings.TrimPrefix(suffix, "+")
+}
+
+// frontDoor routes requests to the pipeline, directly or through the transcoder.
+type frontDoor struct {
+	transcoder *vanguard.Transcoder
+	extra      map[string]http.Handler // reflection and health, by path prefix
+	services   []string                // "/<service>/" prefixes
+	bases      []string                // base paths the API is also served under
+}
+
+// newFrontDoor builds the transcoder for services, in front of api (the pipeline).
+func newFrontDoor(services []protoreflect.ServiceDescriptor, files *protoregistry.Files, bases []string, maxBody int64, api http.Handler) (*frontDoor, error) {
+	fd := &frontDoor{extra: map[string]http.Handler{}, bases: bases}
+	if len(services) == 0 {
+		return fd, nil
+	}
+	target := connectGetToPost(api)
+	var svcs []*vanguard.Service
+	names := make([]string, 0, len(services))
+	for _, sd := range services {
+		svcs = append(svcs, vanguard.NewServiceWithSchema(sd, target,
+			vanguard.WithTargetProtocols(vanguard.ProtocolConnect),
+			vanguard.WithTargetCodecs(vanguard.CodecJSON),
+			vanguard.WithNoTargetCompression(),
+			vanguard.WithMaxMessageBufferBytes(uint32(min(maxBody, 1<<31))),
+		))
+		names = append(names, string(sd.FullName()))
+		fd.services = append(fd.services, "/"+string(sd.FullName())+"/")
+	}
+	t, err := vanguard.NewTranscoder(svcs)
+	if err != nil {
+		return nil, fmt.Errorf("engine: protocols: %w", err)
+	}
+	fd.transcoder = t
+	opts := []grpcreflect.Option{}
+	if files != nil {
+		opts = append(opts, grpcreflect.WithDescriptorResolver(files))
+	}
+	reflector := grpcreflect.NewReflector(grpcreflect.NamerFunc(func() []string { return names }), opts...)
+	for _, mount := range []func() (string, http.Handler){
+		func() (string, http.Handler) { return grpcreflect.NewHandlerV1(reflector) },
+		func() (string, http.Handler) { return grpcreflect.NewHandlerV1Alpha(reflector) },
+		func() (string, http.Handler) { return grpchealth.NewHandler(grpchealth.NewStaticChecker(names...)) },
+	} {
+		p, h := mount()
+		fd.extra[p] = h
+	}
+	return fd, nil
+}
+
+// stripBase serves a path under a base path (e.g. /api/gitpod.v1.X/Y) as the same path at
+// the root.
+func (fd *frontDoor) stripBase(r *http.Request) *http.Request {
+	for _, b := range fd.bases {
+		if rest, ok := strings.CutPrefix(r.URL.Path, b); ok && strings.HasPrefix(rest, "/") {
+			r2 := new(http.Request)
+			*r2 = *r
+			u := *r.URL
+			u.Path, u.RawPath = rest, ""
+			r2.URL = &u
+			return r2
+		}
+	}
+	return r
+}
+
+// route returns the handler for a request the pipeline does not take as it is, or nil.
+func (fd *frontDoor) route(r *http.Request) http.Handler {
+	for p, h := range fd.extra {
+		if strings.HasPrefix(r.URL.Path, p) {
+			return h
+		}
+	}
+	if fd.transcoder == nil || !transcoded(r) || !fd.isRPC(r.URL.Path) {
+		return nil
+	}
+	return fd.transcoder
+}
+
+// isRPC reports whether path names a method of a served service.
+func (fd *frontDoor) isRPC(path string) bool {
+	for _, p := range fd.services {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// transcoded reports whether a request speaks a protocol the pipeline takes only through the
+// transcoder: a Connect GET, a binary or streaming Connect call, gRPC, gRPC-Web, or a
+// compressed body. Anything else (a JSON POST, or a request no Connect client sends) goes
+// to the pipeline as it is, which answers it as it always has.
+func transcoded(r *http.Request) bool {
+	switch r.Method {
+	case http.MethodGet:
+		return r.Header.Get("Connect-Protocol-Version") == "1" || strings.Contains(r.URL.RawQuery, "connect=v1")
+	case http.MethodPost:
+		switch ct := mediaType(r); {
+		case ct == "application/proto", strings.HasPrefix(ct, "application/grpc"), strings.HasPrefix(ct, "application/connect+"):
+			return true
+		case ct == "application/json":
+			enc := r.Header.Get("Content-Encoding")
+			return enc != "" && enc != "identity"
+		}
+	}
+	return false
+}
+
+// mediaType is the request's Content-Type without parameters, lower case.
+func mediaType(r *http.Request) string {
+	ct := r.Header.Get("Content-Type")
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.TrimSpace(strings.ToLower(ct))
+}
+
+// connectGetToPost turns a Connect GET (what the transcoder sends on for a side-effect-free
+// method called with GET) into the POST the pipeline serves: the message from the query,
+// decoded, as the body.
+func connectGetToPost(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		q := r.URL.Query()
+		msg := []byte(q.Get("message"))
+		if q.Get("base64") == "1" {
+			b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(string(msg), "="))
+			if err != nil {
+				writeError(w, connect.Errorf(connect.InvalidArgument, "message: must be URL-safe base64 (base64=1)"))
+				return
+			}
+			msg = b
+		}
+		if enc := q.Get("encoding"); enc != "" && enc != "json" {
+			writeError(w, connect.Errorf(connect.Internal, "encoding %q: the transcoder sent on a codec other than JSON", enc))
+			return
+		}
+		r2 := r.Clone(r.Context())
+		r2.Method = http.MethodPost
+		u := *r.URL
+		u.RawQuery = ""
+		r2.URL = &u
+		r2.Header.Set("Content-Type", "application/json")
+		r2.Body = io.NopCloser(bytes.NewReader(msg))
+		r2.ContentLength = int64(len(msg))
+		next.ServeHTTP(w, r2)
+	})
+}
+
+// withProtocol records the request's protocol on its context, before anything rewrites it.
+func withProtocol(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), protocolKey{}, classify(r)))
+}

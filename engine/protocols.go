@@ -2,16 +2,20 @@ package engine
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
+	connectgo "connectrpc.com/connect"
 	"connectrpc.com/grpchealth"
 	"connectrpc.com/grpcreflect"
 	"connectrpc.com/vanguard"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 
@@ -96,7 +100,12 @@ func newFrontDoor(services []protoreflect.ServiceDescriptor, files *protoregistr
 		names = append(names, string(sd.FullName()))
 		fd.services = append(fd.services, "/"+string(sd.FullName())+"/")
 	}
-	t, err := vanguard.NewTranscoder(svcs)
+	t, err := vanguard.NewTranscoder(svcs,
+		vanguard.WithCodec(func(res vanguard.TypeResolver) vanguard.Codec { return protoCodec{vanguard.NewProtoCodec(res)} }),
+		vanguard.WithCodec(func(res vanguard.TypeResolver) vanguard.Codec { return jsonCodec{vanguard.NewJSONCodec(res)} }),
+		vanguard.WithCompression(vanguard.CompressionGzip,
+			func() connectgo.Compressor { return gzip.NewWriter(io.Discard) },
+			func() connectgo.Decompressor { return &gunzip{limit: maxBody} }))
 	if err != nil {
 		return nil, fmt.Errorf("engine: protocols: %w", err)
 	}
@@ -115,6 +124,84 @@ func newFrontDoor(services []protoreflect.ServiceDescriptor, files *protoregistr
 		fd.extra[p] = h
 	}
 	return fd, nil
+}
+
+// protoCodec and jsonCodec are vanguard's codecs, except that a message that does not decode
+// is the caller's mistake (invalid_argument, naming the message), not an unknown error.
+type (
+	protoCodec struct{ *vanguard.ProtoCodec }
+	jsonCodec  struct{ *vanguard.JSONCodec }
+)
+
+// Unmarshal decodes data into msg.
+func (c protoCodec) Unmarshal(data []byte, msg proto.Message) error {
+	return badMessage(c.Name(), msg, c.ProtoCodec.Unmarshal(data, msg))
+}
+
+// Unmarshal decodes data into msg.
+func (c jsonCodec) Unmarshal(data []byte, msg proto.Message) error {
+	return badMessage(c.Name(), msg, c.JSONCodec.Unmarshal(data, msg))
+}
+
+func badMessage(codec string, msg proto.Message, err error) error {
+	if err == nil {
+		return nil
+	}
+	return connectgo.NewError(connectgo.CodeInvalidArgument,
+		fmt.Errorf("the body is not a %s in the %s codec: %w", msg.ProtoReflect().Descriptor().FullName(), codec, err))
+}
+
+// gunzip decompresses a request body up to limit bytes: a small body cannot make the
+// transcoder hold more than the pipeline would take. A body that is not gzip is the
+// caller's mistake (invalid_argument).
+type gunzip struct {
+	zr          gzip.Reader
+	limit, read int64
+}
+
+// Reset starts on a new body.
+func (d *gunzip) Reset(r io.Reader) error {
+	d.read = 0
+	if err := d.zr.Reset(r); err != nil {
+		return notGzip(err)
+	}
+	return nil
+}
+
+// Read decompresses.
+func (d *gunzip) Read(p []byte) (int, error) {
+	n, err := d.zr.Read(p)
+	d.read += int64(n)
+	if d.read > d.limit {
+		return n, connectgo.NewError(connectgo.CodeResourceExhausted,
+			fmt.Errorf("request body exceeds the limit of %d bytes once decompressed", d.limit))
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return n, notGzip(err)
+	}
+	return n, err
+}
+
+// Close ends the body.
+func (d *gunzip) Close() error { return d.zr.Close() }
+
+func notGzip(err error) error {
+	return connectgo.NewError(connectgo.CodeInvalidArgument, fmt.Errorf("the body is not valid gzip: %w", err))
+}
+
+// connectHeader marks a Connect unary POST that does not say which protocol it speaks as
+// Connect (vanguard takes a binary POST without Connect-Protocol-Version for REST), as a
+// Connect server would take it.
+func connectHeader(r *http.Request) *http.Request {
+	if r.Method != http.MethodPost || r.Header.Get("Connect-Protocol-Version") != "" {
+		return r
+	}
+	if ct := mediaType(r); ct != "application/proto" && ct != "application/json" {
+		return r
+	}
+	r.Header = r.Header.Clone()
+	r.Header.Set("Connect-Protocol-Version", "1")
+	return r
 }
 
 // stripBase serves a path under a base path (e.g. /api/gitpod.v1.X/Y) as the same path at
@@ -143,7 +230,19 @@ func (fd *frontDoor) route(r *http.Request) http.Handler {
 	if fd.transcoder == nil || !transcoded(r) || !fd.isRPC(r.URL.Path) {
 		return nil
 	}
+	if enc := r.Header.Get("Content-Encoding"); r.Method == http.MethodPost && enc != "" && enc != "identity" && enc != vanguard.CompressionGzip &&
+		!strings.HasPrefix(mediaType(r), "application/grpc") {
+		return unsupportedEncoding(enc)
+	}
 	return fd.transcoder
+}
+
+// unsupportedEncoding answers a Connect call compressed in a way the mock does not know, as
+// a Connect server does.
+func unsupportedEncoding(enc string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, connect.Errorf(connect.Unimplemented, "Content-Encoding %q is not supported: send gzip or identity", enc))
+	})
 }
 
 // isRPC reports whether path names a method of a served service.
@@ -222,5 +321,5 @@ func connectGetToPost(next http.Handler) http.Handler {
 
 // withProtocol records the request's protocol on its context, before anything rewrites it.
 func withProtocol(r *http.Request) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), protocolKey{}, classify(r)))
+	return connectHeader(r.WithContext(context.WithValue(r.Context(), protocolKey{}, classify(r))))
 }

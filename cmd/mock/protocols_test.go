@@ -1,121 +1,17 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"connectrpc.com/connect"
-	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/descriptorpb"
-	"google.golang.org/protobuf/types/dynamicpb"
 
+	"github.com/gitpod-mock/orgmock/internal/rpctest"
 	"github.com/gitpod-mock/orgmock/mocktest"
-	"github.com/gitpod-mock/orgmock/server/contract"
 )
-
-// protocol is one way a real client calls the mock.
-type protocol struct {
-	name string
-	opts []connect.ClientOption
-	h2c  bool // gRPC needs HTTP/2: without TLS, prior knowledge
-}
-
-// protocols are what connect-go's clients speak: every protocol and codec of a Connect
-// server, gzip included.
-var protocols = []protocol{
-	{name: "connect+proto", opts: nil},
-	{name: "connect+json", opts: []connect.ClientOption{connect.WithProtoJSON()}},
-	{name: "connect+proto gzip", opts: []connect.ClientOption{connect.WithSendGzip()}},
-	{name: "connect-get+proto", opts: []connect.ClientOption{connect.WithHTTPGet()}},
-	{name: "connect-get+json", opts: []connect.ClientOption{connect.WithHTTPGet(), connect.WithProtoJSON()}},
-	{name: "grpc+proto", opts: []connect.ClientOption{connect.WithGRPC()}, h2c: true},
-	{name: "grpc+json", opts: []connect.ClientOption{connect.WithGRPC(), connect.WithProtoJSON()}, h2c: true},
-	{name: "grpc+proto gzip", opts: []connect.ClientOption{connect.WithGRPC(), connect.WithSendGzip()}, h2c: true},
-	{name: "grpc-web+proto", opts: []connect.ClientOption{connect.WithGRPCWeb()}},
-	{name: "grpc-web+json", opts: []connect.ClientOption{connect.WithGRPCWeb(), connect.WithProtoJSON()}},
-}
-
-// rpcClient calls the contract's service with dynamic messages, written and read as JSON.
-type rpcClient struct {
-	svc     protoreflect.ServiceDescriptor
-	http    connect.HTTPClient
-	base    string
-	opts    []connect.ClientOption
-	token   string
-	session string
-}
-
-func newRPCClient(t *testing.T, p protocol, base string) *rpcClient {
-	t.Helper()
-	svc, err := contract.Service()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hc := &http.Client{Timeout: 10 * time.Second}
-	if p.h2c {
-		tr := &http.Transport{Protocols: new(http.Protocols)}
-		tr.Protocols.SetUnencryptedHTTP2(true)
-		hc.Transport = tr
-	}
-	return &rpcClient{svc: svc, http: hc, base: base, opts: p.opts, token: mocktest.AcmeToken}
-}
-
-// call sends the request given as JSON and returns the answer as JSON, or the error.
-func (c *rpcClient) call(method, request string) (map[string]any, *connect.Error) {
-	md := c.svc.Methods().ByName(protoreflect.Name(method))
-	if md == nil {
-		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("test: no method %s", method))
-	}
-	in := dynamicpb.NewMessage(md.Input())
-	if err := protojson.Unmarshal([]byte(request), in); err != nil {
-		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("test: request %s: %w", request, err))
-	}
-	opts := append([]connect.ClientOption{
-		connect.WithSchema(md),
-		connect.WithResponseInitializer(func(_ connect.Spec, msg any) error {
-			*(msg.(*dynamicpb.Message)) = *dynamicpb.NewMessage(md.Output())
-			return nil
-		}),
-	}, c.opts...)
-	if md.Options().(*descriptorpb.MethodOptions).GetIdempotencyLevel() == descriptorpb.MethodOptions_NO_SIDE_EFFECTS {
-		opts = append(opts, connect.WithIdempotency(connect.IdempotencyNoSideEffects)) // as generated clients say
-	}
-	client := connect.NewClient[dynamicpb.Message, dynamicpb.Message](c.http,
-		c.base+"/"+string(c.svc.FullName())+"/"+method, opts...)
-	req := connect.NewRequest(in)
-	if c.token != "" {
-		req.Header().Set("Authorization", "Bearer "+c.token)
-	}
-	if c.session != "" {
-		req.Header().Set("X-Mock-Session", c.session)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	res, err := client.CallUnary(ctx, req)
-	if err != nil {
-		var ce *connect.Error
-		if errors.As(err, &ce) {
-			return nil, ce
-		}
-		return nil, connect.NewError(connect.CodeUnknown, err)
-	}
-	b, err := protojson.Marshal(res.Msg)
-	if err != nil {
-		return nil, connect.NewError(connect.CodeInternal, err)
-	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, connect.NewError(connect.CodeInternal, err)
-	}
-	return out, nil
-}
 
 // TestProtocolLifecycles: a client of each protocol, at the root and under /api, runs the
 // whole SCIM and SSO lifecycles against the binary, and gets the documented errors (code and
@@ -124,23 +20,27 @@ func (c *rpcClient) call(method, request string) (map[string]any, *connect.Error
 func TestProtocolLifecycles(t *testing.T) {
 	p := startBinary(t, []string{}, "--addr", "127.0.0.1:0", "--log-format", "json")
 	for _, base := range []string{"", "/api"} {
-		for _, proto := range protocols {
-			t.Run(strings.TrimPrefix(base+" ", " ")+proto.name, func(t *testing.T) {
-				c := newRPCClient(t, proto, "http://"+p.addr+base)
-				c.session = strings.NewReplacer(" ", "-", "+", ".").Replace("lifecycle" + base + "-" + proto.name)
+		for _, proto := range rpctest.Protocols {
+			t.Run(strings.TrimPrefix(base+" ", " ")+proto.Name, func(t *testing.T) {
+				c, err := rpctest.New(proto, "http://"+p.addr+base)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.Token = mocktest.AcmeToken
+				c.Session = strings.NewReplacer(" ", "-", "+", ".").Replace("lifecycle" + base + "-" + proto.Name)
 				scimLifecycle(t, c)
 				ssoLifecycle(t, c)
 				documentedErrors(t, c)
-				checkJournal(t, "http://"+p.addr, c.session, strings.TrimSuffix(proto.name, " gzip"))
+				checkJournal(t, "http://"+p.addr, c.Session, strings.TrimSuffix(proto.Name, " gzip"))
 			})
 		}
 	}
 }
 
 // must fails the test unless the call succeeded.
-func must(t *testing.T, c *rpcClient, method, request string) map[string]any {
+func must(t *testing.T, c *rpctest.Client, method, request string) map[string]any {
 	t.Helper()
-	out, err := c.call(method, request)
+	out, err := c.Call(method, request)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, request, err)
 	}
@@ -148,9 +48,9 @@ func must(t *testing.T, c *rpcClient, method, request string) map[string]any {
 }
 
 // fails checks that the call fails with code and exactly message.
-func fails(t *testing.T, c *rpcClient, method, request string, code connect.Code, message string) {
+func fails(t *testing.T, c *rpctest.Client, method, request string, code connect.Code, message string) {
 	t.Helper()
-	out, err := c.call(method, request)
+	out, err := c.Call(method, request)
 	if err == nil {
 		t.Errorf("%s %s: succeeded with %v, want %s", method, request, out, code)
 		return
@@ -160,7 +60,7 @@ func fails(t *testing.T, c *rpcClient, method, request string, code connect.Code
 	}
 }
 
-func scimLifecycle(t *testing.T, c *rpcClient) {
+func scimLifecycle(t *testing.T, c *rpctest.Client) {
 	created := must(t, c, "CreateSCIMConfiguration", fmt.Sprintf(
 		`{"organizationId":%q,"ssoConfigurationId":%q,"name":"over the wire","tokenExpiresIn":"172800s"}`, mocktest.AcmeOrgID, mocktest.AcmeSSOID))
 	cfg := created["scimConfiguration"].(map[string]any)
@@ -205,7 +105,7 @@ func scimLifecycle(t *testing.T, c *rpcClient) {
 		connect.CodeNotFound, "scimConfigurationId: SCIM configuration "+id+" not found")
 }
 
-func ssoLifecycle(t *testing.T, c *rpcClient) {
+func ssoLifecycle(t *testing.T, c *rpctest.Client) {
 	created := must(t, c, "CreateSSOConfiguration", fmt.Sprintf(
 		`{"organizationId":%q,"clientId":"wire","clientSecret":"wire-secret","issuerUrl":"https://sso.example.com","emailDomains":["example.com"]}`,
 		mocktest.AcmeOrgID))
@@ -228,9 +128,9 @@ func ssoLifecycle(t *testing.T, c *rpcClient) {
 		connect.CodeNotFound, "ssoConfigurationId: SSO configuration "+id+" not found")
 }
 
-func documentedErrors(t *testing.T, c *rpcClient) {
+func documentedErrors(t *testing.T, c *rpctest.Client) {
 	anonymous := *c
-	anonymous.token = ""
+	anonymous.Token = ""
 	fails(t, &anonymous, "GetSCIMConfiguration", fmt.Sprintf(`{"scimConfigurationId":%q}`, mocktest.AcmeSCIMID),
 		connect.CodeUnauthenticated, `missing bearer token: send "Authorization: Bearer <token>"`)
 	fails(t, c, "GetSCIMConfiguration", `{"scimConfigurationId":"not-a-uuid"}`,

@@ -1,0 +1,250 @@
+package server_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+	"connectrpc.com/grpchealth"
+	"connectrpc.com/grpcreflect"
+
+	"github.com/gitpod-mock/orgmock/internal/rpctest"
+	"github.com/gitpod-mock/orgmock/mocktest"
+	"github.com/gitpod-mock/orgmock/server"
+	"github.com/gitpod-mock/orgmock/server/store"
+)
+
+// startH2C serves the mock over HTTP/1.1 and HTTP/2 without TLS, as cmd/mock does.
+func startH2C(t *testing.T, opts server.Options) (*server.Server, string) {
+	t.Helper()
+	srv, err := server.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewUnstartedServer(srv)
+	hs.Config.Protocols = new(http.Protocols)
+	hs.Config.Protocols.SetHTTP1(true)
+	hs.Config.Protocols.SetUnencryptedHTTP2(true)
+	hs.Start()
+	t.Cleanup(func() { hs.Close(); srv.Close() })
+	return srv, hs.URL
+}
+
+// TestEveryProtocolGetsTheWholePipeline: what the pipeline does (faults, Prefer, examples
+// mode, response validation, sessions) reaches a client of every protocol, as that
+// protocol's error with the same code and message.
+func TestEveryProtocolGetsTheWholePipeline(t *testing.T) {
+	_, base := startH2C(t, server.Options{})
+	_, examples := startH2C(t, server.Options{Mode: server.ModeExamples})
+	get := fmt.Sprintf(`{"scimConfigurationId":%q}`, mocktest.AcmeSCIMID)
+	for _, p := range rpctest.Protocols {
+		t.Run(p.Name, func(t *testing.T) {
+			session := strings.NewReplacer(" ", "-", "+", ".").Replace("pipeline-" + p.Name)
+			c, err := rpctest.New(p, base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Token, c.Session = mocktest.AcmeToken, session
+			ctl := mocktest.NewControl(base, "").WithSession(session)
+
+			ctl.AddFault(t, server.FaultSpec{Operation: "GetSCIMConfiguration", Status: 500, Count: 1})
+			expectRPCError(t, c, "GetSCIMConfiguration", get, connect.CodeInternal, "fault injected by the mock: GetSCIMConfiguration answers 500")
+			if _, err := c.Call("GetSCIMConfiguration", get); err != nil {
+				t.Errorf("after the one fault: %v", err)
+			}
+			// Every call, since net/http's client sends an idempotent GET again on a dropped
+			// connection.
+			ctl.AddFault(t, server.FaultSpec{Operation: "GetSCIMConfiguration", Drop: true})
+			if out, err := c.Call("GetSCIMConfiguration", get); err == nil {
+				t.Errorf("a dropped call answered %v", out)
+			}
+			ctl.ClearFaults(t)
+			ctl.AddFault(t, server.FaultSpec{Operation: "GetSCIMConfiguration", LatencyMs: 200, Count: 1})
+			start := time.Now()
+			if _, err := c.Call("GetSCIMConfiguration", get); err != nil || time.Since(start) < 200*time.Millisecond {
+				t.Errorf("a delayed call: %v after %s", err, time.Since(start))
+			}
+
+			c.Header.Set("Prefer", "code=404")
+			expectRPCError(t, c, "GetSCIMConfiguration", get, connect.CodeNotFound,
+				"scimConfigurationId: SCIM configuration 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e not found")
+			c.Header.Del("Prefer")
+
+			// Sessions: a create in this session is not seen by the default one.
+			created, cerr := c.Call("CreateSCIMConfiguration", fmt.Sprintf(`{"organizationId":%q,"ssoConfigurationId":%q}`,
+				mocktest.AcmeOrgID, mocktest.AcmeSSOID))
+			if cerr != nil {
+				t.Fatal(cerr)
+			}
+			id := created["scimConfiguration"].(map[string]any)["id"].(string)
+			other := *c
+			other.Session = ""
+			expectRPCError(t, &other, "GetSCIMConfiguration", fmt.Sprintf(`{"scimConfigurationId":%q}`, id), connect.CodeNotFound,
+				"scimConfigurationId: SCIM configuration "+id+" not found")
+
+			ex, err := rpctest.New(p, examples)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ex.Token = mocktest.AcmeToken
+			out, eerr := ex.Call("GetSCIMConfiguration", get)
+			if eerr != nil || out["scimConfiguration"].(map[string]any)["id"] != "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e" {
+				t.Errorf("examples mode: %v %v", out, eerr)
+			}
+		})
+	}
+}
+
+// expectRPCError checks the code and the exact message a client of some protocol saw.
+func expectRPCError(t *testing.T, c *rpctest.Client, method, request string, code connect.Code, message string) {
+	t.Helper()
+	out, err := c.Call(method, request)
+	if err == nil {
+		t.Errorf("%s: answered %v, want %s", method, out, code)
+		return
+	}
+	if err.Code() != code || err.Message() != message {
+		t.Errorf("%s:\n got %s %q\nwant %s %q", method, err.Code(), err.Message(), code, message)
+	}
+}
+
+// TestResponseValidationOnEveryProtocol: an answer that breaks the contract becomes internal,
+// naming the field, whatever the protocol.
+func TestResponseValidationOnEveryProtocol(t *testing.T) {
+	srv, base := startH2C(t, server.Options{})
+	long := strings.Repeat("n", 129) // the contract allows 128; the store does not check (the edge does)
+	if _, err := srv.Store().UpdateSCIM(mocktest.AcmeOrgID, store.SCIMUpdate{ID: mocktest.AcmeSCIMID, Name: &long}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rpctest.Protocols {
+		t.Run(p.Name, func(t *testing.T) {
+			c, err := rpctest.New(p, base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Token = mocktest.AcmeToken
+			_, cerr := c.Call("GetSCIMConfiguration", fmt.Sprintf(`{"scimConfigurationId":%q}`, mocktest.AcmeSCIMID))
+			if cerr == nil || cerr.Code() != connect.CodeInternal ||
+				!strings.HasPrefix(cerr.Message(), "GetSCIMConfiguration 200: response does not match the spec: ") ||
+				!strings.Contains(cerr.Message(), "scimConfiguration.name") {
+				t.Errorf("a planted bad answer: %v", cerr)
+			}
+		})
+	}
+}
+
+// TestMalformedBodies: bytes that are not the protocol's message get invalid_argument in
+// that protocol, never a 5xx or a hang.
+func TestMalformedBodies(t *testing.T) {
+	_, base := startH2C(t, server.Options{})
+	url := base + "/gitpod.v1.OrganizationService/GetSCIMConfiguration"
+	for name, tc := range map[string]struct {
+		contentType string
+		body        []byte
+		h2c         bool
+		wantStatus  int
+		wantHeader  string // a header that carries the code, for gRPC
+		wantCode    string
+		encoding    string // Content-Encoding
+	}{
+		"connect binary garbage": {"application/proto", []byte{0xff, 0xff, 0xff}, false, 400, "",
+			`{"code":"invalid_argument","message":"the body is not a gitpod.v1.GetSCIMConfigurationRequest in the proto codec: proto:`, ""},
+		"grpc garbage":     {"application/grpc", []byte{0, 0, 0, 0, 3, 0xff, 0xff, 0xff}, true, 200, "Grpc-Status", "3", ""},
+		"grpc short frame": {"application/grpc", []byte{0, 0, 0, 0, 9, 1}, true, 200, "Grpc-Status", "3", ""},
+		"grpc-web garbage": {"application/grpc-web", []byte{0, 0, 0, 0, 3, 0xff, 0xff, 0xff}, false, 200, "Grpc-Status", "3", ""},
+		"connect json, gzip that is not": {"application/json", []byte("not gzip"), false, 400, "",
+			`{"code":"invalid_argument","message":"the body is not valid gzip: `, "gzip"},
+		"connect json, unknown encoding": {"application/json", []byte("{}"), false, 501, "",
+			`{"code":"unimplemented","message":"Content-Encoding \"br\" is not supported: send gzip or identity"}`, "br"},
+		"connect json, a gzip bomb": {"application/json", gzipped(bytes.Repeat([]byte(" "), 2<<20)), false, 429, "",
+			`{"code":"resource_exhausted","message":"request body exceeds the limit of 1048576 bytes once decompressed"}`, "gzip"},
+		"grpc, a gzip bomb": {"application/grpc", grpcFrame(gzipped(bytes.Repeat([]byte{0}, 2<<20)), true), true, 200, "Grpc-Status", "8", ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(tc.body))
+			req.Header.Set("Content-Type", tc.contentType)
+			if strings.HasPrefix(tc.contentType, "application/grpc") {
+				req.Header.Set("Grpc-Encoding", "gzip")
+			}
+			if tc.encoding != "" {
+				req.Header.Set("Content-Encoding", tc.encoding)
+			}
+			req.Header.Set("Authorization", "Bearer "+mocktest.AcmeToken)
+			hc := rpctest.HTTPClient(rpctest.Protocol{H2C: tc.h2c})
+			res, err := hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			got := string(body)
+			if tc.wantHeader != "" {
+				got = res.Header.Get(tc.wantHeader) + res.Trailer.Get(tc.wantHeader)
+				if got == "" { // gRPC-Web sends its trailers in the body
+					got = string(body)
+				}
+			}
+			if res.StatusCode != tc.wantStatus || !strings.Contains(got, tc.wantCode) {
+				t.Errorf("%d %q (headers %v, trailers %v), want %d with %s", res.StatusCode, body, res.Header, res.Trailer, tc.wantStatus, tc.wantCode)
+			}
+		})
+	}
+}
+
+// TestReflectionAndHealth: grpcurl and buf curl find the service without a copy of the
+// schema, and the health service reports it serving.
+func TestReflectionAndHealth(t *testing.T) {
+	_, base := startH2C(t, server.Options{})
+	hc := rpctest.HTTPClient(rpctest.Protocol{H2C: true})
+	stream := grpcreflect.NewClient(hc, base, connect.WithGRPC()).NewStream(context.Background())
+	defer stream.Close()
+	names, err := stream.ListServices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, n := range names {
+		found = found || n == "gitpod.v1.OrganizationService"
+	}
+	if !found {
+		t.Errorf("reflection lists %v", names)
+	}
+	files, err := stream.FileContainingSymbol("gitpod.v1.OrganizationService")
+	if err != nil || len(files) == 0 || files[0].GetName() != "gitpod/v1/organization.proto" {
+		t.Fatalf("the file of the service: %v %v", files, err)
+	}
+	if svc := files[0].GetService(); len(svc) != 1 || len(svc[0].GetMethod()) != 11 {
+		t.Errorf("the service has %d methods", len(svc[0].GetMethod()))
+	}
+	for _, service := range []string{"", "gitpod.v1.OrganizationService"} {
+		res, err := grpchealth.NewClient(hc, base, connect.WithGRPC()).Check(context.Background(), &grpchealth.CheckRequest{Service: service})
+		if err != nil || res.Status != grpchealth.StatusServing {
+			t.Errorf("health of %q: %v %v", service, res, err)
+		}
+	}
+}
+
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// grpcFrame is one gRPC length-prefixed message.
+func grpcFrame(msg []byte, compressed bool) []byte {
+	flag := byte(0)
+	if compressed {
+		flag = 1
+	}
+	return append([]byte{flag, byte(len(msg) >> 24), byte(len(msg) >> 16), byte(len(msg) >> 8), byte(len(msg))}, msg...)
+}

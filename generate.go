@@ -6,4 +6,4 @@
 package orgmock
 
 //go:generate go tool oapi-codegen -config oapi-codegen.yaml openapi.yaml
-//go:generate go run ./internal/cmd/descgen -root proto -o server/contract/descriptor.binpb gitpod/v1/organization.proto
+//go:generate go run ./internal/cmd/descgen -root proto -o server/contract/descriptor.binpb -go_out . -go_module github.com/gitpod-mock/orgmock gitpod/v1/organization.proto

@@ -322,6 +322,10 @@ func (s *Server) serve(c *call) error {
 // ServeHTTP serves the API in every protocol (protocols.go), /healthz and the control plane.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = s.front.stripBase(r)
+	if m, ok := s.front.connectProto(r); ok {
+		s.front.serveConnectProto(w, r, m, http.HandlerFunc(s.serveDirect))
+		return
+	}
 	if h := s.front.route(r); h != nil {
 		h.ServeHTTP(w, withProtocol(r))
 		return

@@ -79,11 +79,13 @@ type frontDoor struct {
 	extra      map[string]http.Handler // reflection and health, by path prefix
 	services   []string                // "/<service>/" prefixes
 	bases      []string                // base paths the API is also served under
+	binary     map[string]protoMethod  // Connect binary unary, by path (connectproto.go)
+	maxBody    int64
 }
 
 // newFrontDoor builds the transcoder for services, in front of api (the pipeline).
 func newFrontDoor(services []protoreflect.ServiceDescriptor, files *protoregistry.Files, bases []string, maxBody int64, api http.Handler) (*frontDoor, error) {
-	fd := &frontDoor{extra: map[string]http.Handler{}, bases: bases}
+	fd := &frontDoor{extra: map[string]http.Handler{}, bases: bases, binary: protoMethods(services), maxBody: maxBody}
 	if len(services) == 0 {
 		return fd, nil
 	}

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -148,4 +149,38 @@ func scaledFixtures(b *testing.B, n int) fs.FS {
 	}
 	fsys["zz-scale.json"] = &fstest.MapFile{Data: doc}
 	return fsys
+}
+
+// BenchmarkProtocols is UpdateSCIMConfiguration in-process in Connect's JSON codec (straight
+// to the pipeline) and in its binary codec (through the transcoder), side by side:
+//
+//	go test -run '^$' -bench Protocols -benchmem ./server/
+func BenchmarkProtocols(b *testing.B) {
+	srv, err := server.New(server.Options{Limits: server.Limits{JournalSize: 16}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	id := "d2c94c27-3b76-4a42-b88c-95a85e392c68"
+	for _, c := range []struct {
+		name, contentType string
+		body              []byte
+	}{
+		{"connect+json", "application/json", []byte(`{"scimConfigurationId":"` + id + `"}`)},
+		{"connect+proto", "application/proto", append([]byte{0x0a, 36}, id...)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/gitpod.v1.OrganizationService/UpdateSCIMConfiguration", bytes.NewReader(c.body))
+				req.Header.Set("Content-Type", c.contentType)
+				req.Header.Set("Connect-Protocol-Version", "1")
+				req.Header.Set("Authorization", "Bearer "+mocktest.AcmeToken)
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%d %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
 }

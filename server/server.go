@@ -141,10 +141,6 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := contract.Files()
-	if err != nil {
-		return nil, err
-	}
 	e, err := engine.New(engine.Config{
 		Spec:        sp,
 		Backend:     b,
@@ -157,8 +153,7 @@ func New(opts Options) (*Server, error) {
 		Control:     opts.Control,
 		CORSOrigins: opts.CORSOrigins,
 		StateFile:   opts.StateFile,
-		Services:    []protoreflect.ServiceDescriptor{svc},
-		Files:       files,
+		Services:    []protoreflect.ServiceDescriptor{svc}, // reflection finds the rest among the linked descriptors
 		BasePaths:   []string{BasePath},
 	})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"os"
@@ -32,6 +33,23 @@ const (
 type server struct {
 	name string
 	cmd  func(port int) []string
+	load string // how it is called: "" (a JSON POST, wrk), "proto" (Connect's binary codec, wrk), "grpc" (h2load)
+}
+
+// protoBody is the same request in the binary codec: field 1 (scim_configuration_id), a
+// string of 36 bytes.
+var protoBody = append([]byte{0x0a, 36}, "d2c94c27-3b76-4a42-b88c-95a85e392c68"...)
+
+// luaString writes b as a Lua string literal, every byte a decimal escape (wrk's LuaJIT
+// reads those in any string).
+func luaString(b []byte) string {
+	var s strings.Builder
+	s.WriteByte('"')
+	for _, c := range b {
+		fmt.Fprintf(&s, "\\%d", c)
+	}
+	s.WriteByte('"')
+	return s.String()
 }
 
 // sample is one round's measurements of one server.
@@ -51,21 +69,25 @@ func main() {
 	flag.Parse()
 
 	bin := func(p string) string { return filepath.Join(*cache, p) }
+	mock := func(p int) []string {
+		return []string{bin("mock"), "--addr", fmt.Sprintf("127.0.0.1:%d", p), "--log-level", "error"}
+	}
 	servers := []server{
-		{"mock", func(p int) []string {
-			return []string{bin("mock"), "--addr", fmt.Sprintf("127.0.0.1:%d", p), "--log-level", "error"}
-		}},
-		{"floor", func(p int) []string { return []string{bin("floor"), "-addr", fmt.Sprintf("127.0.0.1:%d", p)} }},
-		{"steady", func(p int) []string {
+		{name: "mock", cmd: mock},
+		// The same mock and operation in the other protocols, through the transcoder.
+		{name: "mock-proto", cmd: mock, load: "proto"},
+		{name: "mock-grpc", cmd: mock, load: "grpc"},
+		{name: "floor", cmd: func(p int) []string { return []string{bin("floor"), "-addr", fmt.Sprintf("127.0.0.1:%d", p)} }},
+		{name: "steady", cmd: func(p int) []string {
 			return []string{bin("node_modules/.bin/steady"), "-p", strconv.Itoa(p), "--host", "127.0.0.1", "-q", "openapi.yaml"}
 		}},
-		{"prism", func(p int) []string {
+		{name: "prism", cmd: func(p int) []string {
 			return []string{bin("node_modules/.bin/prism"), "mock", "-h", "127.0.0.1", "-p", strconv.Itoa(p), "openapi.yaml"}
 		}},
 	}
 	if *baseline != "" {
 		// The mock as it was at another revision, measured the same way, right after the mock.
-		servers = append(servers[:1], append([]server{{"baseline", func(p int) []string {
+		servers = append(servers[:1], append([]server{{name: "baseline", cmd: func(p int) []string {
 			return []string{bin("mock-baseline"), "--addr", fmt.Sprintf("127.0.0.1:%d", p), "--log-level", "error"}
 		}}}, servers[1:]...)...)
 	}
@@ -82,9 +104,16 @@ func main() {
 		}
 		servers = sel
 	}
-	script := filepath.Join(*cache, "update.lua")
+	scripts := map[string]string{"": filepath.Join(*cache, "update.lua"), "proto": filepath.Join(*cache, "update-proto.lua")}
 	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.body = %q\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer acme-admin-token\"\n", body)
-	must(os.WriteFile(script, []byte(lua), 0o644))
+	must(os.WriteFile(scripts[""], []byte(lua), 0o644))
+	lua = fmt.Sprintf("wrk.method = \"POST\"\nwrk.body = %s\nwrk.headers[\"Content-Type\"] = \"application/proto\"\nwrk.headers[\"Connect-Protocol-Version\"] = \"1\"\nwrk.headers[\"Authorization\"] = \"Bearer acme-admin-token\"\n", luaString(protoBody))
+	must(os.WriteFile(scripts["proto"], []byte(lua), 0o644))
+	// The gRPC frame: uncompressed, its length, the message.
+	frame := append([]byte{0, 0, 0, 0, byte(len(protoBody))}, protoBody...)
+	grpcBody := filepath.Join(*cache, "update.grpc")
+	must(os.WriteFile(grpcBody, frame, 0o644))
+	scripts["grpc"] = grpcBody
 
 	results := map[string][]sample{}
 	port := 4300
@@ -92,7 +121,7 @@ func main() {
 		for _, s := range servers {
 			port++
 			fmt.Fprintf(os.Stderr, "round %d/%d: %s\n", r, *rounds, s.name)
-			smp, err := measure(s, port, script, *duration)
+			smp, err := measure(s, port, scripts[s.load], *duration)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "  %s: %v\n", s.name, err)
 				os.Exit(1)
@@ -151,15 +180,22 @@ func measure(s server, port int, script, duration string) (sample, error) {
 		time.Sleep(time.Millisecond)
 	}
 	smp.StartupMs = float64(time.Since(start).Microseconds()) / 1000
+	load := wrk
+	if s.load == "grpc" {
+		if err := grpcCallSucceeds(url, script); err != nil {
+			return smp, err
+		}
+		load = h2load
+	}
 	// Warm up, then measure.
-	if _, err := wrk(url, script, 32, "3s"); err != nil {
+	if _, err := load(url, script, 32, "3s"); err != nil {
 		return smp, err
 	}
-	w32, err := wrk(url, script, 32, duration)
+	w32, err := load(url, script, 32, duration)
 	if err != nil {
 		return smp, err
 	}
-	w1, err := wrk(url, script, 1, duration)
+	w1, err := load(url, script, 1, duration)
 	if err != nil {
 		return smp, err
 	}
@@ -207,6 +243,67 @@ func wrk(url, script string, conns int, duration string) (wrkResult, error) {
 		}
 	}
 	return r, nil
+}
+
+var (
+	h2rpsRE  = regexp.MustCompile(`finished in [^,]+, ([0-9.]+) req/s`)
+	h2doneRE = regexp.MustCompile(`requests: \d+ total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored`)
+	h2timeRE = regexp.MustCompile(`time for request:\s+([0-9.]+)(us|ms|s)\s+([0-9.]+)(us|ms|s)\s+([0-9.]+)(us|ms|s)`)
+)
+
+// h2load loads url with gRPC calls over HTTP/2 cleartext, body the framed request: conns
+// connections of one stream each. It reports req/s, the mean time of a request as p50 and
+// the longest as p99 (h2load gives no percentiles).
+func h2load(url, body string, conns int, duration string) (wrkResult, error) {
+	var r wrkResult
+	out, err := exec.Command("taskset", "-c", "1", "h2load", "-t1", "-c", strconv.Itoa(conns), "-m1", "-D", strings.TrimSuffix(duration, "s"),
+		"-H", "content-type: application/grpc", "-H", "te: trailers", "-H", "authorization: Bearer acme-admin-token",
+		"-d", body, url).CombinedOutput()
+	if err != nil {
+		return r, fmt.Errorf("h2load: %v\n%s", err, out)
+	}
+	d := h2doneRE.FindSubmatch(out)
+	if d == nil || string(d[3]) != "0" || string(d[4]) != "0" || string(d[1]) == "0" {
+		return r, fmt.Errorf("h2load: requests failed:\n%s", out)
+	}
+	m := h2rpsRE.FindSubmatch(out)
+	if m == nil {
+		return r, fmt.Errorf("no req/s in h2load output:\n%s", out)
+	}
+	r.rps, _ = strconv.ParseFloat(string(m[1]), 64)
+	if t := h2timeRE.FindSubmatch(out); t != nil {
+		maxV, _ := strconv.ParseFloat(string(t[3]), 64)
+		meanV, _ := strconv.ParseFloat(string(t[5]), 64)
+		r.p99, r.p50 = maxV*unitScale[string(t[4])], meanV*unitScale[string(t[6])]
+	}
+	return r, nil
+}
+
+// grpcCallSucceeds makes one gRPC call with the body h2load sends and checks its grpc-status
+// (h2load counts any HTTP 200 a success; a gRPC error is one too).
+func grpcCallSucceeds(url, body string) error {
+	frame, err := os.ReadFile(body)
+	if err != nil {
+		return err
+	}
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(frame))
+	req.Header.Set("Content-Type", "application/grpc")
+	req.Header.Set("Te", "trailers")
+	req.Header.Set("Authorization", "Bearer acme-admin-token")
+	res, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return err
+	}
+	if st := res.Trailer.Get("Grpc-Status") + res.Header.Get("Grpc-Status"); st != "0" {
+		return fmt.Errorf("the gRPC call answered grpc-status %q: %s", st, res.Trailer.Get("Grpc-Message")+res.Header.Get("Grpc-Message"))
+	}
+	return nil
 }
 
 // peakRSSKB sums VmHWM over the process and its descendants (node servers may fork).
@@ -342,6 +439,27 @@ func report(servers []server, res map[string][]sample, rounds int, duration, sta
 		target("startup to first 200 <= 25 ms", mock.StartupMs, " ms", mock.StartupMs <= 25)
 		target("peak RSS <= 25 MB", mock.RSSMB, " MB", mock.RSSMB <= 25)
 	}
+	if okMock {
+		var rows strings.Builder
+		for _, v := range []struct{ name, label string }{{"mock-proto", "Connect, binary codec (application/proto)"}, {"mock-grpc", "gRPC over HTTP/2 cleartext (h2load)"}} {
+			if m, ok := med[v.name]; ok {
+				fmt.Fprintf(&rows, "| %s | %.0f | %.0f | %.1f%% | %.1f%% |\n", v.label, m.RPS32, m.RPS1, 100*m.RPS32/mock.RPS32, 100*m.RPS1/mock.RPS1)
+			}
+		}
+		if rows.Len() > 0 {
+			b.WriteString("\nProtocols: the same mock and operation, through the transcoder (issue 13); for gRPC the p50 and p99 columns above are h2load's mean and longest request.\n\n")
+			b.WriteString("| protocol | req/s @32 | req/s @1 | / JSON @32 | / JSON @1 |\n|---|---:|---:|---:|---:|\n")
+			fmt.Fprintf(&b, "| Connect, JSON codec (the POST above) | %.0f | %.0f | 100%% | 100%% |\n", mock.RPS32, mock.RPS1)
+			b.WriteString(rows.String())
+			if m, ok := med["mock-proto"]; ok {
+				met := "no"
+				if m.RPS32 >= 0.7*mock.RPS32 {
+					met = "yes"
+				}
+				fmt.Fprintf(&b, "\nTarget (issue 13): the binary codec at least 70%% of the JSON path's throughput @32: %.1f%%, %s.\n", 100*m.RPS32/mock.RPS32, met)
+			}
+		}
+	}
 	fmt.Fprintf(&b, "\n![throughput at 32 connections](%s.svg)\n", stamp)
 
 	var t strings.Builder
@@ -373,7 +491,7 @@ func chart(servers []server, med map[string]sample, stamp string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="13">`, width, h)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/><text x="10" y="22" font-size="15">UpdateSCIMConfiguration, req/s at 32 connections (median), %s</text>`, stamp)
-	colors := map[string]string{"mock": "#2b7bb9", "baseline": "#7fb3d9", "floor": "#999999", "steady": "#e08a2b", "prism": "#8e44ad"}
+	colors := map[string]string{"mock": "#2b7bb9", "mock-proto": "#4a90c8", "mock-grpc": "#6aa5d6", "baseline": "#7fb3d9", "floor": "#999999", "steady": "#e08a2b", "prism": "#8e44ad"}
 	for i, s := range servers {
 		y := 40 + i*(barH+gap)
 		w := int(float64(width-left-120) * med[s.name].RPS32 / maxRPS)

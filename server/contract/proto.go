@@ -10,6 +10,8 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
+
+	"github.com/gitpod-mock/orgmock/server/contract/gitpodv1"
 )
 
 // descriptorSet is proto/gitpod/v1/organization.proto compiled with its imports (go
@@ -40,19 +42,13 @@ func DescriptorSet() []byte { return descriptorSet }
 // Files are the descriptors of DescriptorSet.
 func Files() (*protoregistry.Files, error) { return files() }
 
-// Service is the descriptor of ServiceName.
+// Service is the descriptor of ServiceName, from the generated Go types (package gitpodv1):
+// its messages are generated ones, which the transcoder encodes and decodes several times
+// faster than dynamic messages built from DescriptorSet.
 func Service() (protoreflect.ServiceDescriptor, error) {
-	f, err := files()
-	if err != nil {
-		return nil, err
-	}
-	d, err := f.FindDescriptorByName(ServiceName)
-	if err != nil {
-		return nil, fmt.Errorf("contract: %s: %w", ServiceName, err)
-	}
-	sd, ok := d.(protoreflect.ServiceDescriptor)
-	if !ok {
-		return nil, fmt.Errorf("contract: %s is not a service", ServiceName)
+	sd := gitpodv1.File_gitpod_v1_organization_proto.Services().ByName(protoreflect.FullName(ServiceName).Name())
+	if sd == nil || sd.FullName() != ServiceName {
+		return nil, fmt.Errorf("contract: the generated types hold no %s", ServiceName)
 	}
 	return sd, nil
 }

@@ -148,4 +148,3 @@ func (a *protoAnswer) Write(b []byte) (int, error) {
 
 // Unwrap gives http.ResponseController the client's writer.
 func (a *protoAnswer) Unwrap() http.ResponseWriter { return a.w }
-

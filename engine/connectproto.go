@@ -3,11 +3,13 @@ package engine
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
 
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -72,6 +74,10 @@ func (fd *frontDoor) serveConnectProto(w http.ResponseWriter, r *http.Request, m
 	in := m.in.New().Interface()
 	if err := proto.Unmarshal(body, in); err != nil {
 		writeError(w, connect.Errorf(connect.InvalidArgument, "the body is not a %s in the proto codec: %v", m.in.Descriptor().FullName(), err))
+		return
+	}
+	if u := unknownFields(in.ProtoReflect()); u != "" {
+		writeError(w, connect.Errorf(connect.InvalidArgument, "%s", u))
 		return
 	}
 	js, err := protojson.Marshal(in)
@@ -148,3 +154,38 @@ func (a *protoAnswer) Write(b []byte) (int, error) {
 
 // Unwrap gives http.ResponseController the client's writer.
 func (a *protoAnswer) Unwrap() http.ResponseWriter { return a.w }
+
+// unknownFields names the first field of m, or of a message in it, that its schema does not
+// have ("" when there is none). Protobuf keeps such fields aside and a transcoder drops
+// them, so a client drifting from the contract would go unnoticed; the mock refuses them,
+// as the JSON path refuses an unknown member.
+func unknownFields(m protoreflect.Message) string {
+	if raw := m.GetUnknown(); len(raw) > 0 {
+		num, typ, n := protowire.ConsumeTag(raw)
+		if n < 0 {
+			return fmt.Sprintf("%s: undecodable bytes", m.Descriptor().FullName())
+		}
+		return fmt.Sprintf("%s: field %d (wire type %d) is not in its schema", m.Descriptor().FullName(), num, typ)
+	}
+	found := ""
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.IsMap():
+			if fd.MapValue().Message() != nil {
+				v.Map().Range(func(_ protoreflect.MapKey, mv protoreflect.Value) bool {
+					found = unknownFields(mv.Message())
+					return found == ""
+				})
+			}
+		case fd.IsList() && fd.Message() != nil:
+			l := v.List()
+			for i := 0; i < l.Len() && found == ""; i++ {
+				found = unknownFields(l.Get(i).Message())
+			}
+		case fd.Message() != nil:
+			found = unknownFields(v.Message())
+		}
+		return found == ""
+	})
+	return found
+}

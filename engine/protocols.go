@@ -135,9 +135,15 @@ type (
 	jsonCodec  struct{ *vanguard.JSONCodec }
 )
 
-// Unmarshal decodes data into msg.
+// Unmarshal decodes data into msg, refusing fields its schema does not have.
 func (c protoCodec) Unmarshal(data []byte, msg proto.Message) error {
-	return badMessage(c.Name(), msg, c.ProtoCodec.Unmarshal(data, msg))
+	if err := badMessage(c.Name(), msg, c.ProtoCodec.Unmarshal(data, msg)); err != nil {
+		return err
+	}
+	if u := unknownFields(msg.ProtoReflect()); u != "" {
+		return connectgo.NewError(connectgo.CodeInvalidArgument, errors.New(u))
+	}
+	return nil
 }
 
 // Unmarshal decodes data into msg.

@@ -157,9 +157,18 @@ func TestMalformedBodies(t *testing.T) {
 	}{
 		"connect binary garbage": {"application/proto", []byte{0xff, 0xff, 0xff}, false, 400, "",
 			`{"code":"invalid_argument","message":"the body is not a gitpod.v1.GetSCIMConfigurationRequest in the proto codec: proto:`, ""},
-		"grpc garbage":     {"application/grpc", []byte{0, 0, 0, 0, 3, 0xff, 0xff, 0xff}, true, 200, "Grpc-Status", "3", ""},
-		"grpc short frame": {"application/grpc", []byte{0, 0, 0, 0, 9, 1}, true, 200, "Grpc-Status", "3", ""},
-		"grpc-web garbage": {"application/grpc-web", []byte{0, 0, 0, 0, 3, 0xff, 0xff, 0xff}, false, 200, "Grpc-Status", "3", ""},
+		"connect binary over the body limit": {"application/proto", append([]byte{0x0a, 0x81, 0x80, 0x40}, bytes.Repeat([]byte("x"), 1<<20+1)...), false, 429, "",
+			`{"code":"resource_exhausted","message":"request body exceeds the limit of 1048576 bytes"}`, ""},
+		// Protobuf keeps a field of another wire type, or of another number, aside: the mock
+		// refuses it, as the JSON path refuses a member the schema does not have.
+		"connect binary, a field of the wrong wire type": {"application/proto", []byte{0x08, 0x01}, false, 400, "",
+			`{"code":"invalid_argument","message":"gitpod.v1.GetSCIMConfigurationRequest: field 1 (wire type 0) is not in its schema"}`, ""},
+		"connect binary, an unknown field": {"application/proto", append(append([]byte{0x0a, 36}, mocktest.AcmeSCIMID...), 0x98, 0x06, 0x01), false, 400, "",
+			`{"code":"invalid_argument","message":"gitpod.v1.GetSCIMConfigurationRequest: field 99 (wire type 0) is not in its schema"}`, ""},
+		"grpc, an unknown field": {"application/grpc", grpcFrame([]byte{0x98, 0x06, 0x01}, false), true, 200, "Grpc-Status", "3", ""},
+		"grpc garbage":           {"application/grpc", []byte{0, 0, 0, 0, 3, 0xff, 0xff, 0xff}, true, 200, "Grpc-Status", "3", ""},
+		"grpc short frame":       {"application/grpc", []byte{0, 0, 0, 0, 9, 1}, true, 200, "Grpc-Status", "3", ""},
+		"grpc-web garbage":       {"application/grpc-web", []byte{0, 0, 0, 0, 3, 0xff, 0xff, 0xff}, false, 200, "Grpc-Status", "3", ""},
 		"connect json, gzip that is not": {"application/json", []byte("not gzip"), false, 400, "",
 			`{"code":"invalid_argument","message":"the body is not valid gzip: `, "gzip"},
 		"connect json, unknown encoding": {"application/json", []byte("{}"), false, 501, "",

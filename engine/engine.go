@@ -72,6 +72,10 @@ type Env struct {
 	Rand io.Reader
 	// Now is the session's time; nil means the real clock.
 	Now func() time.Time
+	// TrackChanges says the engine asks State.Changes after every change (it keeps a state
+	// file); without it a state need not remember what changed, and should not: nothing
+	// would ever collect it.
+	TrackChanges bool
 }
 
 // Mode is how API calls are answered.
@@ -245,11 +249,11 @@ func New(cfg Config) (*Server, error) {
 		if s.db, err = openStateDB(cfg.StateFile, cfg.Limits.StateFileBytes); err != nil {
 			return nil, err
 		}
+		s.sessions.db = s.db
 		if err := s.restoreSessions(); err != nil {
 			s.db.close()
 			return nil, err
 		}
-		s.sessions.db = s.db
 	}
 	// The default session exists from the start, so that problems of the data surface here.
 	if _, err := s.sessions.get(""); err != nil {
@@ -322,6 +326,10 @@ func (s *Server) serve(c *call) error {
 // ServeHTTP serves the API in every protocol (protocols.go), /healthz and the control plane.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = s.front.stripBase(r)
+	if plainJSONPost(r) { // nearly every call: nothing to decide
+		s.serveDirect(w, r)
+		return
+	}
 	if m, ok := s.front.connectProto(r); ok {
 		s.front.serveConnectProto(w, r, m, http.HandlerFunc(s.serveDirect))
 		return

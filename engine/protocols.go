@@ -42,8 +42,17 @@ func protocolOf(r *http.Request) string {
 	return classify(r)
 }
 
+// plainJSONPost is the call the pipeline takes as it is, in the form nearly every client
+// sends it: a POST of exactly application/json, uncompressed.
+func plainJSONPost(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.Header.Get("Content-Type") == "application/json" && r.Header.Get("Content-Encoding") == ""
+}
+
 // classify reads the protocol and codec from the request line and headers.
 func classify(r *http.Request) string {
+	if plainJSONPost(r) {
+		return "connect+json"
+	}
 	ct := mediaType(r)
 	switch {
 	case r.Method == http.MethodGet:

@@ -92,6 +92,7 @@ type session struct {
 	// beginChange); stored and dropped are guarded by it.
 	write   sync.Mutex
 	stored  bool // the state file holds the session (else it is Config.Data, untouched)
+	kept    bool // there is a state file: the session's states track their changes
 	dropped bool // the session ended: nothing of it is written any more
 
 	mu       sync.Mutex
@@ -111,7 +112,7 @@ func (se *session) current() State {
 
 // env is what the session's states draw on.
 func (se *session) env() Env {
-	env := Env{Rand: se.rand}
+	env := Env{Rand: se.rand, TrackChanges: se.kept}
 	if se.clk != nil {
 		env.Now = se.clk.Now
 	}
@@ -336,7 +337,7 @@ func (ss *sessions) newSession(name string) (*session, error) {
 
 // makeSession makes a session without a state.
 func (ss *sessions) makeSession(name string) *session {
-	se := &session{name: name, coverage: coverage{}}
+	se := &session{name: name, coverage: coverage{}, kept: ss.db != nil}
 	se.journal.max = ss.journalAt
 	if ss.seed != nil {
 		// Each session draws from its own stream, derived from the seed and its name, so

@@ -147,7 +147,7 @@ func (b *backend) NewState(data engine.Data, env engine.Env) (engine.State, erro
 	if !ok {
 		return nil, fmt.Errorf("server: state data is a %T, not store.Data", data)
 	}
-	st, err := store.New(d, store.Options{Now: env.Now, Rand: env.Rand, Pages: b.pages})
+	st, err := store.New(d, store.Options{Now: env.Now, Rand: env.Rand, Pages: b.pages, TrackChanges: env.TrackChanges})
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,10 @@ type Options struct {
 	Rand io.Reader
 	// Pages are the List operations' page sizes; both must be positive.
 	Pages PageSizes
+	// TrackChanges makes the store remember which records changed, for Changes. Without it
+	// Changes reports nothing, and the store holds nothing for it (no caller would collect
+	// it, and deleted records would pile up).
+	TrackChanges bool
 }
 
 // Store is the in-memory state of one mock. It is safe for concurrent use.
@@ -85,7 +89,11 @@ type Key struct {
 }
 
 // changed notes that a record was created, changed or deleted. Callers hold the write lock.
-func (s *Store) changed(k Kind, id string) { s.dirty[Key{k, id}] = struct{}{} }
+func (s *Store) changed(k Kind, id string) {
+	if s.dirty != nil {
+		s.dirty[Key{k, id}] = struct{}{}
+	}
+}
 
 // Changes returns the records changed since the store was made or Changes was last called:
 // those that exist, as they are now, and the keys of those deleted. Then it starts anew.
@@ -130,7 +138,9 @@ func New(data Data, opts Options) (*Store, error) {
 		scim:       map[string]*SCIMConfiguration{},
 		scimIndex:  newIndex(),
 		scimTokens: map[string]string{},
-		dirty:      map[Key]struct{}{},
+	}
+	if opts.TrackChanges {
+		s.dirty = map[Key]struct{}{}
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -157,3 +157,32 @@ func TestPageTokenLastCharacterIsExact(t *testing.T) {
 		}
 	}
 }
+
+// TestChangesAreTrackedOnlyWhenAsked: a store kept in a state file reports each change once;
+// any other remembers nothing, so create-and-delete churn costs it no memory.
+func TestChangesAreTrackedOnlyWhenAsked(t *testing.T) {
+	for _, track := range []bool{false, true} {
+		st, err := store.New(fixtureData(), store.Options{Pages: store.PageSizes{Default: 25, Max: 100}, TrackChanges: track})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := st.CreateSCIM(orgA, store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DeleteSCIM(orgA, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		changed, deleted := st.Changes()
+		want := 0
+		if track {
+			want = 1
+		}
+		if len(changed.SCIMConfigurations) != 0 || len(deleted) != want || want == 1 && deleted[0] != (store.Key{Kind: store.KindSCIM, ID: c.ID}) {
+			t.Errorf("tracking %v: changed %v, deleted %v", track, changed, deleted)
+		}
+		if changed, deleted := st.Changes(); len(deleted)+len(changed.SCIMConfigurations) != 0 {
+			t.Errorf("tracking %v: the same change reported twice", track)
+		}
+	}
+}

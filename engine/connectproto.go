@@ -15,13 +15,15 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 
 	"github.com/gitpod-mock/orgmock/engine/connect"
+	"github.com/gitpod-mock/orgmock/engine/jsonproto"
 )
 
 // Connect's binary codec on a unary POST, the protocol of the official TypeScript SDK, is
 // served without the transcoder: in that protocol the body is the message and nothing else
 // (no envelope, no trailers; an error is the same JSON as in the JSON codec), so all it
-// takes is the two codecs, protobuf's own. Going through vanguard cost twice the JSON path;
-// this costs it the codecs alone. Every other protocol still goes through vanguard.
+// takes is the two codecs: protobuf's for the request, jsonproto (JSON straight to the wire
+// format) for the answer. Going through vanguard cost twice the JSON path; this costs it the
+// codecs alone. Every other protocol still goes through vanguard.
 
 // protoMethod is what the binary path needs of a method: its messages, as generated types.
 type protoMethod struct {
@@ -98,15 +100,18 @@ func (fd *frontDoor) serveConnectProto(w http.ResponseWriter, r *http.Request, m
 		_, _ = w.Write(rec.buf.Bytes())
 		return
 	}
-	out := m.out.New().Interface()
-	if err := (protojson.UnmarshalOptions{}).Unmarshal(rec.buf.Bytes(), out); err != nil {
-		writeError(w, connect.Errorf(connect.Internal, "the answer does not fit %s: %v", m.out.Descriptor().FullName(), err))
-		return
-	}
-	b, err := proto.MarshalOptions{}.MarshalAppend(rec.enc[:0], out)
-	if err != nil {
-		writeError(w, connect.Errorf(connect.Internal, "%s: %v", m.out.Descriptor().FullName(), err))
-		return
+	b, ok := jsonproto.Append(rec.enc[:0], rec.buf.Bytes(), m.out.Descriptor())
+	if !ok { // JSON jsonproto leaves to protobuf's own codecs
+		out := m.out.New().Interface()
+		if err := (protojson.UnmarshalOptions{}).Unmarshal(rec.buf.Bytes(), out); err != nil {
+			writeError(w, connect.Errorf(connect.Internal, "the answer does not fit %s: %v", m.out.Descriptor().FullName(), err))
+			return
+		}
+		var err error
+		if b, err = (proto.MarshalOptions{}).MarshalAppend(rec.enc[:0], out); err != nil {
+			writeError(w, connect.Errorf(connect.Internal, "%s: %v", m.out.Descriptor().FullName(), err))
+			return
+		}
 	}
 	rec.enc = b
 	h := w.Header()

@@ -88,8 +88,7 @@ func (fd *frontDoor) serveConnectProto(w http.ResponseWriter, r *http.Request, m
 		return
 	}
 	r2 := r.WithContext(context.WithValue(r.Context(), protocolKey{}, "connect+proto"))
-	r2.Header = r.Header.Clone()
-	r2.Header.Set("Content-Type", "application/json")
+	r2.Header["Content-Type"] = jsonContentType // the request is ours: no copy of its headers
 	r2.Body, r2.ContentLength = &bodyReader{Reader: *bytes.NewReader(js)}, int64(len(js))
 	rec := protoAnswers.Get().(*protoAnswer)
 	defer protoAnswers.Put(rec)
@@ -121,7 +120,10 @@ func (fd *frontDoor) serveConnectProto(w http.ResponseWriter, r *http.Request, m
 	_, _ = w.Write(b)
 }
 
-var protoContentType = []string{"application/proto"}
+var (
+	protoContentType = []string{"application/proto"}
+	jsonContentType  = []string{"application/json"}
+)
 
 // protoAnswer holds the pipeline's answer to a binary call until it is encoded. Headers go
 // to the client's writer; the body waits.

@@ -259,12 +259,25 @@ func (fd *frontDoor) route(r *http.Request) http.Handler {
 	if fd.transcoder == nil || !transcoded(r) || !fd.isRPC(r.URL.Path) {
 		return nil
 	}
+	if strings.HasPrefix(mediaType(r), "application/grpc-web-text") {
+		return grpcWebTextRefused
+	}
 	if enc := r.Header.Get("Content-Encoding"); r.Method == http.MethodPost && enc != "" && enc != "identity" && enc != vanguard.CompressionGzip &&
 		!strings.HasPrefix(mediaType(r), "application/grpc") {
 		return unsupportedEncoding(enc)
 	}
 	return fd.transcoder
 }
+
+// grpcWebTextRefused answers gRPC-Web's base64 variant, which the transcoder does not
+// speak, with a trailers-only gRPC-Web answer every client reads: unimplemented.
+var grpcWebTextRefused = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", mediaType(r))
+	h.Set("Grpc-Status", "12")
+	h.Set("Grpc-Message", "application/grpc-web-text is not supported: send application/grpc-web+proto or application/grpc-web+json")
+	w.WriteHeader(http.StatusOK)
+})
 
 // unsupportedEncoding answers a Connect call compressed in a way the mock does not know, as
 // a Connect server does.

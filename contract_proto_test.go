@@ -44,7 +44,7 @@ import (
 // minLength: 1 may restate buf.validate required on an implicit string (scalar).
 
 func TestContractMatchesProto(t *testing.T) {
-	doc := loadOpenAPIForProto(t)
+	doc := loadOpenAPI(t)
 	svc := loadProtoService(t, nil)
 	d := compareOpenAPIWithProto(doc, svc)
 	if len(d.problems) > 0 {
@@ -58,21 +58,6 @@ func TestContractMatchesProto(t *testing.T) {
 		t.Error("no field was compared")
 	}
 	t.Run("DetectsDrift", testProtoDriftDetected)
-}
-
-// loadOpenAPIForProto loads openapi.yaml as loadContract does, without the router: a fresh
-// document per call, so that a sub-test may change its copy.
-func loadOpenAPIForProto(t *testing.T) *openapi3.T {
-	t.Helper()
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile("openapi.yaml")
-	if err != nil {
-		t.Fatalf("loading openapi.yaml: %v", err)
-	}
-	if err := doc.Validate(loader.Context); err != nil {
-		t.Fatalf("openapi.yaml is not a valid OpenAPI document: %v", err)
-	}
-	return doc
 }
 
 // loadProtoService builds the service's descriptors from orgcontract.DescriptorSet, after mutate
@@ -1035,7 +1020,7 @@ func testProtoDriftDetected(t *testing.T) {
 	for _, c := range cases {
 		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
 			t.Parallel()
-			doc := loadOpenAPIForProto(t)
+			doc := loadOpenAPI(t)
 			if c.doc != nil {
 				c.doc(doc)
 			}

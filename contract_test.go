@@ -54,14 +54,7 @@ var contractFormats = map[string]openapi3.StringFormatValidator{
 
 func loadContract(t *testing.T) *contract {
 	t.Helper()
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile("openapi.yaml")
-	if err != nil {
-		t.Fatalf("loading openapi.yaml: %v", err)
-	}
-	if err := doc.Validate(loader.Context); err != nil {
-		t.Fatalf("openapi.yaml is not a valid OpenAPI document: %v", err)
-	}
+	doc := loadOpenAPI(t)
 	doc.SetStringFormatValidators(contractFormats)
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
@@ -104,6 +97,21 @@ func (k *contract) do(t *testing.T, srv *mocktest.Server, r mocktest.Request) *m
 }
 
 // missing lists the declared (operation, status) pairs never seen.
+// loadOpenAPI loads and checks openapi.yaml from disk: a fresh document per call, so that a
+// test may change its copy.
+func loadOpenAPI(t *testing.T) *openapi3.T {
+	t.Helper()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromFile("openapi.yaml")
+	if err != nil {
+		t.Fatalf("loading openapi.yaml: %v", err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		t.Fatalf("openapi.yaml is not a valid OpenAPI document: %v", err)
+	}
+	return doc
+}
+
 // declares reports whether the contract declares status for the operation.
 func (k *contract) declares(operation string, status int) bool {
 	for _, item := range k.doc.Paths.Map() {

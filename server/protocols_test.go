@@ -6,9 +6,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -111,8 +113,8 @@ func expectRPCError(t *testing.T, c *rpctest.Client, method, request string, cod
 		t.Errorf("%s: answered %v, want %s", method, out, code)
 		return
 	}
-	if err.Code() != code || err.Message() != message {
-		t.Errorf("%s:\n got %s %q\nwant %s %q", method, err.Code(), err.Message(), code, message)
+	if connect.CodeOf(err) != code || rpctest.Message(err) != message {
+		t.Errorf("%s:\n got %s %q\nwant %s %q", method, connect.CodeOf(err), rpctest.Message(err), code, message)
 	}
 }
 
@@ -132,9 +134,9 @@ func TestResponseValidationOnEveryProtocol(t *testing.T) {
 			}
 			c.Token = mocktest.AcmeToken
 			_, cerr := c.Call("GetSCIMConfiguration", fmt.Sprintf(`{"scimConfigurationId":%q}`, mocktest.AcmeSCIMID))
-			if cerr == nil || cerr.Code() != connect.CodeInternal ||
-				!strings.HasPrefix(cerr.Message(), "GetSCIMConfiguration 200: response does not match the spec: ") ||
-				!strings.Contains(cerr.Message(), "scimConfiguration.name") {
+			if cerr == nil || connect.CodeOf(cerr) != connect.CodeInternal ||
+				!strings.HasPrefix(rpctest.Message(cerr), "GetSCIMConfiguration 200: response does not match the spec: ") ||
+				!strings.Contains(rpctest.Message(cerr), "scimConfiguration.name") {
 				t.Errorf("a planted bad answer: %v", cerr)
 			}
 		})
@@ -257,4 +259,68 @@ func grpcFrame(msg []byte, compressed bool) []byte {
 		flag = 1
 	}
 	return append([]byte{flag, byte(len(msg) >> 24), byte(len(msg) >> 16), byte(len(msg) >> 8), byte(len(msg))}, msg...)
+}
+
+// TestNoSecretsOnAnyProtocol: a client secret sent and a SCIM token received in any protocol
+// appear in no log line (at debug level) and in no journal entry.
+func TestNoSecretsOnAnyProtocol(t *testing.T) {
+	var logs lockedBuf
+	_, base := startH2C(t, server.Options{Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	var secrets []string
+	for _, p := range rpctest.Protocols {
+		c, err := rpctest.New(p, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Token = mocktest.AcmeToken
+		secret := "client-secret-" + strings.NewReplacer(" ", "-", "+", "-").Replace(p.Name)
+		if _, cerr := c.Call("CreateSSOConfiguration", fmt.Sprintf(`{"organizationId":%q,"clientId":"c","clientSecret":%q,"issuerUrl":"https://sso.example.com"}`,
+			mocktest.AcmeOrgID, secret)); cerr != nil {
+			t.Fatalf("%s: %v", p.Name, cerr)
+		}
+		created, cerr := c.Call("CreateSCIMConfiguration", fmt.Sprintf(`{"organizationId":%q,"ssoConfigurationId":%q}`, mocktest.AcmeOrgID, mocktest.AcmeSSOID))
+		if cerr != nil {
+			t.Fatalf("%s: %v", p.Name, cerr)
+		}
+		secrets = append(secrets, secret, created["token"].(string))
+	}
+	journal := mocktest.NewControl(base, "").Do(t, http.MethodGet, "/requests", nil)
+	if journal.Status != 200 || !strings.Contains(string(journal.Body), `"protocol":"grpc-web+json"`) {
+		t.Fatalf("journal: %d %.200s", journal.Status, journal.Body)
+	}
+	for _, s := range secrets {
+		if strings.Contains(logs.String(), s) {
+			t.Errorf("a log line holds %s", s)
+		}
+		if strings.Contains(string(journal.Body), s) {
+			t.Errorf("the journal holds %s", s)
+		}
+	}
+	if logs.Len() == 0 {
+		t.Fatal("nothing was logged: the test saw nothing")
+	}
+}
+
+// lockedBuf is a log sink safe for the server's goroutines.
+type lockedBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *lockedBuf) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Len()
 }

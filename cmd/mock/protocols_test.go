@@ -55,8 +55,8 @@ func fails(t *testing.T, c *rpctest.Client, method, request string, code connect
 		t.Errorf("%s %s: succeeded with %v, want %s", method, request, out, code)
 		return
 	}
-	if err.Code() != code || err.Message() != message {
-		t.Errorf("%s %s:\n got %s %q\nwant %s %q", method, request, err.Code(), err.Message(), code, message)
+	if connect.CodeOf(err) != code || rpctest.Message(err) != message {
+		t.Errorf("%s %s:\n got %s %q\nwant %s %q", method, request, connect.CodeOf(err), rpctest.Message(err), code, message)
 	}
 }
 

@@ -75,8 +75,8 @@ func New(p Protocol, base string) (*Client, error) {
 }
 
 // Call sends the request given as JSON (protojson) and returns the answer as JSON, or the
-// error the client saw.
-func (c *Client) Call(method, request string) (map[string]any, *connect.Error) {
+// error the client saw: a *connect.Error (see connect.CodeOf and Message).
+func (c *Client) Call(method, request string) (map[string]any, error) {
 	md := c.svc.Methods().ByName(protoreflect.Name(method))
 	if md == nil {
 		return nil, connect.NewError(connect.CodeInternal, fmt.Errorf("rpctest: no method %s", method))
@@ -126,4 +126,17 @@ func (c *Client) Call(method, request string) (map[string]any, *connect.Error) {
 		return nil, connect.NewError(connect.CodeInternal, err)
 	}
 	return out, nil
+}
+
+// Message is the message of a *connect.Error, without the code connect-go puts before it
+// in Error(); "" for nil.
+func Message(err error) string {
+	var ce *connect.Error
+	if errors.As(err, &ce) {
+		return ce.Message()
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
 }

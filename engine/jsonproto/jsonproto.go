@@ -240,14 +240,68 @@ func prefixLength(b []byte, start int) []byte {
 // nanos (2).
 func appendTimestamp(b []byte, sc *jsonscan.Scanner) ([]byte, bool) {
 	s, ok := sc.Str()
-	if !ok {
+	if !ok || !rfc3339Shape(s) {
 		return b, false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return b, false
 	}
-	return appendSecondsNanos(b, t.Unix(), int32(t.Nanosecond())), true
+	secs := t.Unix()
+	if secs < minTimestamp || secs > maxTimestamp {
+		return b, false // protojson refuses it: let it say so
+	}
+	return appendSecondsNanos(b, secs, int32(t.Nanosecond())), true
+}
+
+// The seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, google.protobuf.Timestamp's
+// range.
+const (
+	minTimestamp = -62135596800
+	maxTimestamp = 253402300799
+	maxDuration  = 315576000000 // google.protobuf.Duration's bound, in seconds either way
+)
+
+// rfc3339Shape reports whether s is YYYY-MM-DDTHH:MM:SS[.1-9 digits](Z|±HH:MM) with every
+// digit in place: time.Parse also takes one-digit hours and the like, which protojson does
+// not.
+func rfc3339Shape(s string) bool {
+	const layout = "dddd-dd-ddTdd:dd:dd"
+	if len(s) < len(layout)+1 {
+		return false
+	}
+	for i := 0; i < len(layout); i++ {
+		if layout[i] == 'd' && (s[i] < '0' || s[i] > '9') || layout[i] != 'd' && s[i] != layout[i] {
+			return false
+		}
+	}
+	rest := s[len(layout):]
+	if rest[0] == '.' {
+		n := 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 || n > 10 {
+			return false
+		}
+		rest = rest[n:]
+	}
+	switch {
+	case rest == "Z":
+		return true
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		return isDigits(rest[1:3]) && isDigits(rest[4:6])
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // appendDuration writes protojson's "<seconds>[.<fraction>]s" as google.protobuf.Duration's
@@ -269,11 +323,13 @@ func appendDuration(b []byte, sc *jsonscan.Scanner) ([]byte, bool) {
 			break
 		}
 	}
-	if whole == "" || len(frac) > 9 {
+	// Digits only, no leading zero, within the ±10,000 years protojson allows: anything else
+	// is protojson's to judge.
+	if whole == "" || len(frac) > 9 || !isDigits(whole) || !isDigits(frac) || len(whole) > 1 && whole[0] == '0' {
 		return b, false
 	}
 	secs, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
+	if err != nil || secs > maxDuration {
 		return b, false
 	}
 	var nanos int64

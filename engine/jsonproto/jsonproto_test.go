@@ -125,7 +125,8 @@ func TestAppendAgreesWithProtojson(t *testing.T) {
 	}
 	// Not the message at all: refused.
 	for _, js := range []string{``, `[]`, `{"nope":1}`, `{"s":1}`, `{"b":"true"}`, `{"color":"GREEN"}`, `{"i32":2147483648}`,
-		`{"u32":-1}`, `{"at":"yesterday"}`, `{"took":"1h"}`, `{"took":"1.0000000001s"}`, `{"s":"x"} {}`, `{"s":"x",}`, `{"inner":{"name":"a"}`} {
+		`{"u32":-1}`, `{"at":"yesterday"}`, `{"at":"0000-01-10T0:00:00Z"}`, `{"at":"0000-12-31T23:59:59Z"}`, `{"at":"2026-01-10t12:00:00z"}`,
+		`{"at":"2026-01-10T12:00:00"}`, `{"at":"2026-01-10T12:00:00.Z"}`, `{"at":"2026-01-10T12:00:00.1234567890Z"}`, `{"took":"1h"}`, `{"took":"1.0000000001s"}`, `{"took":"315576000001s"}`, `{"took":"+1s"}`, `{"took":"1.-5s"}`, `{"took":"s"}`, `{"s":"x"} {}`, `{"s":"x",}`, `{"inner":{"name":"a"}`} {
 		if _, ok := jsonproto.Append(nil, []byte(js), md); ok {
 			t.Errorf("Append took %s", js)
 		}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -264,7 +263,7 @@ func grpcFrame(msg []byte, compressed bool) []byte {
 // TestNoSecretsOnAnyProtocol: a client secret sent and a SCIM token received in any protocol
 // appear in no log line (at debug level) and in no journal entry.
 func TestNoSecretsOnAnyProtocol(t *testing.T) {
-	var logs lockedBuf
+	var logs syncBuffer
 	_, base := startH2C(t, server.Options{Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	var secrets []string
 	for _, p := range rpctest.Protocols {
@@ -296,31 +295,7 @@ func TestNoSecretsOnAnyProtocol(t *testing.T) {
 			t.Errorf("the journal holds %s", s)
 		}
 	}
-	if logs.Len() == 0 {
+	if logs.String() == "" {
 		t.Fatal("nothing was logged: the test saw nothing")
 	}
-}
-
-// lockedBuf is a log sink safe for the server's goroutines.
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func (l *lockedBuf) Len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Len()
 }

@@ -38,13 +38,9 @@ func (s *Server) checkMediaType(c *call) error {
 // empty body, one that is not JSON, one whose shape is out of bounds (spec.CheckStructure),
 // and a declared query parameter given twice (which one would win is anybody's guess).
 func (s *Server) readBody(c *call) error {
-	max := s.cfg.Limits.MaxBodyBytes
-	body, err := readAll(c.req, max)
+	body, err := readLimited(c.req, s.cfg.Limits.MaxBodyBytes)
 	if err != nil {
-		return connect.Errorf(connect.InvalidArgument, "reading request body: %v", err)
-	}
-	if int64(len(body)) > max {
-		return connect.Errorf(connect.ResourceExhausted, "request body exceeds the limit of %d bytes", max)
+		return err
 	}
 	c.reqBody = body
 	// What was read is the body, for the validators and the backend alike. (echo's binder
@@ -73,6 +69,19 @@ func (s *Server) readBody(c *call) error {
 // sizes the buffer: the journal keeps bodies, and io.ReadAll's would be 512 bytes or more for
 // the usual 60. The length is only a hint (a caller of ServeHTTP may declare a wrong one):
 // the body is read to its end whatever it says.
+// readLimited reads a request body of at most max bytes; a longer one is resource_exhausted,
+// a failed read invalid_argument, both in the mock's words.
+func readLimited(req *http.Request, max int64) ([]byte, error) {
+	body, err := readAll(req, max)
+	if err != nil {
+		return nil, connect.Errorf(connect.InvalidArgument, "reading request body: %v", err)
+	}
+	if int64(len(body)) > max {
+		return nil, connect.Errorf(connect.ResourceExhausted, "request body exceeds the limit of %d bytes", max)
+	}
+	return body, nil
+}
+
 func readAll(req *http.Request, max int64) ([]byte, error) {
 	size := 512
 	if n := req.ContentLength; n > 0 && n <= max {

@@ -68,9 +68,9 @@ func (fd *frontDoor) connectProto(r *http.Request) (protoMethod, bool) {
 // serveConnectProto decodes the request message, lets next (the pipeline) answer it in
 // JSON, and encodes a success in the binary codec.
 func (fd *frontDoor) serveConnectProto(w http.ResponseWriter, r *http.Request, m protoMethod, next http.Handler) {
-	body, err := readAll(r, fd.maxBody)
-	if err != nil || int64(len(body)) > fd.maxBody {
-		writeError(w, connect.Errorf(connect.ResourceExhausted, "request body exceeds the limit of %d bytes", fd.maxBody))
+	body, err := readLimited(r, fd.maxBody)
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	in := m.in.New().Interface()

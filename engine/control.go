@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	_ "embed"
 	"encoding/json"
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -70,12 +69,9 @@ func (s *Server) controlSession(c echo.Context) (*session, error) {
 
 // decodeControl reads a JSON control body into v, refusing unknown fields and trailing data.
 func decodeControl(c echo.Context, v any) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxControlBody+1))
+	body, err := readLimited(c.Request(), maxControlBody)
 	if err != nil {
-		return nil, connect.Errorf(connect.InvalidArgument, "reading request body: %v", err)
-	}
-	if len(body) > maxControlBody {
-		return nil, connect.Errorf(connect.ResourceExhausted, "request body exceeds the limit of %d bytes", maxControlBody)
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -254,9 +250,9 @@ func (s *Server) controlImportState(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxControlBody+1))
-	if err != nil || len(body) > maxControlBody {
-		return connect.Errorf(connect.ResourceExhausted, "request body exceeds the limit of %d bytes", maxControlBody)
+	body, err := readLimited(c.Request(), maxControlBody)
+	if err != nil {
+		return err
 	}
 	data, err := s.cfg.Backend.Parse("request body", body)
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/reflect/protoregistry"
 
 	"github.com/gitpod-mock/orgmock/engine/rfc3339"
 	"github.com/gitpod-mock/orgmock/engine/spec"
@@ -160,12 +159,9 @@ type Config struct {
 	// (an operation's path is /<service>/<method>). With them the engine speaks every
 	// protocol of a Connect server: Connect's JSON and binary codecs and GET, gRPC over
 	// HTTP/2 and gRPC-Web, compressed or not, all transcoded to the JSON the pipeline checks
-	// (connectrpc.com/vanguard); and it serves gRPC reflection and health. Without them it
-	// serves Connect JSON POSTs only.
+	// (connectrpc.com/vanguard); and it serves gRPC reflection (of the descriptors linked into
+	// the program) and health. Without them it serves Connect JSON POSTs only.
 	Services []protoreflect.ServiceDescriptor
-	// Files resolve the descriptors Services refer to, for reflection (nil: those of
-	// Services' own files only).
-	Files *protoregistry.Files
 	// BasePaths are prefixes the API is also served under, e.g. "/api": /api/<service>/<method>
 	// is /<service>/<method>.
 	BasePaths []string
@@ -290,7 +286,7 @@ func New(cfg Config) (*Server, error) {
 	})
 	s.echo = e
 	s.registerAPI(e, middlewares...)
-	if s.front, err = newFrontDoor(cfg.Services, cfg.Files, cfg.BasePaths, cfg.Limits.MaxBodyBytes, http.HandlerFunc(s.serveDirect)); err != nil {
+	if s.front, err = newFrontDoor(cfg.Services, cfg.BasePaths, cfg.Limits.MaxBodyBytes, http.HandlerFunc(s.serveDirect)); err != nil {
 		s.Close()
 		return nil, err
 	}

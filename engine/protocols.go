@@ -18,7 +18,6 @@ import (
 	"connectrpc.com/vanguard"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/reflect/protoregistry"
 
 	"github.com/gitpod-mock/orgmock/engine/connect"
 	"github.com/gitpod-mock/orgmock/engine/jsonproto"
@@ -95,7 +94,7 @@ type frontDoor struct {
 }
 
 // newFrontDoor builds the transcoder for services, in front of api (the pipeline).
-func newFrontDoor(services []protoreflect.ServiceDescriptor, files *protoregistry.Files, bases []string, maxBody int64, api http.Handler) (*frontDoor, error) {
+func newFrontDoor(services []protoreflect.ServiceDescriptor, bases []string, maxBody int64, api http.Handler) (*frontDoor, error) {
 	fd := &frontDoor{extra: map[string]http.Handler{}, bases: bases, binary: protoMethods(services), maxBody: maxBody}
 	if len(services) == 0 {
 		return fd, nil
@@ -123,19 +122,13 @@ func newFrontDoor(services []protoreflect.ServiceDescriptor, files *protoregistr
 		return nil, fmt.Errorf("engine: protocols: %w", err)
 	}
 	fd.transcoder = t
-	opts := []grpcreflect.Option{}
-	if files != nil {
-		opts = append(opts, grpcreflect.WithDescriptorResolver(files))
-	}
-	reflector := grpcreflect.NewReflector(grpcreflect.NamerFunc(func() []string { return names }), opts...)
-	for _, mount := range []func() (string, http.Handler){
-		func() (string, http.Handler) { return grpcreflect.NewHandlerV1(reflector) },
-		func() (string, http.Handler) { return grpcreflect.NewHandlerV1Alpha(reflector) },
-		func() (string, http.Handler) { return grpchealth.NewHandler(grpchealth.NewStaticChecker(names...)) },
-	} {
-		p, h := mount()
-		fd.extra[p] = h
-	}
+	reflector := grpcreflect.NewStaticReflector(names...)
+	p, h := grpcreflect.NewHandlerV1(reflector)
+	fd.extra[p] = h
+	p, h = grpcreflect.NewHandlerV1Alpha(reflector)
+	fd.extra[p] = h
+	p, h = grpchealth.NewHandler(grpchealth.NewStaticChecker(names...))
+	fd.extra[p] = h
 	return fd, nil
 }
 

@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -163,6 +164,19 @@ func describe(se *openapi3.SchemaError, prefix string) string {
 		}
 	case "additionalProperties":
 		return join(path, "has an invalid value")
+	case "not":
+		// not: {required: [a, b]} is how a document says "at most one of a and b" (a protobuf
+		// oneof): name the fields, not the schema.
+		if s != nil && s.Not != nil && s.Not.Value != nil && len(s.Not.Value.Required) > 1 {
+			fields := s.Not.Value.Required
+			if path != "" {
+				fields = slices.Clone(fields)
+				for i, f := range fields {
+					fields[i] = joinPath(path, f)
+				}
+			}
+			return strings.Join(fields, ", ") + ": set at most one of them (they are alternatives)"
+		}
 	}
 	return join(path, se.Reason)
 }

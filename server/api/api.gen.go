@@ -22,6 +22,48 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for CountResponseRelation.
+const (
+	CountResponseRelationCOUNTRESPONSERELATIONEQ          CountResponseRelation = "COUNT_RESPONSE_RELATION_EQ"
+	CountResponseRelationCOUNTRESPONSERELATIONGTE         CountResponseRelation = "COUNT_RESPONSE_RELATION_GTE"
+	CountResponseRelationCOUNTRESPONSERELATIONUNSPECIFIED CountResponseRelation = "COUNT_RESPONSE_RELATION_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the CountResponseRelation enum.
+func (e CountResponseRelation) Valid() bool {
+	switch e {
+	case CountResponseRelationCOUNTRESPONSERELATIONEQ:
+		return true
+	case CountResponseRelationCOUNTRESPONSERELATIONGTE:
+		return true
+	case CountResponseRelationCOUNTRESPONSERELATIONUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DomainVerificationState.
+const (
+	DomainVerificationStateDOMAINVERIFICATIONSTATEPENDING     DomainVerificationState = "DOMAIN_VERIFICATION_STATE_PENDING"
+	DomainVerificationStateDOMAINVERIFICATIONSTATEUNSPECIFIED DomainVerificationState = "DOMAIN_VERIFICATION_STATE_UNSPECIFIED"
+	DomainVerificationStateDOMAINVERIFICATIONSTATEVERIFIED    DomainVerificationState = "DOMAIN_VERIFICATION_STATE_VERIFIED"
+)
+
+// Valid indicates whether the value is a known member of the DomainVerificationState enum.
+func (e DomainVerificationState) Valid() bool {
+	switch e {
+	case DomainVerificationStateDOMAINVERIFICATIONSTATEPENDING:
+		return true
+	case DomainVerificationStateDOMAINVERIFICATIONSTATEUNSPECIFIED:
+		return true
+	case DomainVerificationStateDOMAINVERIFICATIONSTATEVERIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAborted            ErrorCode = "aborted"
@@ -82,6 +124,54 @@ func (e ErrorCode) Valid() bool {
 	}
 }
 
+// Defines values for OrganizationRole.
+const (
+	OrganizationRoleORGANIZATIONROLEADMIN       OrganizationRole = "ORGANIZATION_ROLE_ADMIN"
+	OrganizationRoleORGANIZATIONROLEMEMBER      OrganizationRole = "ORGANIZATION_ROLE_MEMBER"
+	OrganizationRoleORGANIZATIONROLEUNSPECIFIED OrganizationRole = "ORGANIZATION_ROLE_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the OrganizationRole enum.
+func (e OrganizationRole) Valid() bool {
+	switch e {
+	case OrganizationRoleORGANIZATIONROLEADMIN:
+		return true
+	case OrganizationRoleORGANIZATIONROLEMEMBER:
+		return true
+	case OrganizationRoleORGANIZATIONROLEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OrganizationTier.
+const (
+	OrganizationTierORGANIZATIONTIERCORE        OrganizationTier = "ORGANIZATION_TIER_CORE"
+	OrganizationTierORGANIZATIONTIERENTERPRISE  OrganizationTier = "ORGANIZATION_TIER_ENTERPRISE"
+	OrganizationTierORGANIZATIONTIERFREE        OrganizationTier = "ORGANIZATION_TIER_FREE"
+	OrganizationTierORGANIZATIONTIERFREEONA     OrganizationTier = "ORGANIZATION_TIER_FREE_ONA"
+	OrganizationTierORGANIZATIONTIERUNSPECIFIED OrganizationTier = "ORGANIZATION_TIER_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the OrganizationTier enum.
+func (e OrganizationTier) Valid() bool {
+	switch e {
+	case OrganizationTierORGANIZATIONTIERCORE:
+		return true
+	case OrganizationTierORGANIZATIONTIERENTERPRISE:
+		return true
+	case OrganizationTierORGANIZATIONTIERFREE:
+		return true
+	case OrganizationTierORGANIZATIONTIERFREEONA:
+		return true
+	case OrganizationTierORGANIZATIONTIERUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProviderType.
 const (
 	ProviderTypePROVIDERTYPEBUILTIN     ProviderType = "PROVIDER_TYPE_BUILTIN"
@@ -124,6 +214,48 @@ func (e SSOConfigurationState) Valid() bool {
 	}
 }
 
+// Defines values for SortField.
+const (
+	SortFieldSORTFIELDDATEJOINED  SortField = "SORT_FIELD_DATE_JOINED"
+	SortFieldSORTFIELDNAME        SortField = "SORT_FIELD_NAME"
+	SortFieldSORTFIELDUNSPECIFIED SortField = "SORT_FIELD_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the SortField enum.
+func (e SortField) Valid() bool {
+	switch e {
+	case SortFieldSORTFIELDDATEJOINED:
+		return true
+	case SortFieldSORTFIELDNAME:
+		return true
+	case SortFieldSORTFIELDUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SortOrder.
+const (
+	SortOrderSORTORDERASC         SortOrder = "SORT_ORDER_ASC"
+	SortOrderSORTORDERDESC        SortOrder = "SORT_ORDER_DESC"
+	SortOrderSORTORDERUNSPECIFIED SortOrder = "SORT_ORDER_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the SortOrder enum.
+func (e SortOrder) Valid() bool {
+	switch e {
+	case SortOrderSORTORDERASC:
+		return true
+	case SortOrderSORTORDERDESC:
+		return true
+	case SortOrderSORTORDERUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UpdateSSOConfigurationRequestState.
 const (
 	UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEACTIVE      UpdateSSOConfigurationRequestState = "SSO_CONFIGURATION_STATE_ACTIVE"
@@ -139,6 +271,30 @@ func (e UpdateSSOConfigurationRequestState) Valid() bool {
 	case UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEINACTIVE:
 		return true
 	case UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserStatus.
+const (
+	UserStatusUSERSTATUSACTIVE      UserStatus = "USER_STATUS_ACTIVE"
+	UserStatusUSERSTATUSLEFT        UserStatus = "USER_STATUS_LEFT"
+	UserStatusUSERSTATUSSUSPENDED   UserStatus = "USER_STATUS_SUSPENDED"
+	UserStatusUSERSTATUSUNSPECIFIED UserStatus = "USER_STATUS_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the UserStatus enum.
+func (e UserStatus) Valid() bool {
+	switch e {
+	case UserStatusUSERSTATUSACTIVE:
+		return true
+	case UserStatusUSERSTATUSLEFT:
+		return true
+	case UserStatusUSERSTATUSSUSPENDED:
+		return true
+	case UserStatusUSERSTATUSUNSPECIFIED:
 		return true
 	default:
 		return false
@@ -167,6 +323,62 @@ type ConnectErrorDetail struct {
 
 	// Value base64-encoded protobuf message
 	Value string `json:"value"`
+}
+
+// CountRequest defines model for CountRequest.
+type CountRequest struct {
+	// Include include asks for the number of items the filter matches
+	Include *bool `json:"include,omitempty"`
+}
+
+// CountResponse defines model for CountResponse.
+type CountResponse struct {
+	Relation *CountResponseRelation `json:"relation,omitempty"`
+
+	// Value the number of items the filter matches
+	Value *int32 `json:"value,omitempty"`
+}
+
+// CountResponseRelation defines model for CountResponseRelation.
+type CountResponseRelation string
+
+// CreateDomainVerificationRequest defines model for CreateDomainVerificationRequest.
+type CreateDomainVerificationRequest struct {
+	Domain         string             `json:"domain"`
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// CreateDomainVerificationResponse defines model for CreateDomainVerificationResponse.
+type CreateDomainVerificationResponse struct {
+	DomainVerification DomainVerification `json:"domainVerification"`
+}
+
+// CreateOrganizationInviteRequest defines model for CreateOrganizationInviteRequest.
+type CreateOrganizationInviteRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// CreateOrganizationInviteResponse defines model for CreateOrganizationInviteResponse.
+type CreateOrganizationInviteResponse struct {
+	Invite OrganizationInvite `json:"invite"`
+}
+
+// CreateOrganizationRequest defines model for CreateOrganizationRequest.
+type CreateOrganizationRequest struct {
+	// InviteAccountsWithMatchingDomain sets the invite domains to the caller's email domain
+	InviteAccountsWithMatchingDomain *bool `json:"inviteAccountsWithMatchingDomain,omitempty"`
+
+	// JoinOrganization the mock makes the caller the new organization's admin either way
+	JoinOrganization *bool `json:"joinOrganization,omitempty"`
+
+	// Name name of the new organization
+	Name string `json:"name"`
+}
+
+// CreateOrganizationResponse defines model for CreateOrganizationResponse.
+type CreateOrganizationResponse struct {
+	Member       *OrganizationMember `json:"member,omitempty"`
+	Organization Organization        `json:"organization"`
 }
 
 // CreateSCIMConfigurationRequest defines model for CreateSCIMConfigurationRequest.
@@ -226,6 +438,16 @@ type CreateSSOConfigurationResponse struct {
 	SsoConfiguration SSOConfiguration `json:"ssoConfiguration"`
 }
 
+// DeleteDomainVerificationRequest defines model for DeleteDomainVerificationRequest.
+type DeleteDomainVerificationRequest struct {
+	DomainVerificationId openapi_types.UUID `json:"domainVerificationId"`
+}
+
+// DeleteOrganizationRequest defines model for DeleteOrganizationRequest.
+type DeleteOrganizationRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
 // DeleteSCIMConfigurationRequest defines model for DeleteSCIMConfigurationRequest.
 type DeleteSCIMConfigurationRequest struct {
 	// ScimConfigurationId scim_configuration_id is the ID of the SCIM configuration to delete
@@ -237,6 +459,22 @@ type DeleteSSOConfigurationRequest struct {
 	SsoConfigurationId openapi_types.UUID `json:"ssoConfigurationId"`
 }
 
+// DomainVerification defines model for DomainVerification.
+type DomainVerification struct {
+	CreatedAt      *time.Time              `json:"createdAt,omitempty"`
+	Domain         string                  `json:"domain"`
+	Id             openapi_types.UUID      `json:"id"`
+	OrganizationId openapi_types.UUID      `json:"organizationId"`
+	State          DomainVerificationState `json:"state"`
+
+	// VerificationToken the value of the TXT record to publish at _gitpod-verification.<domain>
+	VerificationToken *string    `json:"verificationToken,omitempty"`
+	VerifiedAt        *time.Time `json:"verifiedAt,omitempty"`
+}
+
+// DomainVerificationState defines model for DomainVerificationState.
+type DomainVerificationState string
+
 // EmailDomain defines model for EmailDomain.
 type EmailDomain = string
 
@@ -245,6 +483,50 @@ type Empty = map[string]interface{}
 
 // ErrorCode Connect/gRPC status code name in snake_case.
 type ErrorCode string
+
+// GetDomainVerificationRequest defines model for GetDomainVerificationRequest.
+type GetDomainVerificationRequest struct {
+	DomainVerificationId openapi_types.UUID `json:"domainVerificationId"`
+}
+
+// GetDomainVerificationResponse defines model for GetDomainVerificationResponse.
+type GetDomainVerificationResponse struct {
+	DomainVerification DomainVerification `json:"domainVerification"`
+}
+
+// GetOrganizationInviteRequest defines model for GetOrganizationInviteRequest.
+type GetOrganizationInviteRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// GetOrganizationInviteResponse defines model for GetOrganizationInviteResponse.
+type GetOrganizationInviteResponse struct {
+	Invite OrganizationInvite `json:"invite"`
+}
+
+// GetOrganizationInviteSummaryRequest defines model for GetOrganizationInviteSummaryRequest.
+type GetOrganizationInviteSummaryRequest struct {
+	InviteId openapi_types.UUID `json:"inviteId"`
+}
+
+// GetOrganizationInviteSummaryResponse defines model for GetOrganizationInviteSummaryResponse.
+type GetOrganizationInviteSummaryResponse struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+
+	// OrganizationMemberCount the number of active members
+	OrganizationMemberCount *int32  `json:"organizationMemberCount,omitempty"`
+	OrganizationName        *string `json:"organizationName,omitempty"`
+}
+
+// GetOrganizationRequest defines model for GetOrganizationRequest.
+type GetOrganizationRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// GetOrganizationResponse defines model for GetOrganizationResponse.
+type GetOrganizationResponse struct {
+	Organization Organization `json:"organization"`
+}
 
 // GetSCIMConfigurationRequest defines model for GetSCIMConfigurationRequest.
 type GetSCIMConfigurationRequest struct {
@@ -266,6 +548,80 @@ type GetSSOConfigurationRequest struct {
 // GetSSOConfigurationResponse defines model for GetSSOConfigurationResponse.
 type GetSSOConfigurationResponse struct {
 	SsoConfiguration SSOConfiguration `json:"ssoConfiguration"`
+}
+
+// InviteDomains defines model for InviteDomains.
+type InviteDomains struct {
+	// Domains the email domains whose accounts may join without an invite
+	Domains *[]EmailDomain `json:"domains,omitempty"`
+}
+
+// JoinOrganizationRequest A oneof (join_id); set exactly one of inviteId and organizationId.
+type JoinOrganizationRequest struct {
+	// InviteId joins by the organization's current invite
+	InviteId *openapi_types.UUID `json:"inviteId,omitempty"`
+
+	// OrganizationId joins by organization id, when the caller's email domain is one of its invite domains
+	OrganizationId *openapi_types.UUID `json:"organizationId,omitempty"`
+}
+
+// JoinOrganizationResponse defines model for JoinOrganizationResponse.
+type JoinOrganizationResponse struct {
+	Member OrganizationMember `json:"member"`
+}
+
+// LeaveOrganizationRequest defines model for LeaveOrganizationRequest.
+type LeaveOrganizationRequest struct {
+	UserId openapi_types.UUID `json:"userId"`
+}
+
+// ListDomainVerificationsRequest defines model for ListDomainVerificationsRequest.
+type ListDomainVerificationsRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+	Pagination     *PaginationRequest `json:"pagination,omitempty"`
+}
+
+// ListDomainVerificationsResponse defines model for ListDomainVerificationsResponse.
+type ListDomainVerificationsResponse struct {
+	DomainVerifications *[]DomainVerification `json:"domainVerifications,omitempty"`
+	Pagination          PaginationResponse    `json:"pagination"`
+}
+
+// ListMembersRequest defines model for ListMembersRequest.
+type ListMembersRequest struct {
+	Count          *CountRequest             `json:"count,omitempty"`
+	Filter         *ListMembersRequestFilter `json:"filter,omitempty"`
+	OrganizationId openapi_types.UUID        `json:"organizationId"`
+	Pagination     *PaginationRequest        `json:"pagination,omitempty"`
+	Sort           *ListMembersRequestSort   `json:"sort,omitempty"`
+}
+
+// ListMembersRequestFilter defines model for ListMembersRequest.Filter.
+type ListMembersRequestFilter struct {
+	// ExcludeGroupIds no effect in the mock (it has no groups)
+	ExcludeGroupIds *[]openapi_types.UUID `json:"excludeGroupIds,omitempty"`
+
+	// ExcludeMembersInAnyTeam no effect in the mock (it has no teams)
+	ExcludeMembersInAnyTeam *bool               `json:"excludeMembersInAnyTeam,omitempty"`
+	Roles                   *[]OrganizationRole `json:"roles,omitempty"`
+
+	// Search a case-insensitive substring of the member's full name or email
+	Search   *string               `json:"search,omitempty"`
+	Statuses *[]UserStatus         `json:"statuses,omitempty"`
+	UserIds  *[]openapi_types.UUID `json:"userIds,omitempty"`
+}
+
+// ListMembersRequestSort defines model for ListMembersRequest.Sort.
+type ListMembersRequestSort struct {
+	Field *SortField `json:"field,omitempty"`
+	Order *SortOrder `json:"order,omitempty"`
+}
+
+// ListMembersResponse defines model for ListMembersResponse.
+type ListMembersResponse struct {
+	Count      *CountResponse       `json:"count,omitempty"`
+	Members    []OrganizationMember `json:"members"`
+	Pagination PaginationResponse   `json:"pagination"`
 }
 
 // ListSCIMConfigurationsRequest defines model for ListSCIMConfigurationsRequest.
@@ -291,6 +647,39 @@ type ListSSOConfigurationsResponse struct {
 	Pagination        PaginationResponse  `json:"pagination"`
 	SsoConfigurations *[]SSOConfiguration `json:"ssoConfigurations,omitempty"`
 }
+
+// Organization defines model for Organization.
+type Organization struct {
+	CreatedAt     time.Time          `json:"createdAt"`
+	Id            openapi_types.UUID `json:"id"`
+	InviteDomains *InviteDomains     `json:"inviteDomains,omitempty"`
+	Name          string             `json:"name"`
+	Tier          OrganizationTier   `json:"tier"`
+	UpdatedAt     time.Time          `json:"updatedAt"`
+}
+
+// OrganizationInvite defines model for OrganizationInvite.
+type OrganizationInvite struct {
+	InviteId openapi_types.UUID `json:"inviteId"`
+}
+
+// OrganizationMember defines model for OrganizationMember.
+type OrganizationMember struct {
+	AvatarUrl     *string            `json:"avatarUrl,omitempty"`
+	Email         string             `json:"email"`
+	FullName      string             `json:"fullName"`
+	LoginProvider string             `json:"loginProvider"`
+	MemberSince   time.Time          `json:"memberSince"`
+	Role          OrganizationRole   `json:"role"`
+	Status        UserStatus         `json:"status"`
+	UserId        openapi_types.UUID `json:"userId"`
+}
+
+// OrganizationRole defines model for OrganizationRole.
+type OrganizationRole string
+
+// OrganizationTier defines model for OrganizationTier.
+type OrganizationTier string
 
 // PaginationRequest defines model for PaginationRequest.
 type PaginationRequest struct {
@@ -388,6 +777,33 @@ type SSOConfiguration struct {
 // SSOConfigurationState defines model for SSOConfigurationState.
 type SSOConfigurationState string
 
+// SetRoleRequest defines model for SetRoleRequest.
+type SetRoleRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+	Role           *OrganizationRole  `json:"role,omitempty"`
+	UserId         openapi_types.UUID `json:"userId"`
+}
+
+// SortField defines model for SortField.
+type SortField string
+
+// SortOrder defines model for SortOrder.
+type SortOrder string
+
+// UpdateOrganizationRequest defines model for UpdateOrganizationRequest.
+type UpdateOrganizationRequest struct {
+	InviteDomains *InviteDomains `json:"inviteDomains,omitempty"`
+
+	// Name the new name, at least 3 characters
+	Name           *string            `json:"name,omitempty"`
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// UpdateOrganizationResponse defines model for UpdateOrganizationResponse.
+type UpdateOrganizationResponse struct {
+	Organization Organization `json:"organization"`
+}
+
 // UpdateSCIMConfigurationRequest defines model for UpdateSCIMConfigurationRequest.
 type UpdateSCIMConfigurationRequest struct {
 	// AllowUnverifiedEmailAccountLinking let SCIM link provisioned users to existing accounts with unverified emails
@@ -440,11 +856,27 @@ type UpdateSSOConfigurationRequest struct {
 // UpdateSSOConfigurationRequestState the new state; UNSPECIFIED leaves it unchanged
 type UpdateSSOConfigurationRequestState string
 
+// UserStatus defines model for UserStatus.
+type UserStatus string
+
+// VerifyDomainRequest defines model for VerifyDomainRequest.
+type VerifyDomainRequest struct {
+	DomainVerificationId openapi_types.UUID `json:"domainVerificationId"`
+}
+
+// VerifyDomainResponse defines model for VerifyDomainResponse.
+type VerifyDomainResponse struct {
+	DomainVerification DomainVerification `json:"domainVerification"`
+}
+
 // PageSize defines model for PageSize.
 type PageSize = int32
 
 // PageToken defines model for PageToken.
 type PageToken = string
+
+// AlreadyExists Connect's unary error body.
+type AlreadyExists = ConnectError
 
 // Internal Connect's unary error body.
 type Internal = ConnectError
@@ -470,6 +902,24 @@ type Unavailable = ConnectError
 // UnsupportedMediaType Connect's unary error body.
 type UnsupportedMediaType = ConnectError
 
+// ListDomainVerificationsParams defines parameters for ListDomainVerifications.
+type ListDomainVerificationsParams struct {
+	// Token Page token (the `nextToken` of the previous page); wins over `pagination.token`.
+	Token *PageToken `form:"token,omitempty" json:"token,omitempty"`
+
+	// PageSize Page size; when > 0 it wins over `pagination.pageSize`.
+	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+}
+
+// ListMembersParams defines parameters for ListMembers.
+type ListMembersParams struct {
+	// Token Page token (the `nextToken` of the previous page); wins over `pagination.token`.
+	Token *PageToken `form:"token,omitempty" json:"token,omitempty"`
+
+	// PageSize Page size; when > 0 it wins over `pagination.pageSize`.
+	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+}
+
 // ListSCIMConfigurationsParams defines parameters for ListSCIMConfigurations.
 type ListSCIMConfigurationsParams struct {
 	// Token Page token (the `nextToken` of the previous page); wins over `pagination.token`.
@@ -488,11 +938,26 @@ type ListSSOConfigurationsParams struct {
 	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
 }
 
+// CreateDomainVerificationJSONRequestBody defines body for CreateDomainVerification for application/json ContentType.
+type CreateDomainVerificationJSONRequestBody = CreateDomainVerificationRequest
+
+// CreateOrganizationJSONRequestBody defines body for CreateOrganization for application/json ContentType.
+type CreateOrganizationJSONRequestBody = CreateOrganizationRequest
+
+// CreateOrganizationInviteJSONRequestBody defines body for CreateOrganizationInvite for application/json ContentType.
+type CreateOrganizationInviteJSONRequestBody = CreateOrganizationInviteRequest
+
 // CreateSCIMConfigurationJSONRequestBody defines body for CreateSCIMConfiguration for application/json ContentType.
 type CreateSCIMConfigurationJSONRequestBody = CreateSCIMConfigurationRequest
 
 // CreateSSOConfigurationJSONRequestBody defines body for CreateSSOConfiguration for application/json ContentType.
 type CreateSSOConfigurationJSONRequestBody = CreateSSOConfigurationRequest
+
+// DeleteDomainVerificationJSONRequestBody defines body for DeleteDomainVerification for application/json ContentType.
+type DeleteDomainVerificationJSONRequestBody = DeleteDomainVerificationRequest
+
+// DeleteOrganizationJSONRequestBody defines body for DeleteOrganization for application/json ContentType.
+type DeleteOrganizationJSONRequestBody = DeleteOrganizationRequest
 
 // DeleteSCIMConfigurationJSONRequestBody defines body for DeleteSCIMConfiguration for application/json ContentType.
 type DeleteSCIMConfigurationJSONRequestBody = DeleteSCIMConfigurationRequest
@@ -500,11 +965,35 @@ type DeleteSCIMConfigurationJSONRequestBody = DeleteSCIMConfigurationRequest
 // DeleteSSOConfigurationJSONRequestBody defines body for DeleteSSOConfiguration for application/json ContentType.
 type DeleteSSOConfigurationJSONRequestBody = DeleteSSOConfigurationRequest
 
+// GetDomainVerificationJSONRequestBody defines body for GetDomainVerification for application/json ContentType.
+type GetDomainVerificationJSONRequestBody = GetDomainVerificationRequest
+
+// GetOrganizationJSONRequestBody defines body for GetOrganization for application/json ContentType.
+type GetOrganizationJSONRequestBody = GetOrganizationRequest
+
+// GetOrganizationInviteJSONRequestBody defines body for GetOrganizationInvite for application/json ContentType.
+type GetOrganizationInviteJSONRequestBody = GetOrganizationInviteRequest
+
+// GetOrganizationInviteSummaryJSONRequestBody defines body for GetOrganizationInviteSummary for application/json ContentType.
+type GetOrganizationInviteSummaryJSONRequestBody = GetOrganizationInviteSummaryRequest
+
 // GetSCIMConfigurationJSONRequestBody defines body for GetSCIMConfiguration for application/json ContentType.
 type GetSCIMConfigurationJSONRequestBody = GetSCIMConfigurationRequest
 
 // GetSSOConfigurationJSONRequestBody defines body for GetSSOConfiguration for application/json ContentType.
 type GetSSOConfigurationJSONRequestBody = GetSSOConfigurationRequest
+
+// JoinOrganizationJSONRequestBody defines body for JoinOrganization for application/json ContentType.
+type JoinOrganizationJSONRequestBody = JoinOrganizationRequest
+
+// LeaveOrganizationJSONRequestBody defines body for LeaveOrganization for application/json ContentType.
+type LeaveOrganizationJSONRequestBody = LeaveOrganizationRequest
+
+// ListDomainVerificationsJSONRequestBody defines body for ListDomainVerifications for application/json ContentType.
+type ListDomainVerificationsJSONRequestBody = ListDomainVerificationsRequest
+
+// ListMembersJSONRequestBody defines body for ListMembers for application/json ContentType.
+type ListMembersJSONRequestBody = ListMembersRequest
 
 // ListSCIMConfigurationsJSONRequestBody defines body for ListSCIMConfigurations for application/json ContentType.
 type ListSCIMConfigurationsJSONRequestBody = ListSCIMConfigurationsRequest
@@ -515,32 +1004,80 @@ type ListSSOConfigurationsJSONRequestBody = ListSSOConfigurationsRequest
 // RegenerateSCIMTokenJSONRequestBody defines body for RegenerateSCIMToken for application/json ContentType.
 type RegenerateSCIMTokenJSONRequestBody = RegenerateSCIMTokenRequest
 
+// SetRoleJSONRequestBody defines body for SetRole for application/json ContentType.
+type SetRoleJSONRequestBody = SetRoleRequest
+
+// UpdateOrganizationJSONRequestBody defines body for UpdateOrganization for application/json ContentType.
+type UpdateOrganizationJSONRequestBody = UpdateOrganizationRequest
+
 // UpdateSCIMConfigurationJSONRequestBody defines body for UpdateSCIMConfiguration for application/json ContentType.
 type UpdateSCIMConfigurationJSONRequestBody = UpdateSCIMConfigurationRequest
 
 // UpdateSSOConfigurationJSONRequestBody defines body for UpdateSSOConfiguration for application/json ContentType.
 type UpdateSSOConfigurationJSONRequestBody = UpdateSSOConfigurationRequest
 
+// VerifyDomainJSONRequestBody defines body for VerifyDomain for application/json ContentType.
+type VerifyDomainJSONRequestBody = VerifyDomainRequest
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// CreateDomainVerification Starts verifying a domain for an organization (admins only).
+	// (POST /gitpod.v1.OrganizationService/CreateDomainVerification)
+	CreateDomainVerification(ctx echo.Context) error
+	// CreateOrganization Creates an organization, with the caller as its admin when it joins.
+	// (POST /gitpod.v1.OrganizationService/CreateOrganization)
+	CreateOrganization(ctx echo.Context) error
+	// CreateOrganizationInvite Creates the organization's invite, replacing the current one (admins only).
+	// (POST /gitpod.v1.OrganizationService/CreateOrganizationInvite)
+	CreateOrganizationInvite(ctx echo.Context) error
 	// CreateSCIMConfiguration Creates a SCIM configuration and mints its bearer token.
 	// (POST /gitpod.v1.OrganizationService/CreateSCIMConfiguration)
 	CreateSCIMConfiguration(ctx echo.Context) error
 	// CreateSSOConfiguration Creates an SSO (OIDC) configuration for an organization.
 	// (POST /gitpod.v1.OrganizationService/CreateSSOConfiguration)
 	CreateSSOConfiguration(ctx echo.Context) error
+	// DeleteDomainVerification Deletes a domain verification (admins only).
+	// (POST /gitpod.v1.OrganizationService/DeleteDomainVerification)
+	DeleteDomainVerification(ctx echo.Context) error
+	// DeleteOrganization Deletes an organization and everything it owns (admins only).
+	// (POST /gitpod.v1.OrganizationService/DeleteOrganization)
+	DeleteOrganization(ctx echo.Context) error
 	// DeleteSCIMConfiguration Deletes a SCIM configuration (stops provisioning).
 	// (POST /gitpod.v1.OrganizationService/DeleteSCIMConfiguration)
 	DeleteSCIMConfiguration(ctx echo.Context) error
 	// DeleteSSOConfiguration Deletes an SSO configuration that no SCIM configuration links.
 	// (POST /gitpod.v1.OrganizationService/DeleteSSOConfiguration)
 	DeleteSSOConfiguration(ctx echo.Context) error
+	// GetDomainVerification Gets a domain verification (admins only).
+	// (POST /gitpod.v1.OrganizationService/GetDomainVerification)
+	GetDomainVerification(ctx echo.Context) error
+	// GetOrganization Gets an organization the caller is a member of.
+	// (POST /gitpod.v1.OrganizationService/GetOrganization)
+	GetOrganization(ctx echo.Context) error
+	// GetOrganizationInvite Gets the organization's current invite, creating one if it has none (admins only).
+	// (POST /gitpod.v1.OrganizationService/GetOrganizationInvite)
+	GetOrganizationInvite(ctx echo.Context) error
+	// GetOrganizationInviteSummary Summarizes the organization an invite leads to, for someone about to join.
+	// (POST /gitpod.v1.OrganizationService/GetOrganizationInviteSummary)
+	GetOrganizationInviteSummary(ctx echo.Context) error
 	// GetSCIMConfiguration Gets a SCIM configuration of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/GetSCIMConfiguration)
 	GetSCIMConfiguration(ctx echo.Context) error
 	// GetSSOConfiguration Gets an SSO configuration of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/GetSSOConfiguration)
 	GetSSOConfiguration(ctx echo.Context) error
+	// JoinOrganization Joins an organization by invite or by organization id.
+	// (POST /gitpod.v1.OrganizationService/JoinOrganization)
+	JoinOrganization(ctx echo.Context) error
+	// LeaveOrganization Removes a user from the caller's organization.
+	// (POST /gitpod.v1.OrganizationService/LeaveOrganization)
+	LeaveOrganization(ctx echo.Context) error
+	// ListDomainVerifications Lists an organization's domain verifications (admins only).
+	// (POST /gitpod.v1.OrganizationService/ListDomainVerifications)
+	ListDomainVerifications(ctx echo.Context, params ListDomainVerificationsParams) error
+	// ListMembers Lists the members of an organization the caller is a member of.
+	// (POST /gitpod.v1.OrganizationService/ListMembers)
+	ListMembers(ctx echo.Context, params ListMembersParams) error
 	// ListSCIMConfigurations Lists the SCIM configurations of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/ListSCIMConfigurations)
 	ListSCIMConfigurations(ctx echo.Context, params ListSCIMConfigurationsParams) error
@@ -550,17 +1087,53 @@ type ServerInterface interface {
 	// RegenerateSCIMToken Rotates the SCIM bearer token; the previous token stops working.
 	// (POST /gitpod.v1.OrganizationService/RegenerateSCIMToken)
 	RegenerateSCIMToken(ctx echo.Context) error
+	// SetRole Sets a member's role (admins only).
+	// (POST /gitpod.v1.OrganizationService/SetRole)
+	SetRole(ctx echo.Context) error
+	// UpdateOrganization Renames an organization or sets its invite domains (admins only).
+	// (POST /gitpod.v1.OrganizationService/UpdateOrganization)
+	UpdateOrganization(ctx echo.Context) error
 	// UpdateSCIMConfiguration Updates a SCIM configuration.
 	// (POST /gitpod.v1.OrganizationService/UpdateSCIMConfiguration)
 	UpdateSCIMConfiguration(ctx echo.Context) error
 	// UpdateSSOConfiguration Updates an SSO configuration; returns an empty message.
 	// (POST /gitpod.v1.OrganizationService/UpdateSSOConfiguration)
 	UpdateSSOConfiguration(ctx echo.Context) error
+	// VerifyDomain Checks the domain's TXT record and marks the domain verified (admins only).
+	// (POST /gitpod.v1.OrganizationService/VerifyDomain)
+	VerifyDomain(ctx echo.Context) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// CreateDomainVerification converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateDomainVerification(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateDomainVerification(ctx)
+	return err
+}
+
+// CreateOrganization converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateOrganization(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateOrganization(ctx)
+	return err
+}
+
+// CreateOrganizationInvite converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateOrganizationInvite(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateOrganizationInvite(ctx)
+	return err
 }
 
 // CreateSCIMConfiguration converts echo context to params.
@@ -578,6 +1151,24 @@ func (w *ServerInterfaceWrapper) CreateSSOConfiguration(ctx echo.Context) error 
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateSSOConfiguration(ctx)
+	return err
+}
+
+// DeleteDomainVerification converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteDomainVerification(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteDomainVerification(ctx)
+	return err
+}
+
+// DeleteOrganization converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteOrganization(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteOrganization(ctx)
 	return err
 }
 
@@ -599,6 +1190,42 @@ func (w *ServerInterfaceWrapper) DeleteSSOConfiguration(ctx echo.Context) error 
 	return err
 }
 
+// GetDomainVerification converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDomainVerification(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDomainVerification(ctx)
+	return err
+}
+
+// GetOrganization converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOrganization(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOrganization(ctx)
+	return err
+}
+
+// GetOrganizationInvite converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOrganizationInvite(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOrganizationInvite(ctx)
+	return err
+}
+
+// GetOrganizationInviteSummary converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOrganizationInviteSummary(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOrganizationInviteSummary(ctx)
+	return err
+}
+
 // GetSCIMConfiguration converts echo context to params.
 func (w *ServerInterfaceWrapper) GetSCIMConfiguration(ctx echo.Context) error {
 	var err error
@@ -614,6 +1241,74 @@ func (w *ServerInterfaceWrapper) GetSSOConfiguration(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetSSOConfiguration(ctx)
+	return err
+}
+
+// JoinOrganization converts echo context to params.
+func (w *ServerInterfaceWrapper) JoinOrganization(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.JoinOrganization(ctx)
+	return err
+}
+
+// LeaveOrganization converts echo context to params.
+func (w *ServerInterfaceWrapper) LeaveOrganization(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.LeaveOrganization(ctx)
+	return err
+}
+
+// ListDomainVerifications converts echo context to params.
+func (w *ServerInterfaceWrapper) ListDomainVerifications(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListDomainVerificationsParams
+	// ------------- Optional query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "token", ctx.QueryParams(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageSize" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageSize", ctx.QueryParams(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageSize: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListDomainVerifications(ctx, params)
+	return err
+}
+
+// ListMembers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListMembers(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMembersParams
+	// ------------- Optional query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "token", ctx.QueryParams(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageSize" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageSize", ctx.QueryParams(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageSize: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListMembers(ctx, params)
 	return err
 }
 
@@ -676,6 +1371,24 @@ func (w *ServerInterfaceWrapper) RegenerateSCIMToken(ctx echo.Context) error {
 	return err
 }
 
+// SetRole converts echo context to params.
+func (w *ServerInterfaceWrapper) SetRole(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetRole(ctx)
+	return err
+}
+
+// UpdateOrganization converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateOrganization(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateOrganization(ctx)
+	return err
+}
+
 // UpdateSCIMConfiguration converts echo context to params.
 func (w *ServerInterfaceWrapper) UpdateSCIMConfiguration(ctx echo.Context) error {
 	var err error
@@ -691,6 +1404,15 @@ func (w *ServerInterfaceWrapper) UpdateSSOConfiguration(ctx echo.Context) error 
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateSSOConfiguration(ctx)
+	return err
+}
+
+// VerifyDomain converts echo context to params.
+func (w *ServerInterfaceWrapper) VerifyDomain(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.VerifyDomain(ctx)
 	return err
 }
 
@@ -752,8 +1474,26 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/UpdateSSOConfiguration", wrapper.UpdateSSOConfiguration, options.OperationMiddlewares["UpdateSSOConfiguration"]...)
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/ListSSOConfigurations", wrapper.ListSSOConfigurations, options.OperationMiddlewares["ListSSOConfigurations"]...)
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/DeleteSSOConfiguration", wrapper.DeleteSSOConfiguration, options.OperationMiddlewares["DeleteSSOConfiguration"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/CreateOrganization", wrapper.CreateOrganization, options.OperationMiddlewares["CreateOrganization"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/JoinOrganization", wrapper.JoinOrganization, options.OperationMiddlewares["JoinOrganization"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetOrganization", wrapper.GetOrganization, options.OperationMiddlewares["GetOrganization"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/UpdateOrganization", wrapper.UpdateOrganization, options.OperationMiddlewares["UpdateOrganization"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/DeleteOrganization", wrapper.DeleteOrganization, options.OperationMiddlewares["DeleteOrganization"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/ListMembers", wrapper.ListMembers, options.OperationMiddlewares["ListMembers"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/SetRole", wrapper.SetRole, options.OperationMiddlewares["SetRole"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/CreateOrganizationInvite", wrapper.CreateOrganizationInvite, options.OperationMiddlewares["CreateOrganizationInvite"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetOrganizationInvite", wrapper.GetOrganizationInvite, options.OperationMiddlewares["GetOrganizationInvite"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetOrganizationInviteSummary", wrapper.GetOrganizationInviteSummary, options.OperationMiddlewares["GetOrganizationInviteSummary"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/LeaveOrganization", wrapper.LeaveOrganization, options.OperationMiddlewares["LeaveOrganization"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/CreateDomainVerification", wrapper.CreateDomainVerification, options.OperationMiddlewares["CreateDomainVerification"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetDomainVerification", wrapper.GetDomainVerification, options.OperationMiddlewares["GetDomainVerification"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/ListDomainVerifications", wrapper.ListDomainVerifications, options.OperationMiddlewares["ListDomainVerifications"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/VerifyDomain", wrapper.VerifyDomain, options.OperationMiddlewares["VerifyDomain"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/DeleteDomainVerification", wrapper.DeleteDomainVerification, options.OperationMiddlewares["DeleteDomainVerification"]...)
 
 }
+
+type AlreadyExistsJSONResponse ConnectError
 
 type InternalJSONResponse ConnectError
 
@@ -770,6 +1510,372 @@ type UnauthenticatedJSONResponse ConnectError
 type UnavailableJSONResponse ConnectError
 
 type UnsupportedMediaTypeJSONResponse ConnectError
+
+type CreateDomainVerificationRequestObject struct {
+	Body *CreateDomainVerificationJSONRequestBody
+}
+
+type CreateDomainVerificationResponseObject interface {
+	VisitCreateDomainVerificationResponse(w http.ResponseWriter) error
+}
+
+type CreateDomainVerification200JSONResponse CreateDomainVerificationResponse
+
+func (response CreateDomainVerification200JSONResponse) VisitCreateDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomainVerification400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response CreateDomainVerification400JSONResponse) VisitCreateDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomainVerification401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response CreateDomainVerification401JSONResponse) VisitCreateDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomainVerification403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response CreateDomainVerification403JSONResponse) VisitCreateDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomainVerification409JSONResponse struct{ AlreadyExistsJSONResponse }
+
+func (response CreateDomainVerification409JSONResponse) VisitCreateDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomainVerification415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateDomainVerification415JSONResponse) VisitCreateDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomainVerification429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response CreateDomainVerification429JSONResponse) VisitCreateDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomainVerification500JSONResponse struct{ InternalJSONResponse }
+
+func (response CreateDomainVerification500JSONResponse) VisitCreateDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateDomainVerification503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateDomainVerification503JSONResponse) VisitCreateDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganizationRequestObject struct {
+	Body *CreateOrganizationJSONRequestBody
+}
+
+type CreateOrganizationResponseObject interface {
+	VisitCreateOrganizationResponse(w http.ResponseWriter) error
+}
+
+type CreateOrganization200JSONResponse CreateOrganizationResponse
+
+func (response CreateOrganization200JSONResponse) VisitCreateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganization400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response CreateOrganization400JSONResponse) VisitCreateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganization401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response CreateOrganization401JSONResponse) VisitCreateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganization415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateOrganization415JSONResponse) VisitCreateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganization429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response CreateOrganization429JSONResponse) VisitCreateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganization500JSONResponse struct{ InternalJSONResponse }
+
+func (response CreateOrganization500JSONResponse) VisitCreateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganization503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateOrganization503JSONResponse) VisitCreateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganizationInviteRequestObject struct {
+	Body *CreateOrganizationInviteJSONRequestBody
+}
+
+type CreateOrganizationInviteResponseObject interface {
+	VisitCreateOrganizationInviteResponse(w http.ResponseWriter) error
+}
+
+type CreateOrganizationInvite200JSONResponse CreateOrganizationInviteResponse
+
+func (response CreateOrganizationInvite200JSONResponse) VisitCreateOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganizationInvite400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response CreateOrganizationInvite400JSONResponse) VisitCreateOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganizationInvite401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response CreateOrganizationInvite401JSONResponse) VisitCreateOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganizationInvite403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response CreateOrganizationInvite403JSONResponse) VisitCreateOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganizationInvite415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateOrganizationInvite415JSONResponse) VisitCreateOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganizationInvite429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response CreateOrganizationInvite429JSONResponse) VisitCreateOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganizationInvite500JSONResponse struct{ InternalJSONResponse }
+
+func (response CreateOrganizationInvite500JSONResponse) VisitCreateOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganizationInvite503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateOrganizationInvite503JSONResponse) VisitCreateOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type CreateSCIMConfigurationRequestObject struct {
 	Body *CreateSCIMConfigurationJSONRequestBody
@@ -1029,6 +2135,264 @@ func (response CreateSSOConfiguration503JSONResponse) VisitCreateSSOConfiguratio
 	return err
 }
 
+type DeleteDomainVerificationRequestObject struct {
+	Body *DeleteDomainVerificationJSONRequestBody
+}
+
+type DeleteDomainVerificationResponseObject interface {
+	VisitDeleteDomainVerificationResponse(w http.ResponseWriter) error
+}
+
+type DeleteDomainVerification200JSONResponse Empty
+
+func (response DeleteDomainVerification200JSONResponse) VisitDeleteDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomainVerification400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response DeleteDomainVerification400JSONResponse) VisitDeleteDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomainVerification401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response DeleteDomainVerification401JSONResponse) VisitDeleteDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomainVerification403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response DeleteDomainVerification403JSONResponse) VisitDeleteDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomainVerification404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteDomainVerification404JSONResponse) VisitDeleteDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomainVerification415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response DeleteDomainVerification415JSONResponse) VisitDeleteDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomainVerification429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response DeleteDomainVerification429JSONResponse) VisitDeleteDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomainVerification500JSONResponse struct{ InternalJSONResponse }
+
+func (response DeleteDomainVerification500JSONResponse) VisitDeleteDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteDomainVerification503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteDomainVerification503JSONResponse) VisitDeleteDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganizationRequestObject struct {
+	Body *DeleteOrganizationJSONRequestBody
+}
+
+type DeleteOrganizationResponseObject interface {
+	VisitDeleteOrganizationResponse(w http.ResponseWriter) error
+}
+
+type DeleteOrganization200JSONResponse Empty
+
+func (response DeleteOrganization200JSONResponse) VisitDeleteOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganization400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response DeleteOrganization400JSONResponse) VisitDeleteOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganization401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response DeleteOrganization401JSONResponse) VisitDeleteOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganization403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response DeleteOrganization403JSONResponse) VisitDeleteOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganization415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response DeleteOrganization415JSONResponse) VisitDeleteOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganization429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response DeleteOrganization429JSONResponse) VisitDeleteOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganization500JSONResponse struct{ InternalJSONResponse }
+
+func (response DeleteOrganization500JSONResponse) VisitDeleteOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganization503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteOrganization503JSONResponse) VisitDeleteOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSCIMConfigurationRequestObject struct {
 	Body *DeleteSCIMConfigurationJSONRequestBody
 }
@@ -1075,6 +2439,20 @@ func (response DeleteSCIMConfiguration401JSONResponse) VisitDeleteSCIMConfigurat
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSCIMConfiguration403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response DeleteSCIMConfiguration403JSONResponse) VisitDeleteSCIMConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1201,6 +2579,20 @@ func (response DeleteSSOConfiguration401JSONResponse) VisitDeleteSSOConfiguratio
 	return err
 }
 
+type DeleteSSOConfiguration403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response DeleteSSOConfiguration403JSONResponse) VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteSSOConfiguration404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response DeleteSSOConfiguration404JSONResponse) VisitDeleteSSOConfigurationResponse(w http.ResponseWriter) error {
@@ -1273,6 +2665,466 @@ func (response DeleteSSOConfiguration503JSONResponse) VisitDeleteSSOConfiguratio
 	return err
 }
 
+type GetDomainVerificationRequestObject struct {
+	Body *GetDomainVerificationJSONRequestBody
+}
+
+type GetDomainVerificationResponseObject interface {
+	VisitGetDomainVerificationResponse(w http.ResponseWriter) error
+}
+
+type GetDomainVerification200JSONResponse GetDomainVerificationResponse
+
+func (response GetDomainVerification200JSONResponse) VisitGetDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomainVerification400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetDomainVerification400JSONResponse) VisitGetDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomainVerification401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetDomainVerification401JSONResponse) VisitGetDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomainVerification403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetDomainVerification403JSONResponse) VisitGetDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomainVerification404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetDomainVerification404JSONResponse) VisitGetDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomainVerification415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetDomainVerification415JSONResponse) VisitGetDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomainVerification429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetDomainVerification429JSONResponse) VisitGetDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDomainVerification500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetDomainVerification500JSONResponse) VisitGetDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationRequestObject struct {
+	Body *GetOrganizationJSONRequestBody
+}
+
+type GetOrganizationResponseObject interface {
+	VisitGetOrganizationResponse(w http.ResponseWriter) error
+}
+
+type GetOrganization200JSONResponse GetOrganizationResponse
+
+func (response GetOrganization200JSONResponse) VisitGetOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganization400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetOrganization400JSONResponse) VisitGetOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganization401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetOrganization401JSONResponse) VisitGetOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganization403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetOrganization403JSONResponse) VisitGetOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganization415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetOrganization415JSONResponse) VisitGetOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganization429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetOrganization429JSONResponse) VisitGetOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganization500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetOrganization500JSONResponse) VisitGetOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInviteRequestObject struct {
+	Body *GetOrganizationInviteJSONRequestBody
+}
+
+type GetOrganizationInviteResponseObject interface {
+	VisitGetOrganizationInviteResponse(w http.ResponseWriter) error
+}
+
+type GetOrganizationInvite200JSONResponse GetOrganizationInviteResponse
+
+func (response GetOrganizationInvite200JSONResponse) VisitGetOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInvite400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetOrganizationInvite400JSONResponse) VisitGetOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInvite401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetOrganizationInvite401JSONResponse) VisitGetOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInvite403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetOrganizationInvite403JSONResponse) VisitGetOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInvite415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetOrganizationInvite415JSONResponse) VisitGetOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInvite429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetOrganizationInvite429JSONResponse) VisitGetOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInvite500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetOrganizationInvite500JSONResponse) VisitGetOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInvite503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response GetOrganizationInvite503JSONResponse) VisitGetOrganizationInviteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInviteSummaryRequestObject struct {
+	Body *GetOrganizationInviteSummaryJSONRequestBody
+}
+
+type GetOrganizationInviteSummaryResponseObject interface {
+	VisitGetOrganizationInviteSummaryResponse(w http.ResponseWriter) error
+}
+
+type GetOrganizationInviteSummary200JSONResponse GetOrganizationInviteSummaryResponse
+
+func (response GetOrganizationInviteSummary200JSONResponse) VisitGetOrganizationInviteSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInviteSummary400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetOrganizationInviteSummary400JSONResponse) VisitGetOrganizationInviteSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInviteSummary401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetOrganizationInviteSummary401JSONResponse) VisitGetOrganizationInviteSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInviteSummary404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetOrganizationInviteSummary404JSONResponse) VisitGetOrganizationInviteSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInviteSummary415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetOrganizationInviteSummary415JSONResponse) VisitGetOrganizationInviteSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInviteSummary429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetOrganizationInviteSummary429JSONResponse) VisitGetOrganizationInviteSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationInviteSummary500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetOrganizationInviteSummary500JSONResponse) VisitGetOrganizationInviteSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSCIMConfigurationRequestObject struct {
 	Body *GetSCIMConfigurationJSONRequestBody
 }
@@ -1319,6 +3171,20 @@ func (response GetSCIMConfiguration401JSONResponse) VisitGetSCIMConfigurationRes
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSCIMConfiguration403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetSCIMConfiguration403JSONResponse) VisitGetSCIMConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1431,6 +3297,20 @@ func (response GetSSOConfiguration401JSONResponse) VisitGetSSOConfigurationRespo
 	return err
 }
 
+type GetSSOConfiguration403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetSSOConfiguration403JSONResponse) VisitGetSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSSOConfiguration404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response GetSSOConfiguration404JSONResponse) VisitGetSSOConfigurationResponse(w http.ResponseWriter) error {
@@ -1489,6 +3369,496 @@ func (response GetSSOConfiguration500JSONResponse) VisitGetSSOConfigurationRespo
 	return err
 }
 
+type JoinOrganizationRequestObject struct {
+	Body *JoinOrganizationJSONRequestBody
+}
+
+type JoinOrganizationResponseObject interface {
+	VisitJoinOrganizationResponse(w http.ResponseWriter) error
+}
+
+type JoinOrganization200JSONResponse JoinOrganizationResponse
+
+func (response JoinOrganization200JSONResponse) VisitJoinOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinOrganization400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response JoinOrganization400JSONResponse) VisitJoinOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinOrganization401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response JoinOrganization401JSONResponse) VisitJoinOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinOrganization403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response JoinOrganization403JSONResponse) VisitJoinOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinOrganization404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response JoinOrganization404JSONResponse) VisitJoinOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinOrganization415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response JoinOrganization415JSONResponse) VisitJoinOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinOrganization429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response JoinOrganization429JSONResponse) VisitJoinOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinOrganization500JSONResponse struct{ InternalJSONResponse }
+
+func (response JoinOrganization500JSONResponse) VisitJoinOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type JoinOrganization503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response JoinOrganization503JSONResponse) VisitJoinOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveOrganizationRequestObject struct {
+	Body *LeaveOrganizationJSONRequestBody
+}
+
+type LeaveOrganizationResponseObject interface {
+	VisitLeaveOrganizationResponse(w http.ResponseWriter) error
+}
+
+type LeaveOrganization200JSONResponse Empty
+
+func (response LeaveOrganization200JSONResponse) VisitLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveOrganization400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response LeaveOrganization400JSONResponse) VisitLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveOrganization401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response LeaveOrganization401JSONResponse) VisitLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveOrganization403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response LeaveOrganization403JSONResponse) VisitLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveOrganization404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response LeaveOrganization404JSONResponse) VisitLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveOrganization415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response LeaveOrganization415JSONResponse) VisitLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveOrganization429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response LeaveOrganization429JSONResponse) VisitLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveOrganization500JSONResponse struct{ InternalJSONResponse }
+
+func (response LeaveOrganization500JSONResponse) VisitLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LeaveOrganization503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response LeaveOrganization503JSONResponse) VisitLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomainVerificationsRequestObject struct {
+	Params ListDomainVerificationsParams
+	Body   *ListDomainVerificationsJSONRequestBody
+}
+
+type ListDomainVerificationsResponseObject interface {
+	VisitListDomainVerificationsResponse(w http.ResponseWriter) error
+}
+
+type ListDomainVerifications200JSONResponse ListDomainVerificationsResponse
+
+func (response ListDomainVerifications200JSONResponse) VisitListDomainVerificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomainVerifications400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response ListDomainVerifications400JSONResponse) VisitListDomainVerificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomainVerifications401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response ListDomainVerifications401JSONResponse) VisitListDomainVerificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomainVerifications403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response ListDomainVerifications403JSONResponse) VisitListDomainVerificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomainVerifications415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ListDomainVerifications415JSONResponse) VisitListDomainVerificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomainVerifications429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response ListDomainVerifications429JSONResponse) VisitListDomainVerificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListDomainVerifications500JSONResponse struct{ InternalJSONResponse }
+
+func (response ListDomainVerifications500JSONResponse) VisitListDomainVerificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembersRequestObject struct {
+	Params ListMembersParams
+	Body   *ListMembersJSONRequestBody
+}
+
+type ListMembersResponseObject interface {
+	VisitListMembersResponse(w http.ResponseWriter) error
+}
+
+type ListMembers200JSONResponse ListMembersResponse
+
+func (response ListMembers200JSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response ListMembers400JSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response ListMembers401JSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response ListMembers403JSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ListMembers415JSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response ListMembers429JSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMembers500JSONResponse struct{ InternalJSONResponse }
+
+func (response ListMembers500JSONResponse) VisitListMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSCIMConfigurationsRequestObject struct {
 	Params ListSCIMConfigurationsParams
 	Body   *ListSCIMConfigurationsJSONRequestBody
@@ -1536,6 +3906,20 @@ func (response ListSCIMConfigurations401JSONResponse) VisitListSCIMConfiguration
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSCIMConfigurations403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response ListSCIMConfigurations403JSONResponse) VisitListSCIMConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1743,6 +4127,20 @@ func (response RegenerateSCIMToken401JSONResponse) VisitRegenerateSCIMTokenRespo
 	return err
 }
 
+type RegenerateSCIMToken403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response RegenerateSCIMToken403JSONResponse) VisitRegenerateSCIMTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RegenerateSCIMToken404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response RegenerateSCIMToken404JSONResponse) VisitRegenerateSCIMTokenResponse(w http.ResponseWriter) error {
@@ -1815,6 +4213,264 @@ func (response RegenerateSCIMToken503JSONResponse) VisitRegenerateSCIMTokenRespo
 	return err
 }
 
+type SetRoleRequestObject struct {
+	Body *SetRoleJSONRequestBody
+}
+
+type SetRoleResponseObject interface {
+	VisitSetRoleResponse(w http.ResponseWriter) error
+}
+
+type SetRole200JSONResponse Empty
+
+func (response SetRole200JSONResponse) VisitSetRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRole400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response SetRole400JSONResponse) VisitSetRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRole401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response SetRole401JSONResponse) VisitSetRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRole403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response SetRole403JSONResponse) VisitSetRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRole404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SetRole404JSONResponse) VisitSetRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRole415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetRole415JSONResponse) VisitSetRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRole429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response SetRole429JSONResponse) VisitSetRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRole500JSONResponse struct{ InternalJSONResponse }
+
+func (response SetRole500JSONResponse) VisitSetRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRole503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SetRole503JSONResponse) VisitSetRoleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganizationRequestObject struct {
+	Body *UpdateOrganizationJSONRequestBody
+}
+
+type UpdateOrganizationResponseObject interface {
+	VisitUpdateOrganizationResponse(w http.ResponseWriter) error
+}
+
+type UpdateOrganization200JSONResponse UpdateOrganizationResponse
+
+func (response UpdateOrganization200JSONResponse) VisitUpdateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganization400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response UpdateOrganization400JSONResponse) VisitUpdateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganization401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response UpdateOrganization401JSONResponse) VisitUpdateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganization403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response UpdateOrganization403JSONResponse) VisitUpdateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganization415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateOrganization415JSONResponse) VisitUpdateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganization429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response UpdateOrganization429JSONResponse) VisitUpdateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganization500JSONResponse struct{ InternalJSONResponse }
+
+func (response UpdateOrganization500JSONResponse) VisitUpdateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganization503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateOrganization503JSONResponse) VisitUpdateOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateSCIMConfigurationRequestObject struct {
 	Body *UpdateSCIMConfigurationJSONRequestBody
 }
@@ -1861,6 +4517,20 @@ func (response UpdateSCIMConfiguration401JSONResponse) VisitUpdateSCIMConfigurat
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSCIMConfiguration403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response UpdateSCIMConfiguration403JSONResponse) VisitUpdateSCIMConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1987,6 +4657,20 @@ func (response UpdateSSOConfiguration401JSONResponse) VisitUpdateSSOConfiguratio
 	return err
 }
 
+type UpdateSSOConfiguration403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response UpdateSSOConfiguration403JSONResponse) VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateSSOConfiguration404JSONResponse struct{ NotFoundJSONResponse }
 
 func (response UpdateSSOConfiguration404JSONResponse) VisitUpdateSSOConfigurationResponse(w http.ResponseWriter) error {
@@ -2059,26 +4743,201 @@ func (response UpdateSSOConfiguration503JSONResponse) VisitUpdateSSOConfiguratio
 	return err
 }
 
+type VerifyDomainRequestObject struct {
+	Body *VerifyDomainJSONRequestBody
+}
+
+type VerifyDomainResponseObject interface {
+	VisitVerifyDomainResponse(w http.ResponseWriter) error
+}
+
+type VerifyDomain200JSONResponse VerifyDomainResponse
+
+func (response VerifyDomain200JSONResponse) VisitVerifyDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyDomain400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response VerifyDomain400JSONResponse) VisitVerifyDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyDomain401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response VerifyDomain401JSONResponse) VisitVerifyDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyDomain403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response VerifyDomain403JSONResponse) VisitVerifyDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyDomain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response VerifyDomain404JSONResponse) VisitVerifyDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyDomain415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response VerifyDomain415JSONResponse) VisitVerifyDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyDomain429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response VerifyDomain429JSONResponse) VisitVerifyDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyDomain500JSONResponse struct{ InternalJSONResponse }
+
+func (response VerifyDomain500JSONResponse) VisitVerifyDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyDomain503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response VerifyDomain503JSONResponse) VisitVerifyDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// CreateDomainVerification Starts verifying a domain for an organization (admins only).
+	// (POST /gitpod.v1.OrganizationService/CreateDomainVerification)
+	CreateDomainVerification(ctx context.Context, request CreateDomainVerificationRequestObject) (CreateDomainVerificationResponseObject, error)
+	// CreateOrganization Creates an organization, with the caller as its admin when it joins.
+	// (POST /gitpod.v1.OrganizationService/CreateOrganization)
+	CreateOrganization(ctx context.Context, request CreateOrganizationRequestObject) (CreateOrganizationResponseObject, error)
+	// CreateOrganizationInvite Creates the organization's invite, replacing the current one (admins only).
+	// (POST /gitpod.v1.OrganizationService/CreateOrganizationInvite)
+	CreateOrganizationInvite(ctx context.Context, request CreateOrganizationInviteRequestObject) (CreateOrganizationInviteResponseObject, error)
 	// CreateSCIMConfiguration Creates a SCIM configuration and mints its bearer token.
 	// (POST /gitpod.v1.OrganizationService/CreateSCIMConfiguration)
 	CreateSCIMConfiguration(ctx context.Context, request CreateSCIMConfigurationRequestObject) (CreateSCIMConfigurationResponseObject, error)
 	// CreateSSOConfiguration Creates an SSO (OIDC) configuration for an organization.
 	// (POST /gitpod.v1.OrganizationService/CreateSSOConfiguration)
 	CreateSSOConfiguration(ctx context.Context, request CreateSSOConfigurationRequestObject) (CreateSSOConfigurationResponseObject, error)
+	// DeleteDomainVerification Deletes a domain verification (admins only).
+	// (POST /gitpod.v1.OrganizationService/DeleteDomainVerification)
+	DeleteDomainVerification(ctx context.Context, request DeleteDomainVerificationRequestObject) (DeleteDomainVerificationResponseObject, error)
+	// DeleteOrganization Deletes an organization and everything it owns (admins only).
+	// (POST /gitpod.v1.OrganizationService/DeleteOrganization)
+	DeleteOrganization(ctx context.Context, request DeleteOrganizationRequestObject) (DeleteOrganizationResponseObject, error)
 	// DeleteSCIMConfiguration Deletes a SCIM configuration (stops provisioning).
 	// (POST /gitpod.v1.OrganizationService/DeleteSCIMConfiguration)
 	DeleteSCIMConfiguration(ctx context.Context, request DeleteSCIMConfigurationRequestObject) (DeleteSCIMConfigurationResponseObject, error)
 	// DeleteSSOConfiguration Deletes an SSO configuration that no SCIM configuration links.
 	// (POST /gitpod.v1.OrganizationService/DeleteSSOConfiguration)
 	DeleteSSOConfiguration(ctx context.Context, request DeleteSSOConfigurationRequestObject) (DeleteSSOConfigurationResponseObject, error)
+	// GetDomainVerification Gets a domain verification (admins only).
+	// (POST /gitpod.v1.OrganizationService/GetDomainVerification)
+	GetDomainVerification(ctx context.Context, request GetDomainVerificationRequestObject) (GetDomainVerificationResponseObject, error)
+	// GetOrganization Gets an organization the caller is a member of.
+	// (POST /gitpod.v1.OrganizationService/GetOrganization)
+	GetOrganization(ctx context.Context, request GetOrganizationRequestObject) (GetOrganizationResponseObject, error)
+	// GetOrganizationInvite Gets the organization's current invite, creating one if it has none (admins only).
+	// (POST /gitpod.v1.OrganizationService/GetOrganizationInvite)
+	GetOrganizationInvite(ctx context.Context, request GetOrganizationInviteRequestObject) (GetOrganizationInviteResponseObject, error)
+	// GetOrganizationInviteSummary Summarizes the organization an invite leads to, for someone about to join.
+	// (POST /gitpod.v1.OrganizationService/GetOrganizationInviteSummary)
+	GetOrganizationInviteSummary(ctx context.Context, request GetOrganizationInviteSummaryRequestObject) (GetOrganizationInviteSummaryResponseObject, error)
 	// GetSCIMConfiguration Gets a SCIM configuration of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/GetSCIMConfiguration)
 	GetSCIMConfiguration(ctx context.Context, request GetSCIMConfigurationRequestObject) (GetSCIMConfigurationResponseObject, error)
 	// GetSSOConfiguration Gets an SSO configuration of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/GetSSOConfiguration)
 	GetSSOConfiguration(ctx context.Context, request GetSSOConfigurationRequestObject) (GetSSOConfigurationResponseObject, error)
+	// JoinOrganization Joins an organization by invite or by organization id.
+	// (POST /gitpod.v1.OrganizationService/JoinOrganization)
+	JoinOrganization(ctx context.Context, request JoinOrganizationRequestObject) (JoinOrganizationResponseObject, error)
+	// LeaveOrganization Removes a user from the caller's organization.
+	// (POST /gitpod.v1.OrganizationService/LeaveOrganization)
+	LeaveOrganization(ctx context.Context, request LeaveOrganizationRequestObject) (LeaveOrganizationResponseObject, error)
+	// ListDomainVerifications Lists an organization's domain verifications (admins only).
+	// (POST /gitpod.v1.OrganizationService/ListDomainVerifications)
+	ListDomainVerifications(ctx context.Context, request ListDomainVerificationsRequestObject) (ListDomainVerificationsResponseObject, error)
+	// ListMembers Lists the members of an organization the caller is a member of.
+	// (POST /gitpod.v1.OrganizationService/ListMembers)
+	ListMembers(ctx context.Context, request ListMembersRequestObject) (ListMembersResponseObject, error)
 	// ListSCIMConfigurations Lists the SCIM configurations of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/ListSCIMConfigurations)
 	ListSCIMConfigurations(ctx context.Context, request ListSCIMConfigurationsRequestObject) (ListSCIMConfigurationsResponseObject, error)
@@ -2088,12 +4947,21 @@ type StrictServerInterface interface {
 	// RegenerateSCIMToken Rotates the SCIM bearer token; the previous token stops working.
 	// (POST /gitpod.v1.OrganizationService/RegenerateSCIMToken)
 	RegenerateSCIMToken(ctx context.Context, request RegenerateSCIMTokenRequestObject) (RegenerateSCIMTokenResponseObject, error)
+	// SetRole Sets a member's role (admins only).
+	// (POST /gitpod.v1.OrganizationService/SetRole)
+	SetRole(ctx context.Context, request SetRoleRequestObject) (SetRoleResponseObject, error)
+	// UpdateOrganization Renames an organization or sets its invite domains (admins only).
+	// (POST /gitpod.v1.OrganizationService/UpdateOrganization)
+	UpdateOrganization(ctx context.Context, request UpdateOrganizationRequestObject) (UpdateOrganizationResponseObject, error)
 	// UpdateSCIMConfiguration Updates a SCIM configuration.
 	// (POST /gitpod.v1.OrganizationService/UpdateSCIMConfiguration)
 	UpdateSCIMConfiguration(ctx context.Context, request UpdateSCIMConfigurationRequestObject) (UpdateSCIMConfigurationResponseObject, error)
 	// UpdateSSOConfiguration Updates an SSO configuration; returns an empty message.
 	// (POST /gitpod.v1.OrganizationService/UpdateSSOConfiguration)
 	UpdateSSOConfiguration(ctx context.Context, request UpdateSSOConfigurationRequestObject) (UpdateSSOConfigurationResponseObject, error)
+	// VerifyDomain Checks the domain's TXT record and marks the domain verified (admins only).
+	// (POST /gitpod.v1.OrganizationService/VerifyDomain)
+	VerifyDomain(ctx context.Context, request VerifyDomainRequestObject) (VerifyDomainResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -2106,6 +4974,144 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// CreateDomainVerification operation middleware
+func (sh *strictHandler) CreateDomainVerification(ctx echo.Context) error {
+	var request CreateDomainVerificationRequestObject
+
+	var body CreateDomainVerificationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateDomainVerification(ctx.Request().Context(), request.(CreateDomainVerificationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateDomainVerification")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateDomainVerificationResponseObject); ok {
+		return validResponse.VisitCreateDomainVerificationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateOrganization operation middleware
+func (sh *strictHandler) CreateOrganization(ctx echo.Context) error {
+	var request CreateOrganizationRequestObject
+
+	var body CreateOrganizationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateOrganization(ctx.Request().Context(), request.(CreateOrganizationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateOrganization")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateOrganizationResponseObject); ok {
+		return validResponse.VisitCreateOrganizationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateOrganizationInvite operation middleware
+func (sh *strictHandler) CreateOrganizationInvite(ctx echo.Context) error {
+	var request CreateOrganizationInviteRequestObject
+
+	var body CreateOrganizationInviteJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateOrganizationInvite(ctx.Request().Context(), request.(CreateOrganizationInviteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateOrganizationInvite")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateOrganizationInviteResponseObject); ok {
+		return validResponse.VisitCreateOrganizationInviteResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // CreateSCIMConfiguration operation middleware
@@ -2194,6 +5200,98 @@ func (sh *strictHandler) CreateSSOConfiguration(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(CreateSSOConfigurationResponseObject); ok {
 		return validResponse.VisitCreateSSOConfigurationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteDomainVerification operation middleware
+func (sh *strictHandler) DeleteDomainVerification(ctx echo.Context) error {
+	var request DeleteDomainVerificationRequestObject
+
+	var body DeleteDomainVerificationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteDomainVerification(ctx.Request().Context(), request.(DeleteDomainVerificationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteDomainVerification")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteDomainVerificationResponseObject); ok {
+		return validResponse.VisitDeleteDomainVerificationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteOrganization operation middleware
+func (sh *strictHandler) DeleteOrganization(ctx echo.Context) error {
+	var request DeleteOrganizationRequestObject
+
+	var body DeleteOrganizationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteOrganization(ctx.Request().Context(), request.(DeleteOrganizationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteOrganization")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteOrganizationResponseObject); ok {
+		return validResponse.VisitDeleteOrganizationResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -2292,6 +5390,190 @@ func (sh *strictHandler) DeleteSSOConfiguration(ctx echo.Context) error {
 	return nil
 }
 
+// GetDomainVerification operation middleware
+func (sh *strictHandler) GetDomainVerification(ctx echo.Context) error {
+	var request GetDomainVerificationRequestObject
+
+	var body GetDomainVerificationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDomainVerification(ctx.Request().Context(), request.(GetDomainVerificationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDomainVerification")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDomainVerificationResponseObject); ok {
+		return validResponse.VisitGetDomainVerificationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOrganization operation middleware
+func (sh *strictHandler) GetOrganization(ctx echo.Context) error {
+	var request GetOrganizationRequestObject
+
+	var body GetOrganizationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOrganization(ctx.Request().Context(), request.(GetOrganizationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOrganization")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOrganizationResponseObject); ok {
+		return validResponse.VisitGetOrganizationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOrganizationInvite operation middleware
+func (sh *strictHandler) GetOrganizationInvite(ctx echo.Context) error {
+	var request GetOrganizationInviteRequestObject
+
+	var body GetOrganizationInviteJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOrganizationInvite(ctx.Request().Context(), request.(GetOrganizationInviteRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOrganizationInvite")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOrganizationInviteResponseObject); ok {
+		return validResponse.VisitGetOrganizationInviteResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOrganizationInviteSummary operation middleware
+func (sh *strictHandler) GetOrganizationInviteSummary(ctx echo.Context) error {
+	var request GetOrganizationInviteSummaryRequestObject
+
+	var body GetOrganizationInviteSummaryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOrganizationInviteSummary(ctx.Request().Context(), request.(GetOrganizationInviteSummaryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOrganizationInviteSummary")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOrganizationInviteSummaryResponseObject); ok {
+		return validResponse.VisitGetOrganizationInviteSummaryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetSCIMConfiguration operation middleware
 func (sh *strictHandler) GetSCIMConfiguration(ctx echo.Context) error {
 	var request GetSCIMConfigurationRequestObject
@@ -2378,6 +5660,194 @@ func (sh *strictHandler) GetSSOConfiguration(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetSSOConfigurationResponseObject); ok {
 		return validResponse.VisitGetSSOConfigurationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// JoinOrganization operation middleware
+func (sh *strictHandler) JoinOrganization(ctx echo.Context) error {
+	var request JoinOrganizationRequestObject
+
+	var body JoinOrganizationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.JoinOrganization(ctx.Request().Context(), request.(JoinOrganizationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "JoinOrganization")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(JoinOrganizationResponseObject); ok {
+		return validResponse.VisitJoinOrganizationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// LeaveOrganization operation middleware
+func (sh *strictHandler) LeaveOrganization(ctx echo.Context) error {
+	var request LeaveOrganizationRequestObject
+
+	var body LeaveOrganizationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.LeaveOrganization(ctx.Request().Context(), request.(LeaveOrganizationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LeaveOrganization")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(LeaveOrganizationResponseObject); ok {
+		return validResponse.VisitLeaveOrganizationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListDomainVerifications operation middleware
+func (sh *strictHandler) ListDomainVerifications(ctx echo.Context, params ListDomainVerificationsParams) error {
+	var request ListDomainVerificationsRequestObject
+
+	request.Params = params
+
+	var body ListDomainVerificationsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListDomainVerifications(ctx.Request().Context(), request.(ListDomainVerificationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListDomainVerifications")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListDomainVerificationsResponseObject); ok {
+		return validResponse.VisitListDomainVerificationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListMembers operation middleware
+func (sh *strictHandler) ListMembers(ctx echo.Context, params ListMembersParams) error {
+	var request ListMembersRequestObject
+
+	request.Params = params
+
+	var body ListMembersJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMembers(ctx.Request().Context(), request.(ListMembersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMembers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListMembersResponseObject); ok {
+		return validResponse.VisitListMembersResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -2526,6 +5996,98 @@ func (sh *strictHandler) RegenerateSCIMToken(ctx echo.Context) error {
 	return nil
 }
 
+// SetRole operation middleware
+func (sh *strictHandler) SetRole(ctx echo.Context) error {
+	var request SetRoleRequestObject
+
+	var body SetRoleJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetRole(ctx.Request().Context(), request.(SetRoleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetRole")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetRoleResponseObject); ok {
+		return validResponse.VisitSetRoleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateOrganization operation middleware
+func (sh *strictHandler) UpdateOrganization(ctx echo.Context) error {
+	var request UpdateOrganizationRequestObject
+
+	var body UpdateOrganizationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateOrganization(ctx.Request().Context(), request.(UpdateOrganizationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateOrganization")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateOrganizationResponseObject); ok {
+		return validResponse.VisitUpdateOrganizationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // UpdateSCIMConfiguration operation middleware
 func (sh *strictHandler) UpdateSCIMConfiguration(ctx echo.Context) error {
 	var request UpdateSCIMConfigurationRequestObject
@@ -2618,113 +6180,227 @@ func (sh *strictHandler) UpdateSSOConfiguration(ctx echo.Context) error {
 	return nil
 }
 
+// VerifyDomain operation middleware
+func (sh *strictHandler) VerifyDomain(ctx echo.Context) error {
+	var request VerifyDomainRequestObject
+
+	var body VerifyDomainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.VerifyDomain(ctx.Request().Context(), request.(VerifyDomainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "VerifyDomain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(VerifyDomainResponseObject); ok {
+		return validResponse.VisitVerifyDomainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H37V+M40ui/ouO750y464QkvMMPc1hg5nC3BziE3r27Hb5EsSuJBlvySDKP6Y///TuSbMcPmSQQ6O79",
-	"+Kmb2LKrSqV6V/mr47EwYhSoFE7vqxNhjkOQwPVfl3gKffInqP/7IDxOIkkYdXr6ChLkTzhE9zOgaBC3",
-	"21uA2ohIdE+oQOwOOBpFeEooVmtaUfKsUctxHaKe8UcM/NFxHYpDcHpOeoPjOsKbQYjVWyeMh1g6PYdQ",
-	"udV1XCfEDySMQ6fXabddJyTU/NV2HfkYgbkRpsCdpydXQ3nNboHWICDVNdSQM0AjCg9S3ztCbILUTxGH",
-	"O8JigRRkG4c1eOln1CKlrxYwSsAUkhM6dZ4UmBxExKgATfMzKoFTHKj/e4xKoFL9F0dRQDz9ys3fBdMY",
-	"wQMOo8AsI7lldziIwaz3U5Loa64TghB4qn78FWT/+Oy3Y0YnZBpz/WTUbbd7KAUH+QwEokyiEEtvpmki",
-	"IvB6SHgkLCxsKXR7KIyFRGNAWKKQCYk63X3kzTDHnuYojeycEn/hMHF6zv/ZnLPgprkqNo8ZpeDJU84Z",
-	"N+uK23eExvEUEWqAAq52pTFKER1tuAha0xbCc2TkDEs0wSQAH93hgPgGcOfJdc6o/uGIT+MwIfdKlK+s",
-	"rm6AvmWI03vyG1Eh5pmfoyT6/PnsZJ2Uu54B4vBHDEIiIlACmiZeEUhFRMYRVufAY9QnmkMUBQVqjAwl",
-	"h/lrow1NzXMmf2Ex9VckI80tK9OPMjmc6IsLCad4GnkFpu7sd8f+Duw0d6GDm9sT2G7ivYODJsa7/gHe",
-	"xePuLmg2N69YO60Fi7mXO03wQBTtDe96OAiA/yQQ41NMyZ8G5MYoQzmh6iXwkAhBGD0BSmBV6kaW5WUq",
-	"z+8Z+uamPLXz8ClCz4FXbKTwwiiEcAxcyc8CNruTDt7ydrrNfX8bmtvjfdw88Dp+swtbk228M9719tZO",
-	"9gS0ED8a2DyJGDVCoETpCtoJxa+SjTt9mOFYyJVJzm3ryzRPbxpCdlee6OlBHTP/EcGDB+ALTfmAhEQq",
-	"Qnfa2/s7e7to/ChBvJWc0K8nAknGUID5FFBjVIU8odtnimM5AyoVcVamWlxdXaZZ+ZY8wfRO0ikaA+bA",
-	"jYLvIQHURwPnKJYzxpOd76G/mXu06eLpO40VM3DWScdzpqUoRTG9peyeFkBDjVEJmzkR7zAJ8DiA1QmY",
-	"X2khXnY5Tzh9nGeYTgF5LA58fWrGgAS+Ax9JZhStxBLQhATgIsG0rYdTC8GHHvKxxGMsFONgbwY+Sqw1",
-	"bSmu/YTXQquJmmI52jCyKmTe7U8ih4Ji6EkcBGp7PEyTJ9xzIiXQFjpncqY4SWFoXuUfZkJPy5WxwlNy",
-	"An6yZSKOIsYl+L+BT/C1NvRW3Dv7I1ayJ47N+5pqMRo4Eh7kZhRgQgdOKqmztyRHowLXG8sRBcOo/NKR",
-	"1QZpOXNQNI2OfGNt4KDvsQjE58jHUhMHZ1cuOYuAS6KoOsGBgDJQVxAF2AMjS+FBcowuzk6OkdCPNC5N",
-	"xEEAlYfq7EIYyUcUKL3tBYC5Xhgqo5/GQXLWJI/BdaLcq7865nnaSpQQ6v+E+OET0KmcOb1Od1+7MNnf",
-	"btk70P7OmVmqHZ7kOuYcP2rKJD+w8e/gSbWgsB+rUSVZ+pNAMcX8EYF6ht40hWkRM8OJz7OGhuFY3ai5",
-	"QirTsUCLZfnqRK91nsr459i+7N+dwB0ECuDmBHvqHJ/SaUDEDCUrEMWh+lkxwIRA4CNMff0XjwNQ+JYd",
-	"NVdrY8KVUvpi8L9ZQP8EbmV/FYjnwzie5pzB+WqZnPgKH2QioIimkra7202gCh4fRZxJNo4nKZYL0dBX",
-	"06db0eGAJVQ8xStzohcyWBFvHATs/jO9A04mBPzTEJPgyPNYTOUnQm8VgBUMA5DGqA8IvVUI3hFlq4GP",
-	"YgHqIDJjUKvNxOZZAt0TOUNx9iIEoea96nFN8B0zFgCmCmHjuJehUL8qyYXRLA4xbXLAvnoO0hcmjGvW",
-	"qTofJmJROPA1IMy3umhpV2HJXx8SXxtmM0BnJ2ngomDgSoY8vYc1ECrgHXceaIlj4jsWqIRgJWerCpkQ",
-	"bFh4eA68fv+i9GLJzJ42UobUdFS7Ot9mQqcby0CnranTh4hwEGeWcI++PgRzw5DQFKqATECSEFLSafro",
-	"mw+RDxMcBxJ10CNgjhpbnZ2t3Xa7LTbcAcUSBYCFuurjR9TY393WV7LYR1evEqixu9Xe6+plA2pTGFhK",
-	"4ArG//rSHAz+evNz40u7eXDz18Gg9bP+3//978GgZX7bEH9ZeKRL7GPduZVOugmgrHjUK875InlfeXG2",
-	"rTW7mW5hwZ5WHKT38OjyDOUMa8LoIRIzZX8zGjwiRr2qcHSdh6YAj4M0m1PiqyO5iK+wDqlo60FBZkC6",
-	"J0GAzB15TlZWS1Ox3mIZncUQyyStwPfMvvYv1iHAS8ZXlSBVY0qy1P5z0RgE8UEgFgElvmvksta8EWfK",
-	"KHfct7GUXMcLMAnF6YMy60TCj0XQMTo+/aR2KrnDxHrnG2meYGIIaXxOsYlmuoBNiRZpIvaUm14U/Nvt",
-	"g90lJL8XEKDSJlnNlZw4NT/khL4mec6mRgKSkAegM//SWUg/88R+wv81AJjjUQIi+XEtgFjOoE9EFODH",
-	"80Qxl9migohmqhMWYqI3Ofe27SX2ILd6eWP1NPfKspXqOjElf8SQMGeCFBEiBv6ZB1VSm0vDmAcpnT9f",
-	"fUqpe+ZfInNDQS1y4ixlSSxQpItUScagJXbJ47OKDHqZainps4WapfTaCpqVB9pQOIEA1mYIW0LXFmvK",
-	"I2GtOTU/+BaTTjLka3AXm05lUlgAe4Yaa1EqdstyRbiXs3FOS6JhLkq6O1tuSVTkLLPGz70vuPnnUfPf",
-	"ygwr/NW8+dp2dztPuesbPw8GrY2/Jr/cfO26T3+xHc/TMJKPK/roR2kwIvHwcp5qDs3M8a4wVeKebk6v",
-	"Lo91MCwWSPmOxpEhFAmKb2HoYaEfDTQOtbuLqQeBVmtJHFMnPCthKB+wHxAKQxOs1gvy2RscKM/pcahd",
-	"NuWQ2ZIO1qC4JeGknjfWcSzHdVgsh2wy5JhqtzemJIwCUGDpy7kcaDEE6mOJhwETwlwpRJZvLJtmy5t+",
-	"r0JgqkXz20gAOx2+ma+wCItaHN5QhC3vHOc20uYmv2gfl5OIVhL8QGr5ExFVPhQv28V5Vcci2C+zO9M3",
-	"WWOxdcC9iL4vgy551ZPFfVzevLX75uVQdH7vcsDW7lpp/1+4aWuPlukof+UYimXjZK9lomfs7xUo+W04",
-	"rHRgV2Cwiix4HX9VSbsyJXKFbzoMqEzEsjH2W5LepHFa96CxRRFwXTR2iNooBEwNy6XxxEZ3Z6OVZ6XV",
-	"a9tqI2PXS5SyHSYWJOMIj4Vy4NP49YRwIfU99gTIs3R+EctloFpQyQJ6CjR1YwJ9AnQaZuOAMAdEGQoZ",
-	"1/U2cSDFsghwdkd84GmmNbV3L68u/nF2cno1vP7X5enw83n/8vT47Jez0xPHLV372+ezT9dn55Xfjz/3",
-	"ry9+s5qQVzAFCjyJtmo8v1cLkmeg5gJhS0rCdcXkKdybF7vIRNkVYFlUPSlANUwxoIUFKCB3IBAWKGB0",
-	"qv4tHAZGAfnEf5+w/LJ2tZU5XnS2lgmeK1LlA+jvHySfb9baAuVLBMWrFs3bZzL1muE8KznUocZhkrQc",
-	"BmYdCkCKZTOeA5qlPOFO7eo8SDhLKnMmAZ5OwaS2k3C7QCkImvWrOVCTMPRte5lcKu+iRXrowhlz95Lb",
-	"6TpA1Rm0CLHkAiLU1765UKjql+ZThTpD60lyB6jBQiIl+AZEvYcbVlyJ5W1z+WhCt4j4QKWiGK8Xl8uI",
-	"xDdPLr91MnlGhG2vx6AErGLN90glq3MBvsVVbrDInN+Vc8Yriy0v5lxZIfOEcSK6xNLMHuvKJespSy4t",
-	"ecoCLCRKlrxMcmoCVaP9mRjIA7ucfC0b9G+fZ0ySjOAjLJEgU9okdMWMY5VFrEnEemQsjyin0XQOURms",
-	"t/C4qetuUIQJT/KKPkwIVSYLCnEUKZHGJmniUadYfDR+zKXSKoT/DtKc75zWrFL8dfnCb5YRfKEiKkvB",
-	"ZURfIfu4IC+8chJRH+aCV/VsKCF/r1IOMinnXCVe0NeLlpNqc9zTl5UAXkae9VMoU4ex378YHl+c/3L2",
-	"6+ero+uzi/Nh//rouuw61t11dn50fH32j9NnbklusPmTpgT2f1GN3kIz0WNUchZo1SlnwJ8zFX+QqsC3",
-	"9/WNiv+mtYCWly8gzAu97Noj82MlsBI03qy26zkcagrx12YlpRbQIeL5av3U8GYUjGFMGW3qgOZrzCFj",
-	"12SZ5VzRv4ExLfsn8tWFXUV1u+TSeVnWKstXL6ZapTxqDcVVxa2w7rNOx1Q2+j2qskrVVYsl9NsmgVcQ",
-	"z6lxUvJnk2ibvnyIcpYJCgDfgeJuFNOk2SlX/PGOts2K0n6ZHLciCHgxJ/KxrxjDSCAT9DyKFeeWCTVa",
-	"slFwdJhzm3zwtKNZ29TbSscAaNNCP3K+eTMpI9M9ReiE2fM6IiCeDoqPpkRGzG/ddVoXuRf0gd8RD0am",
-	"Hz5xFInQnW9u2tiGJpyF6H6mIwuDpCUxzRLF44B4unS60ZeY0ACEQP2Tvws3CZwzXVlmAGNcZD0zaonP",
-	"PLHRGtCkwqgp5GMASSfR1eWx6CG4A/6oPPGEqYlAo8uL/jXafBahTUP4q8hLyD6g2nbE6P/1L85NU5kC",
-	"hIOMORX610PTvCSUAYrmfU16gWlrEjMcQWtANcB3yqtiVPQGtImu5t1qRMcVFB9l7ZtzpYkaI5t+65lo",
-	"40jRookukohU1gOnm40S69e0mHkmgTVKeX/UM/8fJbnDgaN79kAOnJaBLxkXgVhIJPoTOEM6kCBcFJDb",
-	"ZJ9+F7q7ObGIU6DcglYTbq6zTRiAT0ubpC8hwN4sJZwpGiMSeZgmRD9EOAgUSbnJE+WboJARx/rho4cm",
-	"8SGMmATqPTYDuINgpNx5TIt8oR5ydXn8k5i3NOUWDvXC3oAidH4x7J+dnA5Pf/nl9Pi6P3+KQFTxW9om",
-	"avo+G7WdoOnxwBMJXD04YVbtPehghxCTONBHeyPFxejWng6PGDRS9nhEIea3yjNIiqMbOM1h4WLZdKE9",
-	"Vb34dxZzxTBixu41mbFigS8cfOxJ8G8GjqvPL6RhGxFBECShIiKFdj5aJrJPZKBnfejjhfJnKznlyhFQ",
-	"Z6da77DhuM4dcGM0OZ1Wu9XW0YAIKI6I03O2Wu3WlqMzZTMtUhec4pr+Ep1uZ8ISBO2DFCiOjLfSbbWL",
-	"/tvEdFXnJaybRoYl0/Zb6nL2+xcDWtSnWuKVZgG00HXqGxV6SohIuBx8kxczOWeqJOyAWvJ1LTQq5j5H",
-	"ae5fu8LKci13FOnH6WhbQAAROqBfTK7TnWc6b8ymZhyu7Iu6rh3HTWcH/I35jyu2IY+xIJ72a+IwxPwx",
-	"ew3SV2zuYyNrlmpq1DT+G06ub7EcRnLGbeh0J7tec9vb3Wtudw/8Jt7Gu03/YH9rf7zj4/b2nr17qef4",
-	"Xe9g2+vuNbfGe7vNbbzdbY73973mwQ7e34Gtg663u681vxcLyUK9ERm3VbCyhdWVeDaL89H9BNmDNvLx",
-	"o/jG+FUz7M7e3p7mp5UauJ/v8HwqGl2JoVwYWdRtt1fksDQvmO9ttzrRuUyk0213DpqdbrO7d93Z73U6",
-	"vc5Bq9PZ+7eTCwgZq5EoGi4z9mU+qEn/Uw12LvsU6y4uubach3oO0VzOqP62eXlQXUr8ucVr4Jy0JKxm",
-	"cIPZU9uxU1KQaCmpxKhCZNvwlg2MjAc3ywOc9LrO4nXlUSV63dbidZVhPHrh9uKF2WwktaCzswyElokQ",
-	"anH3YPHi6gSbJ9fZWY6gSbW8XrC1FCWzmvq8x+X0vhR9rS83TzduRQQrQ6mGHUJCpdBMkVfKurwLT4V2",
-	"TysLhXIDLaam03POTk5/u7y4Pj0//tfw8/nfzy/+ea4BXs54sWQ17bZLepvGbByTQDYJRQ09lOxXxqYB",
-	"bOi5I0bD6CRXmoMwZkj6F1IOonbVfOBEuXXagVN2nwlWoMZIOY+it7mZhtZbU/2GlsfCkbJe9PsRoRuH",
-	"CCMK92VjSEjMFY2pCYgbAIq9fUTZy4yDGZNgLOvUKHrGLCnT6zVWiaGVIlVJiaektlIzr6LnUTgHeyE0",
-	"Pcajptn3ckNbzzGINzW3Nc0jStGv+UMUpQuZJePQqz0RgrXK973MVFBcaja2Dv+MzwyHKbu3Bv12p7u1",
-	"vbO7t9/EY8+HyXRGfr8NQsqiP7iQ8d39w+OfLRxFKSvFAniyVQkOJWr9enHcv/z/zzzNvPBFJLSw9SuI",
-	"uKp2q4mtv59ZZGmryO1kriOzENot/FWmev6v1ayl/P7kE6kvtZuKmWJ7CW0W0FwcYnxaw/4uabyUHeYf",
-	"zFr5MD7yxgfV+9lQmmOjOh6lHGcoGB+VwMnabY+azuO88VFUvnULXqN9k37iguYx77Hnt+vdulUc+KUP",
-	"84Lu7DeR1oYkBWm9AsSm+dciZQwq/jeSJx9OzAvkiNmyGiemISSLRHGk0Xu7L/Z2/Xr35Z8zEoAdnYDQ",
-	"W+WPuWbEQBKv5zCJBfgmbrbdbiPrgOABzaauYWl5uM2TqAH9rWSZpZqu1hR7S0n2nmbnhyD7EGQlQUZt",
-	"NQjq0FJWKxTe2SyyDSCot4msd79GiExNOc6cdr+C/C5MoecGVLyJ+JhUxrZ/hPLXFsp/9cY/785adPCH",
-	"uF6buF5F9P4KssaATKpzaouKXmRIluomlhW4z1iQVXm7TpvNLm6/ubX2zASZ95K1S8cHf8gY4Ly9flEQ",
-	"8AUhwOeG39QJzGrTocmGEClKhT0fkvRbSlKbBbu0JF3Ben2BILWPBar3xq/LbbgeC0HME4EZPiY1ii64",
-	"D9wUgDYyq8tFxN9ooezDXb0B1d+q0h+zMl/mQmSSfcjLRRAIMMWV1s94WW7u7qBG9umndnujNaDzz2z1",
-	"UPI688EstTwr6K57WfJtLUtUoIaEbuEDZl/s/DW/ZXP+gbAnd6mb9VAYxW4v12QBESVV9klPHLJo75w2",
-	"K87mmc+n6bZXEXjPT8t6E40VJeP5azDJDYDJ/b9mXNWXDy/iZV7EzRp4pF4vXlDQo3mUfLWw8bfRg/9x",
-	"au2TLsS2t++J78ZJsM4jq1dto+L5GplYcvI5gKwmdgzPIIf0EKopmrAgYPeaQgMqcGi+5KGn/9hZulav",
-	"VMD/EdRK0sxaVSzJQJR61fLSytU1qqS6UYDfl0aqjrf7Uudr/Qf5Uzev38wlVUfF6v6oqfhuVE51Hiab",
-	"lOsiTHtNKqU33tGjsjRhPO9OlUfEVRo2GpZRcxuIcTc/bs7NjZYzo+ey2XJJUyDxk2rKPO6pp5aZeFrT",
-	"ZZZc2rKkc6lE2tSUDd/XKI/5mL+iArnKjf9LXrKebIabe+U/iZzVdWiUATBEUbuX78fo7FsaMl4Bn6Wz",
-	"orOzs9NdtbXimUGPb6LZ5jQtxgjfpRvgucGFNcG07BR+hMp+nBzxFZO6aE7amuUOkUUKmgKYe8ZvCZ2+",
-	"d+lLzaSPevVwqkMHyslAPhHm/5XxMW5SB2MLM7qIA8UhiBb6xTT7yhmWA4o5pLNrGUc0DgLd9xvAJNd2",
-	"30JXSRuzIuT9jAWQaobFtTJ1uL6qWMbQoFQtY37UdMnL3CzskkwYeaWOUDTu9y/KTg29VWq5VN3+KnFv",
-	"jdZMdrb87tZWu7m1d7DT3PZ2/CbuTLaa2ztbnW4HTw683fYqAnLBmKY30QjpVMCP7Py3zs4vmjhUoyLT",
-	"s/+RqP+RdabZfHt+/xspxKVrQbMJFsnkChNny2ZX9Mo6jYi8NhuZCUwj5eIM6Cg/AGiEZvhOD26fPytL",
-	"CWVDn7IRFWZEzfzRAzoqj6wapR9tLo6M0iOEGqOvTyMF5OjrIPku88DpoS83T6P5cKcN9VQdGOmhJabe",
-	"jFKo5h9Hz8NXp5/X2hXHQY+ExObTymWWQ/nr9l4wCvdN82eTWPrgcpdF+rG31/XkZ+OJKsBmTY9mxsh6",
-	"qjlWqRxYUZi/Z+WHRZOvo0jXYPJRpPsjKhOL73GYTUHCtg/Fra06dzG8ybu+pnafTbU9ufPLVZCebp7+",
-	"JwAA//8=",
+	"7H0LU9tI1uhf6dLdqsBd2zHPBFO39rLgpLybAB+G3f0mzkVt6djuidztUbcAz1z++1f9kPVq2bKxCZlQ",
+	"NVUTrNfp06fP+/GH47HxhFGggjutP5wJDvEYBITqr0s8hC75HeS/feBeSCaCMOq01BXEye9wjO5HQFEv",
+	"ajb3ADUREeieUI7YHYTIneAhoVg+05iYd7kNp+YQ+Y7fIginTs2heAxOy4lvcGoO90YwxvKrAxaOsXBa",
+	"DqFib9epOWP8QMbR2GntNJs1Z0yo/qtZc8R0AvpGGELoPD7WFJTX7BvQkgUIeQ1tiREgl8KDUPe6iA2Q",
+	"/GkSwh1hEUcSsu3jknWpd5QuSl3NrMiAyUVI6NB5lGCGwCeMclA4PwlCwP60/UC43hKPUQFUyH/iySQg",
+	"nvru2185U8uCBzyeBPpZnH/2DgcR6Jf48qvmhlvQd9ScMXCOh/KSz8aY0BZi4RBT8rv6COo3YWd3cOjV",
+	"973Dd/X93SO/jvfxYd0/er/3vn/g4+b+O0Q4uoOQDKaEDhH2xlD3WDhpeGyMzPfQln67vs+sAPm73tG+",
+	"t/uuvtd/d1jfx/u79f7791796AC/P4C9o13v8P22xlCCvr+EMHBazv96m9DtW32Vvz1llIIn2mHIQv1c",
+	"ds+vR4BC4CwKPUAaBQmEbhY37nbDeaw5HSogpDhYciNI6rH8HsyupbH/EUT3tPP5lNEBGUahRtBus9lC",
+	"MXEgnwFHlAk0xsIbKQrlE/BaiHtknHmwIYmvhcYRF6gPCAs0Zlygnd33yBvhEHvqfK8RsSeoHw0RoRoo",
+	"COUZ2XLjhbrbNQSNYQPhZDFihAUaYBKAj+5wQHwNuEa5+uEkHEZjg+6lMF94urgB6pZbHN+T3ogCMjt+",
+	"CpPo5qZztn6S/C0CLuQ5MqAp5GWBlEhkIcKSK3mM+kRRiMQgR1uuxuRt+poh4HMmPrCI+kuikaYey+OP",
+	"MnE7UBcXIk7SNPIyRL3zfrfvH8BB/RB2cH1/APt1/O7oqI7xoX+ED3F/9xAUmetPbOr4z06TOu4x7Xo4",
+	"CCB8w7NccMudLdlg9RLCMeGcMHoGlMCy2J1YHs9jObnn1tc3pbGdhk8iOgFekpFcF0ZjGPchlNIss5rD",
+	"wQ7e8w526+/9fajv99/j+pG349d3YW+wjw/6h967taPdgDbGUw2bJxCjmgnkMF1YtrvdkkqFWRWjIBdE",
+	"JOf2BLkDs0quTofEApuAoTTC0UAeGX8sBTemfg5LGE0CKZT0G9S+XhnyaD+McMTF0hsb2p7P72x80y3M",
+	"7kpvbcwO+syfInjwAHyuIA/ImAi5+p3m/vuDd4eoPxXAN8WN1OcJR4IxFOBwCGjLLUJuzsMNxZEYARUS",
+	"OUtjLSo+ncdZ/pY0whS90CHqAw4h1EpdC3GgPuo5J5EYsdDQVwv9Xd+j1FVP3ak1156zTjyeM8WrKYro",
+	"N8ruaQY0tOXmVpMg8Q6TAPcDWB6B6SctyJtdTiNOHYcRpkNAHosCX52wPiCO78BHgmlxLrAANCAB1BBn",
+	"Sr/HsR7iQwv5WOA+5pJwsDcCHxkNXVkHa+cjpdAqpMarlDxDwj5m3rc3PLUExROiIJDb42Fq3nAfEiGA",
+	"NtA5EyNJSXKF+lP+8YxpKO7Vl+sUIQHfbBmPJhMWCvA/g0/wtVLul9w7+yuW0lpO9ffq8mHUcwQ8iLeK",
+	"ufWcmHPOvmKORgGuDfMRCYOb/6hr1XQaTgKKtol8rdPgoOuxCfCbiY+FQg6eXbkMJecXRGJ1gAMOeaCu",
+	"YBJgDzQvhQcRYnTROTtFXL1Sm7GTEDhQcSzPLownYooCqR14AeBQPTiWhh6NAnPWRBhBzZmkPv2Ho9+n",
+	"dFEBY/WPMX74BHQoRk5rZ/e9Mltnf9fyFqGycTv6UWXkmus4DPFUYcb8wPq/gifkA5n9WA4r5tE3HEUU",
+	"h1ME8h1q0+RKsyvTlDifNBQMp/JGRRVCKqgZXFSlqzP1rPOYX3+K7PM2/RncQSABrg+wJ89xmw4DwkfI",
+	"PIEoHsufJQEMCAT+TCkIowDkevPGeU1JYxJKofRFr//rAvwbuKWWl0GeD/1omHIAJE8Lc+ILdDBjAdll",
+	"Sm57uF8HKuHx0SRkgvWjQbzKhctQV+O325cTUXGlz+9CcsquklAviHwL0OYCwvybVssk2mkUa6iKPMzG",
+	"BEKpisIbAU8W02csAEzLDoCCWBuXS4IcQoA1kIuIM/WNq/ih8m2qvMCCj8viyZq/4qvUEoBGY7nLpxc3",
+	"59e3V+3u5cV5t3171f50ct25OL+9Oe9etk87HzrtM6dWelf7v+Zc/HjdTtFNQq+nIWABZ8rV86+Up2c1",
+	"UtIuoxz73D3Yy7DPfQsYWdso40WMIuIvPB+552sxJNajUrrklWjRL7xoEVUWP11Yj+Wl5Uu5SC+e3hEB",
+	"q+3emjdhOYBXwj1RDy/Cd/FzBdDNi6qBvCqblZ848TzJBfi/iRh9luyE0OHZ7NRkuREHodmPfhRpouCx",
+	"lj9zfMAYk8BctTDfmvMrIzS9ADvjk5o3GuNvRt0yRrdiiXCfsfnfcG2hIyBiBCG6x1Prd7VDPf8t+Wvs",
+	"r8+/2clwir1FFKc+UHXTVqIw7WhYhsI+6ydyTG2ZN8w9WHOWW/BGr0aoOAjY/Q3Vfn/w25K6DNl+IvSb",
+	"3IfCngYgtOMwIPSbVG/uCCeMgo8iDqEiWeW00+EGfQTQPREjFM0+pOmYW5T1pShLeYlG0RjTegjYl+9B",
+	"6kKswRQdnDpGlVH3S0CYJ7GysKSv3xJfuWVGgDpnMelnnGiCIU/tYQmEEvi02mHnxzWHc5Zz6FrYCme3",
+	"mZenwOt2L3IfFkzv6VZMkAqPcleTbSZ0uF0FOuVLaT9MSAi8Y+NC8vot6BtuCY2hCsgABEm4hsKPuvkY",
+	"+TDAUSDQDpoCDtHW3s7B3mGz2eTbtR7FAgWAubzq4ynaen+4r67M4iu76imOtg73mu921WM9ajMXsRAQ",
+	"Shj/35d6r/fXr3/b+tKsH339a6/X+Jv61//+/71eQ/+2zf+yvMJi2bmlTvpK3K0QAFjEpgofnm1ryW7G",
+	"W5jxpkkKUnt4ctlBKbcaYfQY8RG7p4jRYIoY9YqmUc15qHPwQhB6c3J0dSIW0RVWnmnlO5CQaZDuSRAg",
+	"fUeakn0soC5Jb7GFNosa51FagG/OvnYv1sHAc66XIkKKrhTBYu9PDfWBEx84YhOgxK8Z/ULa3ZOQDYjy",
+	"SG7ET1JzvACTMW8/TEJQAYUi6Bidtj/JnTJ36Oh+spH6DTpOEccAJZkoogvYkCiWxiPPA+2TTuDfbx4d",
+	"VuD8XkCAChtn1VdS7FT/kGL6CuUpjxriYMIqgDr+pbMQf/qNXUP/JQDo45EDwvy4FkAsZ9AnfBLg6bkR",
+	"zHmyKCxEEVWi+Wbtw4V7kHq6uquqnfpk3kdVcyJKfovAEKdZFOE8gvAmDCzOEXXpNgqDGM83V59i7Hb8",
+	"S6RvyIjFkDjPYfvOCDRHLun1LMODVhMtOXm2ULLkPltYZuGFtiWcQQDrdmek37PK/ljfUg780y3NZ7Dj",
+	"NahrMjgsaQgWrdUj41K1NWGwFtVZMOQrcBerqHmSswA2BxtrEd52DX5JuKvpkmdWz9USsGqTxdcqVxWd",
+	"qba6h5BUwcMKzLTmqFDj8j67rnrsseakE+RKMhclZSqXc0ym1/+5RiF4LFQx20nUVzEPLNDtkIgJ8+vp",
+	"lzZ06FujTse+beuI7ejq25F3gkn0lHlSYzxVI6RujNPYtX128fmkc377r/ZV50PnVPuku9cn1+2cc7v8",
+	"vsv2+Vnn/OPce/RP7TOrq7ud0zjm0l/K4Nv6W+sLrv9+Uv9FWneZv+pf/2jWDnceU9e3/9brNbb/an75",
+	"+sdu7fEvjhWaiZguGfg7iSOcJmyUCn8lm5FE8wpkaGJeb4dXl6cqwh5x5DHf+EcIRZzib3DrYa5eHe+d",
+	"h6kHgdKWTXKEypwtxLZ9wH5AKNzqDBj1QDrxrJDJasuXsmbaWHLl5Pv6KjguiTYSt2xwG2KqYmkRJeNJ",
+	"ABIsdTmVvpnNq/CxwLcB41xfyaSr2EjoI4gfVLcogfyHi3h8BPEDhTtKoH2xsQ4rvN1oPMbh9ClRj1XQ",
+	"O3tyeUBXwu8KmgMruP1ViHdRXDmbBVklmpz9VGxjr5s8f5RjtIYN3mw4xlYZ8FJNo6FyDGzGLrLj4bt5",
+	"qhetonQNGzTsqodmUhtpC9KstI/V7EQrCn4gp5CWDilv4dK6Drez9HTgnaP7EeOQRDfHeIp+ZYSqMCeL",
+	"BMLUBPLT7vN1+ittOUf/yIX+q9JuvliIUWADtCUXdEv87WPlL4YH7AkVp9EZ/kZiq1BBlq03tCmgc7fm",
+	"uC4Tof84T5PIQieB4qg/LYRV33DkRWEIVCSYX8GDUPK1TACX+LUkpGTNzJDnOFUKkc3pqHR0K2zuM+c4",
+	"5E6jeZHtDH4CfLcG12bEIVxFyTDPWSEj3GIa8WdShmpOUpe6aAcuZ3fGwK2gS5Uud02mYPVwjM0oLEYE",
+	"V0OPWUweP6mXleFGk/aK2+/F6n+FpFSzgzVHJ5cueqoIW+ODfnA1r+eTyK7mcBaKFUDuysdWpFr76pfb",
+	"IHhQKc0fQxZNOr5FrFOGYDAAb1ZeqLLitohAI1VCg4byUb6dluELcZ0EvXcPihRuYDLL69ATOr0GPF4B",
+	"NgF4rEArJkyFLIDqRzPDqFkAtoPJAYfeyBag9zCHOqEcKCfK0uVRXyMj1mC1oHhjCnt0QmCopWU2JL97",
+	"cFjisY/4Euu54RB21UO2lWjhkH3bk/b0sRoFd80ZWoJ+VQnEQq2ZheKDulGxBn8xc5FPXKgbF8O+kpxY",
+	"hjHGvLvmxB6SVcg2ScN8LomSwFvGwQo26Ypi5qkqQ2XgVtrrp+HXkkFVnQDs6Wn5s7mkRpA3QtemGj4x",
+	"YVSVuRV8Abxqquh30DstmPw+FJbzGixBYAWHxNPoK5+Vv9nge8UYOsn7S+ZhJOtcSaVmL0hkE2Q5k/Oa",
+	"aG4eqTrSJwa5FYy1FArT7zWwLdquziwe8/3DIRbBt2TK6B0WOE50s2fbVdhTqc2dV9t+lYl5GbI7YtST",
+	"RXmjalVdQj2oTu9S6V1F1dX65XJK5RM9EwbY7EJTGI03YQZcHoWLyOLK4CIO6l9cfTw57/yisyeuLj7l",
+	"EzGK10/OPnfOrVc+tz//vX1ljZgXjnAZCNed9tU8ENT1D1fttvVC+/y6fXV51enaL59eXLVLX3h7cX5i",
+	"hb0o95YWU6lWbKpMQVsLWcH/2TRfyBeeTiBUbcyOURONAVOtD8T1Dlu7B9sNW+ywere10sz96wrN1Y5N",
+	"KgoLEe5zoGJWXzMgIRfqnkY1N6ZFSC+H6BmolqXMCg50udmDMNAboGOfbQgIhyCN6DELVc+hKBC86gLM",
+	"IYz7QMQEfnl18a/OWfvq9vq/L/PnK3vt7zedT9fqdGV/P73pXl98tlLnFQyBQmiqQdQ6X2qMMZyBmkrU",
+	"r6imrqtmiMK9/nAN6SogCdis6se0RNRE0aOZB1BA7oAjzFHA6FD+P3MYGAXkE/95yoaqRl6txLHS2apS",
+	"3CNRlS7wef4inmSz1lbIU6Fop2hubr7SUj1zm1RN3iq94NaEHW8D/RwKQPCqFZk9Ogtawp3c1aSIYWT6",
+	"Bg0CPByCbrxhyoFMB0kCmvSLLseMgZKrU9GX8rto4R6qrY++u+J21hyg8gxamJi5gAj1VZIfl0tVH02X",
+	"MqoKUp2is8XGRAjwNYhqD+3uVWL5WsIfdagWER+okBgLy9llFZa48eLXTRe7jgi37XUfJIOVpPkcpa7y",
+	"XIBvSabYYhN9fpeuaV2abcXR6aSg1bAuXpnYM/Zw9tPmUsVTFmAukHlkNc5pzx8vNbIr8Ne8t2XzdZCm",
+	"CBJ8hAXiZEjrhC5ZEVkkEWuRY/liLK/Il/mpGkepsH6D6VtdWTDBJDR1jz4MCJUqCxrjycTEXcxDqgTM",
+	"j7MldKlfAfEvoAzzmcsuixh/Wj3jd6tYXFEQ5blgFdaXqY5c4L9ZJUKds6rm+nnT91at6cmzF1PRU4mr",
+	"JWuPP5YDuAo/K1TJdLsXt6cX5x86H2+uymtkyu7qnJ+cXnf+1Z5zi7nBZk92QVyxAJ4t72VV59yqjrbC",
+	"Fs7JCUoiqOnNubi6vv3QaX86y+9HcuH85HM7+8uZRPs/LjrnJVVJSeg1/6mLq7OCSyx14aR7mv3hrN09",
+	"tX5Ct15cVwejp8YFLJnxcK+UVNWWQ/fr2Et3PV+pG8vak9BtWHzheega5J+oLdBCy89jVIQsUNqwal01",
+	"x/r7QRoRbd59p7X279p+yPLxBYhZ0XFWemR+rKoFs4yNtZOZt4aSzr9rM3xio+YYhen2wLEtzShoW5cy",
+	"WlcxiqdYONpUmVWdproMm4w202eYiCf3kslq0BUfTTrBLPP48v1blunIsoZ+LtmtsO6zSn8pbPRzNILJ",
+	"NXRZzKE3W/mzBHuO7Q27DqYuH6OUxim1sTuQ1I0iarqrpwrDn9FcWZLbVytsSkXwU8r3Tbd9pb5/082t",
+	"JH1lBnv6x+5N97J9fla4+VP7w7VVNVfZ71NNij9EHXkW4B+sfFxlLXtRSMS0K1+t4dGRq5NIWJKZ3Yqz",
+	"KNzjlO/LB095C0un0zTi6WJKmVSvTHZoJMREN+gndMDswfkJDlUnL1d3C2nc7TTSlkIXwjvigavnOhln",
+	"H+EqX7wWj05Ag5CN0f1IeYd7ZuhFHOmP+gHxVHu+ra7AhAbAOeqe/ZPXTPCTqa46Gi4WJqNa5CM+8/h2",
+	"o0dNu4k6F9MATK/6q8tT3kJwB+E0O/bFvbzoXqO3cxf0VuP9auIZrPeoMhYw+kf34lyPLZCAhCCikHL1",
+	"67Fuj8+lxYGSzvnqAd04n4/wBBo9qgC+A6oyAls9WkdXyTwEonzDkoxmA0ISqkZbro3+Wzpi5Epc1NGF",
+	"iSrMpiyoXG5j7ughBp5OQnBjZue29L9dk//Rc9RUCBA9p6HhM0PoEBsTgX6HkOk2M7yGAvLN7NOvXE3p",
+	"MSZQDFQto8bwWmp2AtcAt3ObpC4hwN4oRpzuIEIE8jA1SD9GOAgkSkMd60+32Uf6PKuXuw914sN4wgRQ",
+	"b1oP4A4CFzEq9asMXciXXF2evuFJ0/zUg7fqwVaPInR+cdvtnLVv2x8+tE+vu8lbOKKS3uJBJHqyyFbp",
+	"rJH4eOCBgFC+2BCrMheVw5rzQRSok70dr0UrUy3l4tbLiMljisY4/CZNQdOAbwvHeQg425ovMwBFfvhX",
+	"FoWSYPiI3Ss0Y0kCX0LwsSfA/9pzaur8Qux65xMIAuPuJ4Ira7Oho7NEBGpmnTpeKH229ClPsydeSyY0",
+	"aZ8PryHLNMCa0kfkgZNmy7ajWhBpZdrZaTQbTeWZmQDFE+K0nL1Gs7HnqKSIkWK8Cw57WZ92lVrFuCXg",
+	"dUL5PYRqShRQXyIiM7xQF+i6hX5NbkxnZV2ZetSt2JfJbaCTGFWFuGd26KIZYqi8BPvNox7NTzPUOzcj",
+	"YynWS3vXO7V4BtXfmT9ddrRZSMY4VE9x3ULDaRlBj8y1pLt4MjnB6PpOZnxk0VfecqpMpNTCOepz4pMy",
+	"WJLLC8FJbn0iUNXn6ywYpPCY1ViMXZEZI7rbbC65c+xbZuyQXbNK5WE4u83dw3pzp97cuW42W+q/X5Ie",
+	"X8W9JBJVVYZ+rozimVVSqfWXpdeaYzmZ/+ekf7qzuyeRvoYNnJX+FPwRF/9UI6X29cbZ3j7b4Lf5GZnq",
+	"uZ3Fz+XntKnn9hY/V5h3qB48WvxgdpqtfGrnoAqYlplY8uHdCp8szvB7rDkH1bBqWnupB/YqoXPWACxt",
+	"EDitL1lT4MvXx6+1FBPqChyKDAePGf1AD47LTkU0IwwZDaYqT1fgIVeN8IpyVBWMWfQhp+V0ztqfLy+u",
+	"2+en/317c/7P84t/nyuoK4nOfHGJXWj+W+qfbn5EhJueAdEHj42Bl82C0Am/eiLElvad13rUjLLkRKq1",
+	"lN1vz2wErMQ0GrHAjzMEtLoxIpPjWbsMIooSlKs9MFo/ZfEYSOQuGq4hTaFKwzR6NN2zQUrz/IJ1Hwfk",
+	"2pPJ50jti+yci9XldR9z4mUlpP4Cwkhdy4/UmAmI4iAQ7U0xk69PvLHU2MMJatMhoQAzX0HStrPwTbUX",
+	"+nq9j7lKr1M6Y/rDi4efaECqAri8ZLaFP59DJifNNVI1NsrI5623b/VvvGFeIKXuW+zjxkQ5aU3djYN9",
+	"/H/zkjmptXFOfIxO5OkrFIW0nCFjw0JdSakeoGPyc2o/4soYuyssDs07g4M9f3dvr1nfe3d0UN/3Dvw6",
+	"3hns1fcP9nZ2d/DgyDts2iakVFBVyBKaRSFgPevm8yWn6Xx9XHAI4oK1RbUnqXQ8+woen0i5L08ZedUO",
+	"ZsyQ5/WAmmaPKVmKuZ6ErKSlCl8QofpE8bSWkN7z51APkmLGWElYJME6cUOl1eWYPu1WoZIVuPGnZkz1",
+	"may58k6jzyE5koafSdVoNVvscS0r/ROZPa8sKsWiLF3SNIHVTEA9nreajqiX2jMdo+xthkdZK2zsdkxX",
+	"KvjRROew7Daa2awei41Wi0sABFNR/TgRqdu96NFslFWFRXKD7xvoOs6YyQw3Ity4wsHXBVC6uJD6qD/t",
+	"UUthVgO52SI3Ny7yVNaJxH5+tJV6nUqrDoi0aHr0iy5qqyUlbV/LLZEiVjdjjmhjxJJUtDWb2lVXS1Pr",
+	"3346h7fH2qsyzZrjRVywsdqIGbUVVmWrn5BCXj+cLuMwiz1qIh9P+XdeX7GU0nn37p2ip+UlY2lO4UYE",
+	"Y1wAlpaO1tSqrP2wc1Tf2a3vvrveed/a2WntHDV2dt794qTSBLVxqUyKnfe7ff8ADuqHsIPr+wPYr+N3",
+	"R0d1jA/9I3yI+7uH4MyMBNNAorCLFd9i3cWKz+YLjuYtNGuNlNyW1IGX1T7Oe3gNlFOuaEgOa/bUduwk",
+	"FySKS0o2+oN5YvcXP3jOxAc1O+FVh8mbWWXkMCZUaAsrLZTTCkvxwY0pL5byNbvuEt+mVtaPSCDqhKIt",
+	"aAwb6KPy4GwjFsYSRlUzxcUmWg2J/0JiOgGVz+FDSO7A11keyu+pUtjQljvzPRlvXEP7iBoeG6tIqPo+",
+	"InT7GGFE4T6vDGknLCJUu3o1ANkhc4QjLlgIuhWwDr/HStEctSSPrycZlwpXElU5IR6j2orNtIhOcjMT",
+	"Z1Fd73t+slrL0QuvK2qr61fkciKLsbUkp3DmD+ScNdYXTzXOv5L1z+hMU5jUe0uW39zZ3ds/OHz3vo77",
+	"ng+D4Yj8+i0YUzb5LeQiurt/mP7ewJNJTEoRh9BslVlDDlsfL067l/+Z8zb9wZVQaCHr54v/lmVcP59a",
+	"ZOmwntrJ1GjATMJv5q881tN/LactpfcnXTG3qt6ULQm090pJAsoLE08f17C/FZWXfOLuqwPlh/bxyv3c",
+	"kpJjuzinO+9nyCgfhXaNa9c9ykZgljt3S594ivw1Ixczskd/KBP7Lqbw5FOZK7s8q57kRTNCn8G3uwS0",
+	"ek7cnyL35NXiWYHpaGrlSbZJJqXx+6aZFAfWlps4HcHzWaXWpFKezSrNN7cdMu1sI+IYBVhl6Ho4CFSu",
+	"q0rKoVOTxD6O80ywaomLSJxsos0R5e61WyOWZW2IE5blaWxcWy0fNfzK/V41qM0zs1y2nDztKs1ejFQJ",
+	"tkDsnvJy7rbZ8HjJcOtFCtR6oypzuIa1brzcMb5BJep5wwAaJf66WYleiv+qTf1U2pQtKskFm/BM3Hj7",
+	"uT3H9lHyc7J3RyQA+3ICQr9xRERNj783qashDCIOvtai9ptN5FqGK7s9avQppTEVX16uNq3ViTuPCVo6",
+	"VpV6wTbJAp/T4/fKAV854PpUMEs3AWUfsVJu8syuLOvQ8nI1zH77U/jPULfWSLD3EUTWAJ91439uL9bc",
+	"UfSvxWYvvNhs/jj+V2/fS+XOy3DajyA27LbLlbxXZKll/roCM12bB8zKRjMOAB+EafL2fD6wkun3z8E7",
+	"X+teltuZ11T0l87maL7F+6zgRTU4MMWgbLCCF+/pXG5RdYv99rVzvHRO/XeoabGu8s9X0FKyzFcW8uey",
+	"Yz/G9dxzB/7XdAaO6olDAZEBmk1L/h5FLVba7MZrKm9rM0UZ8olZ6xhPUQjYR0Q00ElcKKet+HvM4/6Y",
+	"PmKhaX6TYdL3WOWJKt+PZNNq0IvUx23evbmgr51VmpXw2ftzTGRTJnXpEr+XdriMbcsKUyBP9djl/d3s",
+	"xfP55f5rQtgL5Lg/vU2qN4f8bikDlDqcOXYBYJ8jwWoqcYKzMUhuifssEkgwVa28FLdcTYNbIgBrvXvt",
+	"TOklxF1tK90ob1IC4bXyajOVV0/e+PnZx5a43asT8Yd0IloCMqZVa2mD2ZWi1ity6jnh6iKjXmeA2M6n",
+	"v3to2LLM52bSletAfshaj2Re7qJijxVKPay7t4DTFqcI6jRTIniuy+srC/5BHZzFPa7MgpcIla/Agf9R",
+	"aJo2p0cGggfsCTWXV81GdmOD2tU9kee6U1QVqps90S7aUqOBwO9R1e8imW4Z4yXdUk+3zwPbYNBZI5K4",
+	"Od+2qS1V7+nRuA0hpvF8VuNWnvVYClkAuc58qQH17jHCsevkfsTSnukejfvxDmO/UtKTUPdsQoTb/CIF",
+	"5D9FnCUe0oT85AfQHcEWl/HyvpBiyzXLhzJWYefsWZ3UeXS+tupbtlWfpvV19+p70ha+pjX85M56SRLF",
+	"IGF/GvN7Fso/sk3f/OdL+P8E+K5iGdO1pam7kmMUsjJPtwHCnlDVRw10Egsr7bQfszv1wJhDMDhGmPao",
+	"bgmYuozplFHTX0FNZzZST9/oYUqZ0BN60FZpJq+WoXE7XiXOuMBTrsY5xHnAaniAnubg5ufWWDvaFjH2",
+	"FLGn1pAVRuoDeYpJS6Kl+VdV9lVY2mtl1CtLfXks9UrxCKnBypOQtHlZaIzoyNAGmCjhlpxGXs5K1dRb",
+	"PZ1oa+Y+riHibx+jCR6qak5duqknsMgPWHlRyYdrzgSHeAxqhqxEp20nklveXuIh6DTPx1qlm7vkd3Dk",
+	"rjyB8xGec2DJ1agZOne5xTw5PKhwmoi3eAGt3abiIhQehFyVBRw9oih5fKPAJN3IJER1ecm01ZE0Xp+E",
+	"cEdYxOthSq2sztzttPJ986Y1df7MmdNf8wQht/46RQbmXK5jp18TgV6uq+2TGjGW0/recGufgO+YRC3B",
+	"jMVoqXj7QAIpKVrI5YBDb+SiLQ9zqBPKgXKipmQgMyZqEAWBng0tpd0Yk2C7hlytkQN3a8iV5j53az3q",
+	"asWXu8fIhQcviHz4GLJoIn9SddTxrwbADj2h02vAYzcegEaZrrKejUAzCVE9OpQvkpoDEoDHfLuBuiwU",
+	"UkC7uRn3rnIE2sfcG0eiafG6XUOYe3ocV49GepKgmxtb7x4jNUevP9XaDPEbyFVtvBqEqtW4CPu+mUAS",
+	"mVzS2EUnf+3RgcI3GmPhjYA30GWJCnGMsJRl8bBGM4WEKU+9eYdEI2dhqbYR7/2PrGGkHag/j3pxsJJ6",
+	"ITmYPMJZ2Lvqt4xRrihYnuMaUtSrpuUmHfV0NtYfjqHpmYKhyU5eUcdcOTxKRnB8TWBxsI9nbj79lMXT",
+	"9/WxtgEsSpSwUC1GjbGU6MhyCKVpaMdm6rCfdE+XluLmtD2njjbbqRACHPfovLg5v769ancvL8677dur",
+	"9ie9Oe3/SvZ45zH23mp+8DryJeeG2ZCiNyORV+XupSt3qdCaFOErFY4sdGGsqNMVEqz4Eo5gHZss+mF0",
+	"A2JU7u1QqgogTn6HVo/+FklFxY2ZrYvIQI+bBtSsIQg46DnHbnKOGvNu3j1AW1igMeMC7TSb240evZxp",
+	"Py1kPifMHNRBMky/7GP61jLVyILCH1hLsuVOpQT6XJVnKQZWRNtGxd3EKGIlKylhyrVi6qfNdfGa/Fkt",
+	"+fPrGmhkjryjoM0cNrCR8aswfCnC0Nbl8KXkdiqyy6XCzZGJhcwg1W9Is65kZE0f5iwuNtsHLAjYvTHt",
+	"OR4DCqMAuDTn7WehVCAVwP8R5JE2Ksvt9nKZtBHzfTk+lcf4yxRlOVlgJJk1RfZPlAb79embWVHmFHIe",
+	"X0XOixE5hb2xmWJbaS69/Yz5rJYZafPtMAr3xpsbkDvgxXlqW3o6GhIsmY+2jVhY08mquM+BipoULgFT",
+	"PuMeFWqqinYGmpf7xDcJqem1xybeTDdUkm6mAsZed9O12CambOt9ivAIZ+/LCpDkOyge9LSe6rVa6pP/",
+	"JmJUNkAtD4BGity99Li0nfeWeWlPgM8y+Gzn4OBgd9nJZ5Zt2qhkS3CaLe14lmFd1sXOr4GYncLX/KOf",
+	"If+Iidk00cIQzGNkYZ+6u+o9C78ROnzuvqpdEFcsgPlyRJUPxDaKW+IS16HP0hqDknTNHjX5mn1APoyZ",
+	"AH9u0qZFTMRLeFpDVfnp3EQoLaAEM87WdVgTi7PTl83fVJpwEfhL/aOa4WriIZsDPg6JbCz31Gzxa8bp",
+	"K8d/eRy/q0uRNZN4wzW3LE3C2VSa6Y1SrKsl638gEMRTP3AIRs9X/wxgIFBEtXLuH8dlcKZnnitll7rX",
+	"tNDRci4gXPTolvvHo4u8AHDIERHbDXSic3eU5BipvHWVl88F2pPqf4g9ASFvIHdmFbgI+3eYemD1W1nW",
+	"uOYBzfoLZkAzByEIHfJiaZm9haAkK0ynJirNoz4nPsHhNN9R8Bzu0am+F52XeO4rzzJU+E7Bk8+EjnPE",
+	"QuAiJF7BLzZnQaunSCzBPYt7+tpw8sU0nLRtzmsqwZ+tYELSXbEKjYWSAeqZwdny4+81f0ZT49z2R1mC",
+	"bKvAqkrc9AnX/1ZGVXqURc0MhLBVstdQqLHTQCmZ2aMpoclCRKMgsAjPBrpSo321jLwfSbXAnM7FQyPK",
+	"1vokI0fjIDc2Qv+o8JKWC7Og9AAHHGpPdYRJHHe7F/nIDf0mLZTchN0n+bSssex12yMlu7NRyWVI57Xl",
+	"1HdvOVW6+/P9gPHZf+0+9VPKWU019qZVz+31MxRceZrShfoHDtBAS0GdhWCMQQ9aeWFIeFoMul6AyViX",
+	"YfSom2qlxF1tF1KWetcs025mZNaQ/lvVQ6df3aMu9rVvEAddj01gnomKtIXKQuT+0XO4ur3ntNCXr1m7",
+	"tUdViQm0UFnU+Oa8e9k+7XzotM/cGKq4Vhwy8JUJ9rWO9A/Bl0cbB9xqzaav2wfZU7iv6z/rxDLEP3VZ",
+	"N2sq496V1QETlrcAG8f1LRNkVv/kMu2wlpQCz9nOzKICrMNPqVfyOubqp5JCFmvnGIXGYMHUcNwxcI6H",
+	"8MzzrVRl6jTuvVfatCvyPABfmqEeIPfWUkjbUEnfnrZbdQK4q6r6MLr+zzUKwWOhj+C3CAfSDlFJdW6h",
+	"SNdNSgLfcHR23pXyzQ/JXRypdy8vutfo7a28461Pubt9jJgYQXhPOKD9ZrNHreEsNBsmCDNYHibgycOI",
+	"TkyhJvixC0/3J4l/tQmXDOKeIlLUR6ZZBq1fHgPD7qlum/IdZnyll/k62uvpBer6p/bZ8hXq8QPrcjhm",
+	"d/a1P9ZPLq1OR+B906q1PkJveJpxq9RpHGbuSLjmmurg7TJs8SrM1/6IvSVZ3+hjbXYhjgimfoo7x6d+",
+	"sgKdum4zG9OXi1L78evj/wQAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

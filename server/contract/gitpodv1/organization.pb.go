@@ -73,6 +73,309 @@ func (SSOConfigurationState) EnumDescriptor() ([]byte, []int) {
 	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{0}
 }
 
+type OrganizationTier int32
+
+const (
+	OrganizationTier_ORGANIZATION_TIER_UNSPECIFIED OrganizationTier = 0
+	OrganizationTier_ORGANIZATION_TIER_FREE        OrganizationTier = 1
+	OrganizationTier_ORGANIZATION_TIER_ENTERPRISE  OrganizationTier = 2
+	OrganizationTier_ORGANIZATION_TIER_CORE        OrganizationTier = 3
+	OrganizationTier_ORGANIZATION_TIER_FREE_ONA    OrganizationTier = 4
+)
+
+// Enum value maps for OrganizationTier.
+var (
+	OrganizationTier_name = map[int32]string{
+		0: "ORGANIZATION_TIER_UNSPECIFIED",
+		1: "ORGANIZATION_TIER_FREE",
+		2: "ORGANIZATION_TIER_ENTERPRISE",
+		3: "ORGANIZATION_TIER_CORE",
+		4: "ORGANIZATION_TIER_FREE_ONA",
+	}
+	OrganizationTier_value = map[string]int32{
+		"ORGANIZATION_TIER_UNSPECIFIED": 0,
+		"ORGANIZATION_TIER_FREE":        1,
+		"ORGANIZATION_TIER_ENTERPRISE":  2,
+		"ORGANIZATION_TIER_CORE":        3,
+		"ORGANIZATION_TIER_FREE_ONA":    4,
+	}
+)
+
+func (x OrganizationTier) Enum() *OrganizationTier {
+	p := new(OrganizationTier)
+	*p = x
+	return p
+}
+
+func (x OrganizationTier) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OrganizationTier) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[1].Descriptor()
+}
+
+func (OrganizationTier) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[1]
+}
+
+func (x OrganizationTier) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OrganizationTier.Descriptor instead.
+func (OrganizationTier) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{1}
+}
+
+type OrganizationRole int32
+
+const (
+	OrganizationRole_ORGANIZATION_ROLE_UNSPECIFIED OrganizationRole = 0
+	OrganizationRole_ORGANIZATION_ROLE_ADMIN       OrganizationRole = 1
+	OrganizationRole_ORGANIZATION_ROLE_MEMBER      OrganizationRole = 2
+)
+
+// Enum value maps for OrganizationRole.
+var (
+	OrganizationRole_name = map[int32]string{
+		0: "ORGANIZATION_ROLE_UNSPECIFIED",
+		1: "ORGANIZATION_ROLE_ADMIN",
+		2: "ORGANIZATION_ROLE_MEMBER",
+	}
+	OrganizationRole_value = map[string]int32{
+		"ORGANIZATION_ROLE_UNSPECIFIED": 0,
+		"ORGANIZATION_ROLE_ADMIN":       1,
+		"ORGANIZATION_ROLE_MEMBER":      2,
+	}
+)
+
+func (x OrganizationRole) Enum() *OrganizationRole {
+	p := new(OrganizationRole)
+	*p = x
+	return p
+}
+
+func (x OrganizationRole) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OrganizationRole) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[2].Descriptor()
+}
+
+func (OrganizationRole) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[2]
+}
+
+func (x OrganizationRole) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OrganizationRole.Descriptor instead.
+func (OrganizationRole) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{2}
+}
+
+type UserStatus int32
+
+const (
+	UserStatus_USER_STATUS_UNSPECIFIED UserStatus = 0
+	UserStatus_USER_STATUS_ACTIVE      UserStatus = 1
+	UserStatus_USER_STATUS_SUSPENDED   UserStatus = 2
+	UserStatus_USER_STATUS_LEFT        UserStatus = 3
+)
+
+// Enum value maps for UserStatus.
+var (
+	UserStatus_name = map[int32]string{
+		0: "USER_STATUS_UNSPECIFIED",
+		1: "USER_STATUS_ACTIVE",
+		2: "USER_STATUS_SUSPENDED",
+		3: "USER_STATUS_LEFT",
+	}
+	UserStatus_value = map[string]int32{
+		"USER_STATUS_UNSPECIFIED": 0,
+		"USER_STATUS_ACTIVE":      1,
+		"USER_STATUS_SUSPENDED":   2,
+		"USER_STATUS_LEFT":        3,
+	}
+)
+
+func (x UserStatus) Enum() *UserStatus {
+	p := new(UserStatus)
+	*p = x
+	return p
+}
+
+func (x UserStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (UserStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[3].Descriptor()
+}
+
+func (UserStatus) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[3]
+}
+
+func (x UserStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use UserStatus.Descriptor instead.
+func (UserStatus) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{3}
+}
+
+type SortOrder int32
+
+const (
+	SortOrder_SORT_ORDER_UNSPECIFIED SortOrder = 0
+	SortOrder_SORT_ORDER_ASC         SortOrder = 1
+	SortOrder_SORT_ORDER_DESC        SortOrder = 2
+)
+
+// Enum value maps for SortOrder.
+var (
+	SortOrder_name = map[int32]string{
+		0: "SORT_ORDER_UNSPECIFIED",
+		1: "SORT_ORDER_ASC",
+		2: "SORT_ORDER_DESC",
+	}
+	SortOrder_value = map[string]int32{
+		"SORT_ORDER_UNSPECIFIED": 0,
+		"SORT_ORDER_ASC":         1,
+		"SORT_ORDER_DESC":        2,
+	}
+)
+
+func (x SortOrder) Enum() *SortOrder {
+	p := new(SortOrder)
+	*p = x
+	return p
+}
+
+func (x SortOrder) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SortOrder) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[4].Descriptor()
+}
+
+func (SortOrder) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[4]
+}
+
+func (x SortOrder) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SortOrder.Descriptor instead.
+func (SortOrder) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{4}
+}
+
+type CountResponseRelation int32
+
+const (
+	CountResponseRelation_COUNT_RESPONSE_RELATION_UNSPECIFIED CountResponseRelation = 0
+	CountResponseRelation_COUNT_RESPONSE_RELATION_EQ          CountResponseRelation = 1
+	CountResponseRelation_COUNT_RESPONSE_RELATION_GTE         CountResponseRelation = 2
+)
+
+// Enum value maps for CountResponseRelation.
+var (
+	CountResponseRelation_name = map[int32]string{
+		0: "COUNT_RESPONSE_RELATION_UNSPECIFIED",
+		1: "COUNT_RESPONSE_RELATION_EQ",
+		2: "COUNT_RESPONSE_RELATION_GTE",
+	}
+	CountResponseRelation_value = map[string]int32{
+		"COUNT_RESPONSE_RELATION_UNSPECIFIED": 0,
+		"COUNT_RESPONSE_RELATION_EQ":          1,
+		"COUNT_RESPONSE_RELATION_GTE":         2,
+	}
+)
+
+func (x CountResponseRelation) Enum() *CountResponseRelation {
+	p := new(CountResponseRelation)
+	*p = x
+	return p
+}
+
+func (x CountResponseRelation) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CountResponseRelation) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[5].Descriptor()
+}
+
+func (CountResponseRelation) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[5]
+}
+
+func (x CountResponseRelation) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CountResponseRelation.Descriptor instead.
+func (CountResponseRelation) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{5}
+}
+
+type DomainVerificationState int32
+
+const (
+	DomainVerificationState_DOMAIN_VERIFICATION_STATE_UNSPECIFIED DomainVerificationState = 0
+	DomainVerificationState_DOMAIN_VERIFICATION_STATE_PENDING     DomainVerificationState = 1
+	DomainVerificationState_DOMAIN_VERIFICATION_STATE_VERIFIED    DomainVerificationState = 2
+)
+
+// Enum value maps for DomainVerificationState.
+var (
+	DomainVerificationState_name = map[int32]string{
+		0: "DOMAIN_VERIFICATION_STATE_UNSPECIFIED",
+		1: "DOMAIN_VERIFICATION_STATE_PENDING",
+		2: "DOMAIN_VERIFICATION_STATE_VERIFIED",
+	}
+	DomainVerificationState_value = map[string]int32{
+		"DOMAIN_VERIFICATION_STATE_UNSPECIFIED": 0,
+		"DOMAIN_VERIFICATION_STATE_PENDING":     1,
+		"DOMAIN_VERIFICATION_STATE_VERIFIED":    2,
+	}
+)
+
+func (x DomainVerificationState) Enum() *DomainVerificationState {
+	p := new(DomainVerificationState)
+	*p = x
+	return p
+}
+
+func (x DomainVerificationState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DomainVerificationState) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[6].Descriptor()
+}
+
+func (DomainVerificationState) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[6]
+}
+
+func (x DomainVerificationState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DomainVerificationState.Descriptor instead.
+func (DomainVerificationState) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{6}
+}
+
 type SSOConfiguration_ProviderType int32
 
 const (
@@ -106,11 +409,11 @@ func (x SSOConfiguration_ProviderType) String() string {
 }
 
 func (SSOConfiguration_ProviderType) Descriptor() protoreflect.EnumDescriptor {
-	return file_gitpod_v1_organization_proto_enumTypes[1].Descriptor()
+	return file_gitpod_v1_organization_proto_enumTypes[7].Descriptor()
 }
 
 func (SSOConfiguration_ProviderType) Type() protoreflect.EnumType {
-	return &file_gitpod_v1_organization_proto_enumTypes[1]
+	return &file_gitpod_v1_organization_proto_enumTypes[7]
 }
 
 func (x SSOConfiguration_ProviderType) Number() protoreflect.EnumNumber {
@@ -120,6 +423,55 @@ func (x SSOConfiguration_ProviderType) Number() protoreflect.EnumNumber {
 // Deprecated: Use SSOConfiguration_ProviderType.Descriptor instead.
 func (SSOConfiguration_ProviderType) EnumDescriptor() ([]byte, []int) {
 	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{2, 0}
+}
+
+type ListMembersRequest_SortField int32
+
+const (
+	ListMembersRequest_SORT_FIELD_UNSPECIFIED ListMembersRequest_SortField = 0
+	ListMembersRequest_SORT_FIELD_NAME        ListMembersRequest_SortField = 1
+	ListMembersRequest_SORT_FIELD_DATE_JOINED ListMembersRequest_SortField = 2
+)
+
+// Enum value maps for ListMembersRequest_SortField.
+var (
+	ListMembersRequest_SortField_name = map[int32]string{
+		0: "SORT_FIELD_UNSPECIFIED",
+		1: "SORT_FIELD_NAME",
+		2: "SORT_FIELD_DATE_JOINED",
+	}
+	ListMembersRequest_SortField_value = map[string]int32{
+		"SORT_FIELD_UNSPECIFIED": 0,
+		"SORT_FIELD_NAME":        1,
+		"SORT_FIELD_DATE_JOINED": 2,
+	}
+)
+
+func (x ListMembersRequest_SortField) Enum() *ListMembersRequest_SortField {
+	p := new(ListMembersRequest_SortField)
+	*p = x
+	return p
+}
+
+func (x ListMembersRequest_SortField) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ListMembersRequest_SortField) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[8].Descriptor()
+}
+
+func (ListMembersRequest_SortField) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[8]
+}
+
+func (x ListMembersRequest_SortField) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ListMembersRequest_SortField.Descriptor instead.
+func (ListMembersRequest_SortField) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{42, 0}
 }
 
 type PaginationRequest struct {
@@ -1710,6 +2062,2160 @@ func (x *RegenerateSCIMTokenResponse) GetTokenExpiresAt() *timestamppb.Timestamp
 	return nil
 }
 
+type CountRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Include       bool                   `protobuf:"varint,1,opt,name=include,proto3" json:"include,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountRequest) Reset() {
+	*x = CountRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountRequest) ProtoMessage() {}
+
+func (x *CountRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountRequest.ProtoReflect.Descriptor instead.
+func (*CountRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *CountRequest) GetInclude() bool {
+	if x != nil {
+		return x.Include
+	}
+	return false
+}
+
+type CountResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         int32                  `protobuf:"varint,1,opt,name=value,proto3" json:"value,omitempty"`
+	Relation      CountResponseRelation  `protobuf:"varint,2,opt,name=relation,proto3,enum=gitpod.v1.CountResponseRelation" json:"relation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountResponse) Reset() {
+	*x = CountResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountResponse) ProtoMessage() {}
+
+func (x *CountResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountResponse.ProtoReflect.Descriptor instead.
+func (*CountResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *CountResponse) GetValue() int32 {
+	if x != nil {
+		return x.Value
+	}
+	return 0
+}
+
+func (x *CountResponse) GetRelation() CountResponseRelation {
+	if x != nil {
+		return x.Relation
+	}
+	return CountResponseRelation_COUNT_RESPONSE_RELATION_UNSPECIFIED
+}
+
+type InviteDomains struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Domains       []string               `protobuf:"bytes,1,rep,name=domains,proto3" json:"domains,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InviteDomains) Reset() {
+	*x = InviteDomains{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InviteDomains) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InviteDomains) ProtoMessage() {}
+
+func (x *InviteDomains) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InviteDomains.ProtoReflect.Descriptor instead.
+func (*InviteDomains) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *InviteDomains) GetDomains() []string {
+	if x != nil {
+		return x.Domains
+	}
+	return nil
+}
+
+type Organization struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	UpdatedAt     *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	InviteDomains *InviteDomains         `protobuf:"bytes,5,opt,name=invite_domains,json=inviteDomains,proto3" json:"invite_domains,omitempty"`
+	Tier          OrganizationTier       `protobuf:"varint,6,opt,name=tier,proto3,enum=gitpod.v1.OrganizationTier" json:"tier,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Organization) Reset() {
+	*x = Organization{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Organization) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Organization) ProtoMessage() {}
+
+func (x *Organization) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Organization.ProtoReflect.Descriptor instead.
+func (*Organization) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *Organization) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Organization) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Organization) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *Organization) GetUpdatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAt
+	}
+	return nil
+}
+
+func (x *Organization) GetInviteDomains() *InviteDomains {
+	if x != nil {
+		return x.InviteDomains
+	}
+	return nil
+}
+
+func (x *Organization) GetTier() OrganizationTier {
+	if x != nil {
+		return x.Tier
+	}
+	return OrganizationTier_ORGANIZATION_TIER_UNSPECIFIED
+}
+
+type OrganizationMember struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Role          OrganizationRole       `protobuf:"varint,2,opt,name=role,proto3,enum=gitpod.v1.OrganizationRole" json:"role,omitempty"`
+	MemberSince   *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=member_since,json=memberSince,proto3" json:"member_since,omitempty"`
+	AvatarUrl     string                 `protobuf:"bytes,4,opt,name=avatar_url,json=avatarUrl,proto3" json:"avatar_url,omitempty"`
+	FullName      string                 `protobuf:"bytes,5,opt,name=full_name,json=fullName,proto3" json:"full_name,omitempty"`
+	Email         string                 `protobuf:"bytes,6,opt,name=email,proto3" json:"email,omitempty"`
+	Status        UserStatus             `protobuf:"varint,7,opt,name=status,proto3,enum=gitpod.v1.UserStatus" json:"status,omitempty"`
+	LoginProvider string                 `protobuf:"bytes,8,opt,name=login_provider,json=loginProvider,proto3" json:"login_provider,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OrganizationMember) Reset() {
+	*x = OrganizationMember{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OrganizationMember) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OrganizationMember) ProtoMessage() {}
+
+func (x *OrganizationMember) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OrganizationMember.ProtoReflect.Descriptor instead.
+func (*OrganizationMember) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *OrganizationMember) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *OrganizationMember) GetRole() OrganizationRole {
+	if x != nil {
+		return x.Role
+	}
+	return OrganizationRole_ORGANIZATION_ROLE_UNSPECIFIED
+}
+
+func (x *OrganizationMember) GetMemberSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.MemberSince
+	}
+	return nil
+}
+
+func (x *OrganizationMember) GetAvatarUrl() string {
+	if x != nil {
+		return x.AvatarUrl
+	}
+	return ""
+}
+
+func (x *OrganizationMember) GetFullName() string {
+	if x != nil {
+		return x.FullName
+	}
+	return ""
+}
+
+func (x *OrganizationMember) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *OrganizationMember) GetStatus() UserStatus {
+	if x != nil {
+		return x.Status
+	}
+	return UserStatus_USER_STATUS_UNSPECIFIED
+}
+
+func (x *OrganizationMember) GetLoginProvider() string {
+	if x != nil {
+		return x.LoginProvider
+	}
+	return ""
+}
+
+type CreateOrganizationRequest struct {
+	state                            protoimpl.MessageState `protogen:"open.v1"`
+	Name                             string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	JoinOrganization                 bool                   `protobuf:"varint,2,opt,name=join_organization,json=joinOrganization,proto3" json:"join_organization,omitempty"`
+	InviteAccountsWithMatchingDomain bool                   `protobuf:"varint,3,opt,name=invite_accounts_with_matching_domain,json=inviteAccountsWithMatchingDomain,proto3" json:"invite_accounts_with_matching_domain,omitempty"`
+	unknownFields                    protoimpl.UnknownFields
+	sizeCache                        protoimpl.SizeCache
+}
+
+func (x *CreateOrganizationRequest) Reset() {
+	*x = CreateOrganizationRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateOrganizationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateOrganizationRequest) ProtoMessage() {}
+
+func (x *CreateOrganizationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateOrganizationRequest.ProtoReflect.Descriptor instead.
+func (*CreateOrganizationRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *CreateOrganizationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *CreateOrganizationRequest) GetJoinOrganization() bool {
+	if x != nil {
+		return x.JoinOrganization
+	}
+	return false
+}
+
+func (x *CreateOrganizationRequest) GetInviteAccountsWithMatchingDomain() bool {
+	if x != nil {
+		return x.InviteAccountsWithMatchingDomain
+	}
+	return false
+}
+
+type CreateOrganizationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Organization  *Organization          `protobuf:"bytes,1,opt,name=organization,proto3" json:"organization,omitempty"`
+	Member        *OrganizationMember    `protobuf:"bytes,2,opt,name=member,proto3" json:"member,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateOrganizationResponse) Reset() {
+	*x = CreateOrganizationResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateOrganizationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateOrganizationResponse) ProtoMessage() {}
+
+func (x *CreateOrganizationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateOrganizationResponse.ProtoReflect.Descriptor instead.
+func (*CreateOrganizationResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *CreateOrganizationResponse) GetOrganization() *Organization {
+	if x != nil {
+		return x.Organization
+	}
+	return nil
+}
+
+func (x *CreateOrganizationResponse) GetMember() *OrganizationMember {
+	if x != nil {
+		return x.Member
+	}
+	return nil
+}
+
+type JoinOrganizationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to JoinId:
+	//
+	//	*JoinOrganizationRequest_OrganizationId
+	//	*JoinOrganizationRequest_InviteId
+	JoinId        isJoinOrganizationRequest_JoinId `protobuf_oneof:"join_id"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JoinOrganizationRequest) Reset() {
+	*x = JoinOrganizationRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JoinOrganizationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JoinOrganizationRequest) ProtoMessage() {}
+
+func (x *JoinOrganizationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JoinOrganizationRequest.ProtoReflect.Descriptor instead.
+func (*JoinOrganizationRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *JoinOrganizationRequest) GetJoinId() isJoinOrganizationRequest_JoinId {
+	if x != nil {
+		return x.JoinId
+	}
+	return nil
+}
+
+func (x *JoinOrganizationRequest) GetOrganizationId() string {
+	if x != nil {
+		if x, ok := x.JoinId.(*JoinOrganizationRequest_OrganizationId); ok {
+			return x.OrganizationId
+		}
+	}
+	return ""
+}
+
+func (x *JoinOrganizationRequest) GetInviteId() string {
+	if x != nil {
+		if x, ok := x.JoinId.(*JoinOrganizationRequest_InviteId); ok {
+			return x.InviteId
+		}
+	}
+	return ""
+}
+
+type isJoinOrganizationRequest_JoinId interface {
+	isJoinOrganizationRequest_JoinId()
+}
+
+type JoinOrganizationRequest_OrganizationId struct {
+	OrganizationId string `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3,oneof"`
+}
+
+type JoinOrganizationRequest_InviteId struct {
+	InviteId string `protobuf:"bytes,2,opt,name=invite_id,json=inviteId,proto3,oneof"`
+}
+
+func (*JoinOrganizationRequest_OrganizationId) isJoinOrganizationRequest_JoinId() {}
+
+func (*JoinOrganizationRequest_InviteId) isJoinOrganizationRequest_JoinId() {}
+
+type JoinOrganizationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Member        *OrganizationMember    `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JoinOrganizationResponse) Reset() {
+	*x = JoinOrganizationResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JoinOrganizationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JoinOrganizationResponse) ProtoMessage() {}
+
+func (x *JoinOrganizationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JoinOrganizationResponse.ProtoReflect.Descriptor instead.
+func (*JoinOrganizationResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *JoinOrganizationResponse) GetMember() *OrganizationMember {
+	if x != nil {
+		return x.Member
+	}
+	return nil
+}
+
+type GetOrganizationRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *GetOrganizationRequest) Reset() {
+	*x = GetOrganizationRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOrganizationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOrganizationRequest) ProtoMessage() {}
+
+func (x *GetOrganizationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOrganizationRequest.ProtoReflect.Descriptor instead.
+func (*GetOrganizationRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *GetOrganizationRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type GetOrganizationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Organization  *Organization          `protobuf:"bytes,1,opt,name=organization,proto3" json:"organization,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOrganizationResponse) Reset() {
+	*x = GetOrganizationResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOrganizationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOrganizationResponse) ProtoMessage() {}
+
+func (x *GetOrganizationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOrganizationResponse.ProtoReflect.Descriptor instead.
+func (*GetOrganizationResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *GetOrganizationResponse) GetOrganization() *Organization {
+	if x != nil {
+		return x.Organization
+	}
+	return nil
+}
+
+type UpdateOrganizationRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Name           *string                `protobuf:"bytes,2,opt,name=name,proto3,oneof" json:"name,omitempty"`
+	InviteDomains  *InviteDomains         `protobuf:"bytes,3,opt,name=invite_domains,json=inviteDomains,proto3,oneof" json:"invite_domains,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *UpdateOrganizationRequest) Reset() {
+	*x = UpdateOrganizationRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOrganizationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOrganizationRequest) ProtoMessage() {}
+
+func (x *UpdateOrganizationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOrganizationRequest.ProtoReflect.Descriptor instead.
+func (*UpdateOrganizationRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *UpdateOrganizationRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *UpdateOrganizationRequest) GetName() string {
+	if x != nil && x.Name != nil {
+		return *x.Name
+	}
+	return ""
+}
+
+func (x *UpdateOrganizationRequest) GetInviteDomains() *InviteDomains {
+	if x != nil {
+		return x.InviteDomains
+	}
+	return nil
+}
+
+type UpdateOrganizationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Organization  *Organization          `protobuf:"bytes,1,opt,name=organization,proto3" json:"organization,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateOrganizationResponse) Reset() {
+	*x = UpdateOrganizationResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOrganizationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOrganizationResponse) ProtoMessage() {}
+
+func (x *UpdateOrganizationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOrganizationResponse.ProtoReflect.Descriptor instead.
+func (*UpdateOrganizationResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *UpdateOrganizationResponse) GetOrganization() *Organization {
+	if x != nil {
+		return x.Organization
+	}
+	return nil
+}
+
+type DeleteOrganizationRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *DeleteOrganizationRequest) Reset() {
+	*x = DeleteOrganizationRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteOrganizationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteOrganizationRequest) ProtoMessage() {}
+
+func (x *DeleteOrganizationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteOrganizationRequest.ProtoReflect.Descriptor instead.
+func (*DeleteOrganizationRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *DeleteOrganizationRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type DeleteOrganizationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteOrganizationResponse) Reset() {
+	*x = DeleteOrganizationResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteOrganizationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteOrganizationResponse) ProtoMessage() {}
+
+func (x *DeleteOrganizationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteOrganizationResponse.ProtoReflect.Descriptor instead.
+func (*DeleteOrganizationResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{41}
+}
+
+type ListMembersRequest struct {
+	state          protoimpl.MessageState     `protogen:"open.v1"`
+	Pagination     *PaginationRequest         `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	OrganizationId string                     `protobuf:"bytes,2,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Filter         *ListMembersRequest_Filter `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	Sort           *ListMembersRequest_Sort   `protobuf:"bytes,4,opt,name=sort,proto3" json:"sort,omitempty"`
+	Count          *CountRequest              `protobuf:"bytes,5,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ListMembersRequest) Reset() {
+	*x = ListMembersRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListMembersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListMembersRequest) ProtoMessage() {}
+
+func (x *ListMembersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListMembersRequest.ProtoReflect.Descriptor instead.
+func (*ListMembersRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *ListMembersRequest) GetPagination() *PaginationRequest {
+	if x != nil {
+		return x.Pagination
+	}
+	return nil
+}
+
+func (x *ListMembersRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *ListMembersRequest) GetFilter() *ListMembersRequest_Filter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+func (x *ListMembersRequest) GetSort() *ListMembersRequest_Sort {
+	if x != nil {
+		return x.Sort
+	}
+	return nil
+}
+
+func (x *ListMembersRequest) GetCount() *CountRequest {
+	if x != nil {
+		return x.Count
+	}
+	return nil
+}
+
+type ListMembersResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Pagination    *PaginationResponse    `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	Members       []*OrganizationMember  `protobuf:"bytes,2,rep,name=members,proto3" json:"members,omitempty"`
+	Count         *CountResponse         `protobuf:"bytes,3,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListMembersResponse) Reset() {
+	*x = ListMembersResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListMembersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListMembersResponse) ProtoMessage() {}
+
+func (x *ListMembersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListMembersResponse.ProtoReflect.Descriptor instead.
+func (*ListMembersResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *ListMembersResponse) GetPagination() *PaginationResponse {
+	if x != nil {
+		return x.Pagination
+	}
+	return nil
+}
+
+func (x *ListMembersResponse) GetMembers() []*OrganizationMember {
+	if x != nil {
+		return x.Members
+	}
+	return nil
+}
+
+func (x *ListMembersResponse) GetCount() *CountResponse {
+	if x != nil {
+		return x.Count
+	}
+	return nil
+}
+
+type SetRoleRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	UserId         string                 `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Role           OrganizationRole       `protobuf:"varint,3,opt,name=role,proto3,enum=gitpod.v1.OrganizationRole" json:"role,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *SetRoleRequest) Reset() {
+	*x = SetRoleRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetRoleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetRoleRequest) ProtoMessage() {}
+
+func (x *SetRoleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetRoleRequest.ProtoReflect.Descriptor instead.
+func (*SetRoleRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *SetRoleRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *SetRoleRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *SetRoleRequest) GetRole() OrganizationRole {
+	if x != nil {
+		return x.Role
+	}
+	return OrganizationRole_ORGANIZATION_ROLE_UNSPECIFIED
+}
+
+type SetRoleResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetRoleResponse) Reset() {
+	*x = SetRoleResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetRoleResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetRoleResponse) ProtoMessage() {}
+
+func (x *SetRoleResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetRoleResponse.ProtoReflect.Descriptor instead.
+func (*SetRoleResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{45}
+}
+
+type OrganizationInvite struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InviteId      string                 `protobuf:"bytes,1,opt,name=invite_id,json=inviteId,proto3" json:"invite_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OrganizationInvite) Reset() {
+	*x = OrganizationInvite{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OrganizationInvite) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OrganizationInvite) ProtoMessage() {}
+
+func (x *OrganizationInvite) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OrganizationInvite.ProtoReflect.Descriptor instead.
+func (*OrganizationInvite) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *OrganizationInvite) GetInviteId() string {
+	if x != nil {
+		return x.InviteId
+	}
+	return ""
+}
+
+type CreateOrganizationInviteRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *CreateOrganizationInviteRequest) Reset() {
+	*x = CreateOrganizationInviteRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateOrganizationInviteRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateOrganizationInviteRequest) ProtoMessage() {}
+
+func (x *CreateOrganizationInviteRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateOrganizationInviteRequest.ProtoReflect.Descriptor instead.
+func (*CreateOrganizationInviteRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *CreateOrganizationInviteRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type CreateOrganizationInviteResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Invite        *OrganizationInvite    `protobuf:"bytes,1,opt,name=invite,proto3" json:"invite,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateOrganizationInviteResponse) Reset() {
+	*x = CreateOrganizationInviteResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateOrganizationInviteResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateOrganizationInviteResponse) ProtoMessage() {}
+
+func (x *CreateOrganizationInviteResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateOrganizationInviteResponse.ProtoReflect.Descriptor instead.
+func (*CreateOrganizationInviteResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *CreateOrganizationInviteResponse) GetInvite() *OrganizationInvite {
+	if x != nil {
+		return x.Invite
+	}
+	return nil
+}
+
+type GetOrganizationInviteRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *GetOrganizationInviteRequest) Reset() {
+	*x = GetOrganizationInviteRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOrganizationInviteRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOrganizationInviteRequest) ProtoMessage() {}
+
+func (x *GetOrganizationInviteRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOrganizationInviteRequest.ProtoReflect.Descriptor instead.
+func (*GetOrganizationInviteRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *GetOrganizationInviteRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type GetOrganizationInviteResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Invite        *OrganizationInvite    `protobuf:"bytes,1,opt,name=invite,proto3" json:"invite,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOrganizationInviteResponse) Reset() {
+	*x = GetOrganizationInviteResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOrganizationInviteResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOrganizationInviteResponse) ProtoMessage() {}
+
+func (x *GetOrganizationInviteResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOrganizationInviteResponse.ProtoReflect.Descriptor instead.
+func (*GetOrganizationInviteResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *GetOrganizationInviteResponse) GetInvite() *OrganizationInvite {
+	if x != nil {
+		return x.Invite
+	}
+	return nil
+}
+
+type GetOrganizationInviteSummaryRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InviteId      string                 `protobuf:"bytes,1,opt,name=invite_id,json=inviteId,proto3" json:"invite_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOrganizationInviteSummaryRequest) Reset() {
+	*x = GetOrganizationInviteSummaryRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOrganizationInviteSummaryRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOrganizationInviteSummaryRequest) ProtoMessage() {}
+
+func (x *GetOrganizationInviteSummaryRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOrganizationInviteSummaryRequest.ProtoReflect.Descriptor instead.
+func (*GetOrganizationInviteSummaryRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *GetOrganizationInviteSummaryRequest) GetInviteId() string {
+	if x != nil {
+		return x.InviteId
+	}
+	return ""
+}
+
+type GetOrganizationInviteSummaryResponse struct {
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId          string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	OrganizationName        string                 `protobuf:"bytes,2,opt,name=organization_name,json=organizationName,proto3" json:"organization_name,omitempty"`
+	OrganizationMemberCount int32                  `protobuf:"varint,3,opt,name=organization_member_count,json=organizationMemberCount,proto3" json:"organization_member_count,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *GetOrganizationInviteSummaryResponse) Reset() {
+	*x = GetOrganizationInviteSummaryResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOrganizationInviteSummaryResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOrganizationInviteSummaryResponse) ProtoMessage() {}
+
+func (x *GetOrganizationInviteSummaryResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOrganizationInviteSummaryResponse.ProtoReflect.Descriptor instead.
+func (*GetOrganizationInviteSummaryResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *GetOrganizationInviteSummaryResponse) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *GetOrganizationInviteSummaryResponse) GetOrganizationName() string {
+	if x != nil {
+		return x.OrganizationName
+	}
+	return ""
+}
+
+func (x *GetOrganizationInviteSummaryResponse) GetOrganizationMemberCount() int32 {
+	if x != nil {
+		return x.OrganizationMemberCount
+	}
+	return 0
+}
+
+type LeaveOrganizationRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeaveOrganizationRequest) Reset() {
+	*x = LeaveOrganizationRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeaveOrganizationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeaveOrganizationRequest) ProtoMessage() {}
+
+func (x *LeaveOrganizationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeaveOrganizationRequest.ProtoReflect.Descriptor instead.
+func (*LeaveOrganizationRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *LeaveOrganizationRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+type LeaveOrganizationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeaveOrganizationResponse) Reset() {
+	*x = LeaveOrganizationResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeaveOrganizationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeaveOrganizationResponse) ProtoMessage() {}
+
+func (x *LeaveOrganizationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeaveOrganizationResponse.ProtoReflect.Descriptor instead.
+func (*LeaveOrganizationResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{54}
+}
+
+type DomainVerification struct {
+	state             protoimpl.MessageState  `protogen:"open.v1"`
+	Id                string                  `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	OrganizationId    string                  `protobuf:"bytes,2,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Domain            string                  `protobuf:"bytes,3,opt,name=domain,proto3" json:"domain,omitempty"`
+	State             DomainVerificationState `protobuf:"varint,4,opt,name=state,proto3,enum=gitpod.v1.DomainVerificationState" json:"state,omitempty"`
+	VerifiedAt        *timestamppb.Timestamp  `protobuf:"bytes,5,opt,name=verified_at,json=verifiedAt,proto3" json:"verified_at,omitempty"`
+	VerificationToken string                  `protobuf:"bytes,6,opt,name=verification_token,json=verificationToken,proto3" json:"verification_token,omitempty"`
+	CreatedAt         *timestamppb.Timestamp  `protobuf:"bytes,7,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *DomainVerification) Reset() {
+	*x = DomainVerification{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[55]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DomainVerification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DomainVerification) ProtoMessage() {}
+
+func (x *DomainVerification) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[55]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DomainVerification.ProtoReflect.Descriptor instead.
+func (*DomainVerification) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{55}
+}
+
+func (x *DomainVerification) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *DomainVerification) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *DomainVerification) GetDomain() string {
+	if x != nil {
+		return x.Domain
+	}
+	return ""
+}
+
+func (x *DomainVerification) GetState() DomainVerificationState {
+	if x != nil {
+		return x.State
+	}
+	return DomainVerificationState_DOMAIN_VERIFICATION_STATE_UNSPECIFIED
+}
+
+func (x *DomainVerification) GetVerifiedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.VerifiedAt
+	}
+	return nil
+}
+
+func (x *DomainVerification) GetVerificationToken() string {
+	if x != nil {
+		return x.VerificationToken
+	}
+	return ""
+}
+
+func (x *DomainVerification) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+type CreateDomainVerificationRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Domain         string                 `protobuf:"bytes,2,opt,name=domain,proto3" json:"domain,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *CreateDomainVerificationRequest) Reset() {
+	*x = CreateDomainVerificationRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[56]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateDomainVerificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateDomainVerificationRequest) ProtoMessage() {}
+
+func (x *CreateDomainVerificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[56]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateDomainVerificationRequest.ProtoReflect.Descriptor instead.
+func (*CreateDomainVerificationRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{56}
+}
+
+func (x *CreateDomainVerificationRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *CreateDomainVerificationRequest) GetDomain() string {
+	if x != nil {
+		return x.Domain
+	}
+	return ""
+}
+
+type CreateDomainVerificationResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	DomainVerification *DomainVerification    `protobuf:"bytes,1,opt,name=domain_verification,json=domainVerification,proto3" json:"domain_verification,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *CreateDomainVerificationResponse) Reset() {
+	*x = CreateDomainVerificationResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[57]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateDomainVerificationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateDomainVerificationResponse) ProtoMessage() {}
+
+func (x *CreateDomainVerificationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[57]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateDomainVerificationResponse.ProtoReflect.Descriptor instead.
+func (*CreateDomainVerificationResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{57}
+}
+
+func (x *CreateDomainVerificationResponse) GetDomainVerification() *DomainVerification {
+	if x != nil {
+		return x.DomainVerification
+	}
+	return nil
+}
+
+type GetDomainVerificationRequest struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	DomainVerificationId string                 `protobuf:"bytes,1,opt,name=domain_verification_id,json=domainVerificationId,proto3" json:"domain_verification_id,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *GetDomainVerificationRequest) Reset() {
+	*x = GetDomainVerificationRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[58]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDomainVerificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDomainVerificationRequest) ProtoMessage() {}
+
+func (x *GetDomainVerificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[58]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDomainVerificationRequest.ProtoReflect.Descriptor instead.
+func (*GetDomainVerificationRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{58}
+}
+
+func (x *GetDomainVerificationRequest) GetDomainVerificationId() string {
+	if x != nil {
+		return x.DomainVerificationId
+	}
+	return ""
+}
+
+type GetDomainVerificationResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	DomainVerification *DomainVerification    `protobuf:"bytes,1,opt,name=domain_verification,json=domainVerification,proto3" json:"domain_verification,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *GetDomainVerificationResponse) Reset() {
+	*x = GetDomainVerificationResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[59]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDomainVerificationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDomainVerificationResponse) ProtoMessage() {}
+
+func (x *GetDomainVerificationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[59]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDomainVerificationResponse.ProtoReflect.Descriptor instead.
+func (*GetDomainVerificationResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{59}
+}
+
+func (x *GetDomainVerificationResponse) GetDomainVerification() *DomainVerification {
+	if x != nil {
+		return x.DomainVerification
+	}
+	return nil
+}
+
+type ListDomainVerificationsRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Pagination     *PaginationRequest     `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ListDomainVerificationsRequest) Reset() {
+	*x = ListDomainVerificationsRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[60]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDomainVerificationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDomainVerificationsRequest) ProtoMessage() {}
+
+func (x *ListDomainVerificationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[60]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDomainVerificationsRequest.ProtoReflect.Descriptor instead.
+func (*ListDomainVerificationsRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{60}
+}
+
+func (x *ListDomainVerificationsRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *ListDomainVerificationsRequest) GetPagination() *PaginationRequest {
+	if x != nil {
+		return x.Pagination
+	}
+	return nil
+}
+
+type ListDomainVerificationsResponse struct {
+	state               protoimpl.MessageState `protogen:"open.v1"`
+	DomainVerifications []*DomainVerification  `protobuf:"bytes,1,rep,name=domain_verifications,json=domainVerifications,proto3" json:"domain_verifications,omitempty"`
+	Pagination          *PaginationResponse    `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *ListDomainVerificationsResponse) Reset() {
+	*x = ListDomainVerificationsResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[61]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDomainVerificationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDomainVerificationsResponse) ProtoMessage() {}
+
+func (x *ListDomainVerificationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[61]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDomainVerificationsResponse.ProtoReflect.Descriptor instead.
+func (*ListDomainVerificationsResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{61}
+}
+
+func (x *ListDomainVerificationsResponse) GetDomainVerifications() []*DomainVerification {
+	if x != nil {
+		return x.DomainVerifications
+	}
+	return nil
+}
+
+func (x *ListDomainVerificationsResponse) GetPagination() *PaginationResponse {
+	if x != nil {
+		return x.Pagination
+	}
+	return nil
+}
+
+type VerifyDomainRequest struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	DomainVerificationId string                 `protobuf:"bytes,1,opt,name=domain_verification_id,json=domainVerificationId,proto3" json:"domain_verification_id,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *VerifyDomainRequest) Reset() {
+	*x = VerifyDomainRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[62]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyDomainRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyDomainRequest) ProtoMessage() {}
+
+func (x *VerifyDomainRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[62]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyDomainRequest.ProtoReflect.Descriptor instead.
+func (*VerifyDomainRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{62}
+}
+
+func (x *VerifyDomainRequest) GetDomainVerificationId() string {
+	if x != nil {
+		return x.DomainVerificationId
+	}
+	return ""
+}
+
+type VerifyDomainResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	DomainVerification *DomainVerification    `protobuf:"bytes,1,opt,name=domain_verification,json=domainVerification,proto3" json:"domain_verification,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *VerifyDomainResponse) Reset() {
+	*x = VerifyDomainResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[63]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyDomainResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyDomainResponse) ProtoMessage() {}
+
+func (x *VerifyDomainResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[63]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyDomainResponse.ProtoReflect.Descriptor instead.
+func (*VerifyDomainResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{63}
+}
+
+func (x *VerifyDomainResponse) GetDomainVerification() *DomainVerification {
+	if x != nil {
+		return x.DomainVerification
+	}
+	return nil
+}
+
+type DeleteDomainVerificationRequest struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	DomainVerificationId string                 `protobuf:"bytes,1,opt,name=domain_verification_id,json=domainVerificationId,proto3" json:"domain_verification_id,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *DeleteDomainVerificationRequest) Reset() {
+	*x = DeleteDomainVerificationRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[64]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteDomainVerificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteDomainVerificationRequest) ProtoMessage() {}
+
+func (x *DeleteDomainVerificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[64]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteDomainVerificationRequest.ProtoReflect.Descriptor instead.
+func (*DeleteDomainVerificationRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{64}
+}
+
+func (x *DeleteDomainVerificationRequest) GetDomainVerificationId() string {
+	if x != nil {
+		return x.DomainVerificationId
+	}
+	return ""
+}
+
+type DeleteDomainVerificationResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteDomainVerificationResponse) Reset() {
+	*x = DeleteDomainVerificationResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[65]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteDomainVerificationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteDomainVerificationResponse) ProtoMessage() {}
+
+func (x *DeleteDomainVerificationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[65]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteDomainVerificationResponse.ProtoReflect.Descriptor instead.
+func (*DeleteDomainVerificationResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{65}
+}
+
+type ListMembersRequest_Filter struct {
+	state                   protoimpl.MessageState `protogen:"open.v1"`
+	Search                  string                 `protobuf:"bytes,1,opt,name=search,proto3" json:"search,omitempty"`
+	Statuses                []UserStatus           `protobuf:"varint,2,rep,packed,name=statuses,proto3,enum=gitpod.v1.UserStatus" json:"statuses,omitempty"`
+	Roles                   []OrganizationRole     `protobuf:"varint,3,rep,packed,name=roles,proto3,enum=gitpod.v1.OrganizationRole" json:"roles,omitempty"`
+	UserIds                 []string               `protobuf:"bytes,4,rep,name=user_ids,json=userIds,proto3" json:"user_ids,omitempty"`
+	ExcludeGroupIds         []string               `protobuf:"bytes,5,rep,name=exclude_group_ids,json=excludeGroupIds,proto3" json:"exclude_group_ids,omitempty"`
+	ExcludeMembersInAnyTeam bool                   `protobuf:"varint,6,opt,name=exclude_members_in_any_team,json=excludeMembersInAnyTeam,proto3" json:"exclude_members_in_any_team,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
+}
+
+func (x *ListMembersRequest_Filter) Reset() {
+	*x = ListMembersRequest_Filter{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[68]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListMembersRequest_Filter) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListMembersRequest_Filter) ProtoMessage() {}
+
+func (x *ListMembersRequest_Filter) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[68]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListMembersRequest_Filter.ProtoReflect.Descriptor instead.
+func (*ListMembersRequest_Filter) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{42, 0}
+}
+
+func (x *ListMembersRequest_Filter) GetSearch() string {
+	if x != nil {
+		return x.Search
+	}
+	return ""
+}
+
+func (x *ListMembersRequest_Filter) GetStatuses() []UserStatus {
+	if x != nil {
+		return x.Statuses
+	}
+	return nil
+}
+
+func (x *ListMembersRequest_Filter) GetRoles() []OrganizationRole {
+	if x != nil {
+		return x.Roles
+	}
+	return nil
+}
+
+func (x *ListMembersRequest_Filter) GetUserIds() []string {
+	if x != nil {
+		return x.UserIds
+	}
+	return nil
+}
+
+func (x *ListMembersRequest_Filter) GetExcludeGroupIds() []string {
+	if x != nil {
+		return x.ExcludeGroupIds
+	}
+	return nil
+}
+
+func (x *ListMembersRequest_Filter) GetExcludeMembersInAnyTeam() bool {
+	if x != nil {
+		return x.ExcludeMembersInAnyTeam
+	}
+	return false
+}
+
+type ListMembersRequest_Sort struct {
+	state         protoimpl.MessageState       `protogen:"open.v1"`
+	Field         ListMembersRequest_SortField `protobuf:"varint,1,opt,name=field,proto3,enum=gitpod.v1.ListMembersRequest_SortField" json:"field,omitempty"`
+	Order         SortOrder                    `protobuf:"varint,2,opt,name=order,proto3,enum=gitpod.v1.SortOrder" json:"order,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListMembersRequest_Sort) Reset() {
+	*x = ListMembersRequest_Sort{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[69]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListMembersRequest_Sort) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListMembersRequest_Sort) ProtoMessage() {}
+
+func (x *ListMembersRequest_Sort) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[69]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListMembersRequest_Sort.ProtoReflect.Descriptor instead.
+func (*ListMembersRequest_Sort) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{42, 1}
+}
+
+func (x *ListMembersRequest_Sort) GetField() ListMembersRequest_SortField {
+	if x != nil {
+		return x.Field
+	}
+	return ListMembersRequest_SORT_FIELD_UNSPECIFIED
+}
+
+func (x *ListMembersRequest_Sort) GetOrder() SortOrder {
+	if x != nil {
+		return x.Order
+	}
+	return SortOrder_SORT_ORDER_UNSPECIFIED
+}
+
 var File_gitpod_v1_organization_proto protoreflect.FileDescriptor
 
 const file_gitpod_v1_organization_proto_rawDesc = "" +
@@ -1866,12 +4372,197 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\x11_token_expires_in\"\x89\x01\n" +
 	"\x1bRegenerateSCIMTokenResponse\x12\x1c\n" +
 	"\x05token\x18\x01 \x01(\tB\x06\xbaH\x03\xc8\x01\x01R\x05token\x12L\n" +
-	"\x10token_expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x0etokenExpiresAt*\x8a\x01\n" +
+	"\x10token_expires_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\x0etokenExpiresAt\"(\n" +
+	"\fCountRequest\x12\x18\n" +
+	"\ainclude\x18\x01 \x01(\bR\ainclude\"c\n" +
+	"\rCountResponse\x12\x14\n" +
+	"\x05value\x18\x01 \x01(\x05R\x05value\x12<\n" +
+	"\brelation\x18\x02 \x01(\x0e2 .gitpod.v1.CountResponseRelationR\brelation\"\x80\x01\n" +
+	"\rInviteDomains\x12o\n" +
+	"\adomains\x18\x01 \x03(\tBU\xbaHR\x92\x01O\x18\x01\"KrI\x10\x04\x18\xfd\x012B^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,}$R\adomains\"\xc7\x02\n" +
+	"\fOrganization\x12\x1b\n" +
+	"\x02id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x02id\x12\x1a\n" +
+	"\x04name\x18\x02 \x01(\tB\x06\xbaH\x03\xc8\x01\x01R\x04name\x12A\n" +
+	"\n" +
+	"created_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tcreatedAt\x12A\n" +
+	"\n" +
+	"updated_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tupdatedAt\x12?\n" +
+	"\x0einvite_domains\x18\x05 \x01(\v2\x18.gitpod.v1.InviteDomainsR\rinviteDomains\x127\n" +
+	"\x04tier\x18\x06 \x01(\x0e2\x1b.gitpod.v1.OrganizationTierB\x06\xbaH\x03\xc8\x01\x01R\x04tier\"\x82\x03\n" +
+	"\x12OrganizationMember\x12$\n" +
+	"\auser_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x06userId\x127\n" +
+	"\x04role\x18\x02 \x01(\x0e2\x1b.gitpod.v1.OrganizationRoleB\x06\xbaH\x03\xc8\x01\x01R\x04role\x12E\n" +
+	"\fmember_since\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\vmemberSince\x12\x1d\n" +
+	"\n" +
+	"avatar_url\x18\x04 \x01(\tR\tavatarUrl\x12#\n" +
+	"\tfull_name\x18\x05 \x01(\tB\x06\xbaH\x03\xc8\x01\x01R\bfullName\x12\x1c\n" +
+	"\x05email\x18\x06 \x01(\tB\x06\xbaH\x03\xc8\x01\x01R\x05email\x125\n" +
+	"\x06status\x18\a \x01(\x0e2\x15.gitpod.v1.UserStatusB\x06\xbaH\x03\xc8\x01\x01R\x06status\x12-\n" +
+	"\x0elogin_provider\x18\b \x01(\tB\x06\xbaH\x03\xc8\x01\x01R\rloginProvider\"\xb8\x01\n" +
+	"\x19CreateOrganizationRequest\x12\x1e\n" +
+	"\x04name\x18\x01 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x10\x03R\x04name\x12+\n" +
+	"\x11join_organization\x18\x02 \x01(\bR\x10joinOrganization\x12N\n" +
+	"$invite_accounts_with_matching_domain\x18\x03 \x01(\bR inviteAccountsWithMatchingDomain\"\x98\x01\n" +
+	"\x1aCreateOrganizationResponse\x12C\n" +
+	"\forganization\x18\x01 \x01(\v2\x17.gitpod.v1.OrganizationB\x06\xbaH\x03\xc8\x01\x01R\forganization\x125\n" +
+	"\x06member\x18\x02 \x01(\v2\x1d.gitpod.v1.OrganizationMemberR\x06member\"\x82\x01\n" +
+	"\x17JoinOrganizationRequest\x123\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\x0eorganizationId\x12'\n" +
+	"\tinvite_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x00R\binviteIdB\t\n" +
+	"\ajoin_id\"Y\n" +
+	"\x18JoinOrganizationResponse\x12=\n" +
+	"\x06member\x18\x01 \x01(\v2\x1d.gitpod.v1.OrganizationMemberB\x06\xbaH\x03\xc8\x01\x01R\x06member\"N\n" +
+	"\x16GetOrganizationRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"^\n" +
+	"\x17GetOrganizationResponse\x12C\n" +
+	"\forganization\x18\x01 \x01(\v2\x17.gitpod.v1.OrganizationB\x06\xbaH\x03\xc8\x01\x01R\forganization\"\xcc\x01\n" +
+	"\x19UpdateOrganizationRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12\x17\n" +
+	"\x04name\x18\x02 \x01(\tH\x00R\x04name\x88\x01\x01\x12D\n" +
+	"\x0einvite_domains\x18\x03 \x01(\v2\x18.gitpod.v1.InviteDomainsH\x01R\rinviteDomains\x88\x01\x01B\a\n" +
+	"\x05_nameB\x11\n" +
+	"\x0f_invite_domains\"a\n" +
+	"\x1aUpdateOrganizationResponse\x12C\n" +
+	"\forganization\x18\x01 \x01(\v2\x17.gitpod.v1.OrganizationB\x06\xbaH\x03\xc8\x01\x01R\forganization\"Q\n" +
+	"\x19DeleteOrganizationRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"\x1c\n" +
+	"\x1aDeleteOrganizationResponse\"\xba\x06\n" +
+	"\x12ListMembersRequest\x12<\n" +
+	"\n" +
+	"pagination\x18\x01 \x01(\v2\x1c.gitpod.v1.PaginationRequestR\n" +
+	"pagination\x124\n" +
+	"\x0forganization_id\x18\x02 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12<\n" +
+	"\x06filter\x18\x03 \x01(\v2$.gitpod.v1.ListMembersRequest.FilterR\x06filter\x126\n" +
+	"\x04sort\x18\x04 \x01(\v2\".gitpod.v1.ListMembersRequest.SortR\x04sort\x12-\n" +
+	"\x05count\x18\x05 \x01(\v2\x17.gitpod.v1.CountRequestR\x05count\x1a\xbd\x02\n" +
+	"\x06Filter\x12\"\n" +
+	"\x06search\x18\x01 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x00\x18\x80\x02R\x06search\x121\n" +
+	"\bstatuses\x18\x02 \x03(\x0e2\x15.gitpod.v1.UserStatusR\bstatuses\x121\n" +
+	"\x05roles\x18\x03 \x03(\x0e2\x1b.gitpod.v1.OrganizationRoleR\x05roles\x12,\n" +
+	"\buser_ids\x18\x04 \x03(\tB\x11\xbaH\x0e\x92\x01\v\b\x00\x10\x19\"\x05r\x03\xb0\x01\x01R\auserIds\x12=\n" +
+	"\x11exclude_group_ids\x18\x05 \x03(\tB\x11\xbaH\x0e\x92\x01\v\b\x00\x10\x19\"\x05r\x03\xb0\x01\x01R\x0fexcludeGroupIds\x12<\n" +
+	"\x1bexclude_members_in_any_team\x18\x06 \x01(\bR\x17excludeMembersInAnyTeam\x1aq\n" +
+	"\x04Sort\x12=\n" +
+	"\x05field\x18\x01 \x01(\x0e2'.gitpod.v1.ListMembersRequest.SortFieldR\x05field\x12*\n" +
+	"\x05order\x18\x02 \x01(\x0e2\x14.gitpod.v1.SortOrderR\x05order\"X\n" +
+	"\tSortField\x12\x1a\n" +
+	"\x16SORT_FIELD_UNSPECIFIED\x10\x00\x12\x13\n" +
+	"\x0fSORT_FIELD_NAME\x10\x01\x12\x1a\n" +
+	"\x16SORT_FIELD_DATE_JOINED\x10\x02\"\xcd\x01\n" +
+	"\x13ListMembersResponse\x12E\n" +
+	"\n" +
+	"pagination\x18\x01 \x01(\v2\x1d.gitpod.v1.PaginationResponseB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"pagination\x12?\n" +
+	"\amembers\x18\x02 \x03(\v2\x1d.gitpod.v1.OrganizationMemberB\x06\xbaH\x03\xc8\x01\x01R\amembers\x12.\n" +
+	"\x05count\x18\x03 \x01(\v2\x18.gitpod.v1.CountResponseR\x05count\"\x9d\x01\n" +
+	"\x0eSetRoleRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12$\n" +
+	"\auser_id\x18\x02 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x06userId\x12/\n" +
+	"\x04role\x18\x03 \x01(\x0e2\x1b.gitpod.v1.OrganizationRoleR\x04role\"\x11\n" +
+	"\x0fSetRoleResponse\">\n" +
+	"\x12OrganizationInvite\x12(\n" +
+	"\tinvite_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\binviteId\"W\n" +
+	"\x1fCreateOrganizationInviteRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"a\n" +
+	" CreateOrganizationInviteResponse\x12=\n" +
+	"\x06invite\x18\x01 \x01(\v2\x1d.gitpod.v1.OrganizationInviteB\x06\xbaH\x03\xc8\x01\x01R\x06invite\"T\n" +
+	"\x1cGetOrganizationInviteRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"^\n" +
+	"\x1dGetOrganizationInviteResponse\x12=\n" +
+	"\x06invite\x18\x01 \x01(\v2\x1d.gitpod.v1.OrganizationInviteB\x06\xbaH\x03\xc8\x01\x01R\x06invite\"O\n" +
+	"#GetOrganizationInviteSummaryRequest\x12(\n" +
+	"\tinvite_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\binviteId\"\xc5\x01\n" +
+	"$GetOrganizationInviteSummaryResponse\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12+\n" +
+	"\x11organization_name\x18\x02 \x01(\tR\x10organizationName\x12:\n" +
+	"\x19organization_member_count\x18\x03 \x01(\x05R\x17organizationMemberCount\"@\n" +
+	"\x18LeaveOrganizationRequest\x12$\n" +
+	"\auser_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x06userId\"\x1b\n" +
+	"\x19LeaveOrganizationResponse\"\xf7\x02\n" +
+	"\x12DomainVerification\x12\x1b\n" +
+	"\x02id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x02id\x124\n" +
+	"\x0forganization_id\x18\x02 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12%\n" +
+	"\x06domain\x18\x03 \x01(\tB\r\xbaH\n" +
+	"\xc8\x01\x01r\x05\x10\x04\x18\xfd\x01R\x06domain\x12@\n" +
+	"\x05state\x18\x04 \x01(\x0e2\".gitpod.v1.DomainVerificationStateB\x06\xbaH\x03\xc8\x01\x01R\x05state\x12;\n" +
+	"\vverified_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"verifiedAt\x12-\n" +
+	"\x12verification_token\x18\x06 \x01(\tR\x11verificationToken\x129\n" +
+	"\n" +
+	"created_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\"~\n" +
+	"\x1fCreateDomainVerificationRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12%\n" +
+	"\x06domain\x18\x02 \x01(\tB\r\xbaH\n" +
+	"\xc8\x01\x01r\x05\x10\x04\x18\xfd\x01R\x06domain\"z\n" +
+	" CreateDomainVerificationResponse\x12V\n" +
+	"\x13domain_verification\x18\x01 \x01(\v2\x1d.gitpod.v1.DomainVerificationB\x06\xbaH\x03\xc8\x01\x01R\x12domainVerification\"a\n" +
+	"\x1cGetDomainVerificationRequest\x12A\n" +
+	"\x16domain_verification_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x14domainVerificationId\"w\n" +
+	"\x1dGetDomainVerificationResponse\x12V\n" +
+	"\x13domain_verification\x18\x01 \x01(\v2\x1d.gitpod.v1.DomainVerificationB\x06\xbaH\x03\xc8\x01\x01R\x12domainVerification\"\x94\x01\n" +
+	"\x1eListDomainVerificationsRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12<\n" +
+	"\n" +
+	"pagination\x18\x02 \x01(\v2\x1c.gitpod.v1.PaginationRequestR\n" +
+	"pagination\"\xba\x01\n" +
+	"\x1fListDomainVerificationsResponse\x12P\n" +
+	"\x14domain_verifications\x18\x01 \x03(\v2\x1d.gitpod.v1.DomainVerificationR\x13domainVerifications\x12E\n" +
+	"\n" +
+	"pagination\x18\x02 \x01(\v2\x1d.gitpod.v1.PaginationResponseB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"pagination\"X\n" +
+	"\x13VerifyDomainRequest\x12A\n" +
+	"\x16domain_verification_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x14domainVerificationId\"n\n" +
+	"\x14VerifyDomainResponse\x12V\n" +
+	"\x13domain_verification\x18\x01 \x01(\v2\x1d.gitpod.v1.DomainVerificationB\x06\xbaH\x03\xc8\x01\x01R\x12domainVerification\"d\n" +
+	"\x1fDeleteDomainVerificationRequest\x12A\n" +
+	"\x16domain_verification_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x14domainVerificationId\"\"\n" +
+	" DeleteDomainVerificationResponse*\x8a\x01\n" +
 	"\x15SSOConfigurationState\x12'\n" +
 	"#SSO_CONFIGURATION_STATE_UNSPECIFIED\x10\x00\x12$\n" +
 	" SSO_CONFIGURATION_STATE_INACTIVE\x10\x01\x12\"\n" +
-	"\x1eSSO_CONFIGURATION_STATE_ACTIVE\x10\x022\xea\t\n" +
-	"\x13OrganizationService\x12o\n" +
+	"\x1eSSO_CONFIGURATION_STATE_ACTIVE\x10\x02*\xaf\x01\n" +
+	"\x10OrganizationTier\x12!\n" +
+	"\x1dORGANIZATION_TIER_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16ORGANIZATION_TIER_FREE\x10\x01\x12 \n" +
+	"\x1cORGANIZATION_TIER_ENTERPRISE\x10\x02\x12\x1a\n" +
+	"\x16ORGANIZATION_TIER_CORE\x10\x03\x12\x1e\n" +
+	"\x1aORGANIZATION_TIER_FREE_ONA\x10\x04*p\n" +
+	"\x10OrganizationRole\x12!\n" +
+	"\x1dORGANIZATION_ROLE_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17ORGANIZATION_ROLE_ADMIN\x10\x01\x12\x1c\n" +
+	"\x18ORGANIZATION_ROLE_MEMBER\x10\x02*r\n" +
+	"\n" +
+	"UserStatus\x12\x1b\n" +
+	"\x17USER_STATUS_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12USER_STATUS_ACTIVE\x10\x01\x12\x19\n" +
+	"\x15USER_STATUS_SUSPENDED\x10\x02\x12\x14\n" +
+	"\x10USER_STATUS_LEFT\x10\x03*P\n" +
+	"\tSortOrder\x12\x1a\n" +
+	"\x16SORT_ORDER_UNSPECIFIED\x10\x00\x12\x12\n" +
+	"\x0eSORT_ORDER_ASC\x10\x01\x12\x13\n" +
+	"\x0fSORT_ORDER_DESC\x10\x02*\x81\x01\n" +
+	"\x15CountResponseRelation\x12'\n" +
+	"#COUNT_RESPONSE_RELATION_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aCOUNT_RESPONSE_RELATION_EQ\x10\x01\x12\x1f\n" +
+	"\x1bCOUNT_RESPONSE_RELATION_GTE\x10\x02*\x93\x01\n" +
+	"\x17DomainVerificationState\x12)\n" +
+	"%DOMAIN_VERIFICATION_STATE_UNSPECIFIED\x10\x00\x12%\n" +
+	"!DOMAIN_VERIFICATION_STATE_PENDING\x10\x01\x12&\n" +
+	"\"DOMAIN_VERIFICATION_STATE_VERIFIED\x10\x022\xe5\x16\n" +
+	"\x13OrganizationService\x12c\n" +
+	"\x12CreateOrganization\x12$.gitpod.v1.CreateOrganizationRequest\x1a%.gitpod.v1.CreateOrganizationResponse\"\x00\x12]\n" +
+	"\x10JoinOrganization\x12\".gitpod.v1.JoinOrganizationRequest\x1a#.gitpod.v1.JoinOrganizationResponse\"\x00\x12]\n" +
+	"\x0fGetOrganization\x12!.gitpod.v1.GetOrganizationRequest\x1a\".gitpod.v1.GetOrganizationResponse\"\x03\x90\x02\x01\x12c\n" +
+	"\x12UpdateOrganization\x12$.gitpod.v1.UpdateOrganizationRequest\x1a%.gitpod.v1.UpdateOrganizationResponse\"\x00\x12c\n" +
+	"\x12DeleteOrganization\x12$.gitpod.v1.DeleteOrganizationRequest\x1a%.gitpod.v1.DeleteOrganizationResponse\"\x00\x12Q\n" +
+	"\vListMembers\x12\x1d.gitpod.v1.ListMembersRequest\x1a\x1e.gitpod.v1.ListMembersResponse\"\x03\x90\x02\x01\x12B\n" +
+	"\aSetRole\x12\x19.gitpod.v1.SetRoleRequest\x1a\x1a.gitpod.v1.SetRoleResponse\"\x00\x12u\n" +
+	"\x18CreateOrganizationInvite\x12*.gitpod.v1.CreateOrganizationInviteRequest\x1a+.gitpod.v1.CreateOrganizationInviteResponse\"\x00\x12l\n" +
+	"\x15GetOrganizationInvite\x12'.gitpod.v1.GetOrganizationInviteRequest\x1a(.gitpod.v1.GetOrganizationInviteResponse\"\x00\x12\x84\x01\n" +
+	"\x1cGetOrganizationInviteSummary\x12..gitpod.v1.GetOrganizationInviteSummaryRequest\x1a/.gitpod.v1.GetOrganizationInviteSummaryResponse\"\x03\x90\x02\x01\x12`\n" +
+	"\x11LeaveOrganization\x12#.gitpod.v1.LeaveOrganizationRequest\x1a$.gitpod.v1.LeaveOrganizationResponse\"\x00\x12o\n" +
 	"\x16CreateSSOConfiguration\x12(.gitpod.v1.CreateSSOConfigurationRequest\x1a).gitpod.v1.CreateSSOConfigurationResponse\"\x00\x12i\n" +
 	"\x13GetSSOConfiguration\x12%.gitpod.v1.GetSSOConfigurationRequest\x1a&.gitpod.v1.GetSSOConfigurationResponse\"\x03\x90\x02\x01\x12o\n" +
 	"\x15ListSSOConfigurations\x12'.gitpod.v1.ListSSOConfigurationsRequest\x1a(.gitpod.v1.ListSSOConfigurationsResponse\"\x03\x90\x02\x01\x12o\n" +
@@ -1882,7 +4573,12 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\x16ListSCIMConfigurations\x12(.gitpod.v1.ListSCIMConfigurationsRequest\x1a).gitpod.v1.ListSCIMConfigurationsResponse\"\x03\x90\x02\x01\x12r\n" +
 	"\x17UpdateSCIMConfiguration\x12).gitpod.v1.UpdateSCIMConfigurationRequest\x1a*.gitpod.v1.UpdateSCIMConfigurationResponse\"\x00\x12r\n" +
 	"\x17DeleteSCIMConfiguration\x12).gitpod.v1.DeleteSCIMConfigurationRequest\x1a*.gitpod.v1.DeleteSCIMConfigurationResponse\"\x00\x12f\n" +
-	"\x13RegenerateSCIMToken\x12%.gitpod.v1.RegenerateSCIMTokenRequest\x1a&.gitpod.v1.RegenerateSCIMTokenResponse\"\x00B9Z7github.com/gitpod-mock/orgmock/server/contract/gitpodv1b\x06proto3"
+	"\x13RegenerateSCIMToken\x12%.gitpod.v1.RegenerateSCIMTokenRequest\x1a&.gitpod.v1.RegenerateSCIMTokenResponse\"\x00\x12u\n" +
+	"\x18CreateDomainVerification\x12*.gitpod.v1.CreateDomainVerificationRequest\x1a+.gitpod.v1.CreateDomainVerificationResponse\"\x00\x12o\n" +
+	"\x15GetDomainVerification\x12'.gitpod.v1.GetDomainVerificationRequest\x1a(.gitpod.v1.GetDomainVerificationResponse\"\x03\x90\x02\x01\x12u\n" +
+	"\x17ListDomainVerifications\x12).gitpod.v1.ListDomainVerificationsRequest\x1a*.gitpod.v1.ListDomainVerificationsResponse\"\x03\x90\x02\x01\x12Q\n" +
+	"\fVerifyDomain\x12\x1e.gitpod.v1.VerifyDomainRequest\x1a\x1f.gitpod.v1.VerifyDomainResponse\"\x00\x12u\n" +
+	"\x18DeleteDomainVerification\x12*.gitpod.v1.DeleteDomainVerificationRequest\x1a+.gitpod.v1.DeleteDomainVerificationResponse\"\x00B9Z7github.com/gitpod-mock/orgmock/server/contract/gitpodv1b\x06proto3"
 
 var (
 	file_gitpod_v1_organization_proto_rawDescOnce sync.Once
@@ -1896,95 +4592,212 @@ func file_gitpod_v1_organization_proto_rawDescGZIP() []byte {
 	return file_gitpod_v1_organization_proto_rawDescData
 }
 
-var file_gitpod_v1_organization_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_gitpod_v1_organization_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_gitpod_v1_organization_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
+var file_gitpod_v1_organization_proto_msgTypes = make([]protoimpl.MessageInfo, 70)
 var file_gitpod_v1_organization_proto_goTypes = []any{
-	(SSOConfigurationState)(0),              // 0: gitpod.v1.SSOConfigurationState
-	(SSOConfiguration_ProviderType)(0),      // 1: gitpod.v1.SSOConfiguration.ProviderType
-	(*PaginationRequest)(nil),               // 2: gitpod.v1.PaginationRequest
-	(*PaginationResponse)(nil),              // 3: gitpod.v1.PaginationResponse
-	(*SSOConfiguration)(nil),                // 4: gitpod.v1.SSOConfiguration
-	(*CreateSSOConfigurationRequest)(nil),   // 5: gitpod.v1.CreateSSOConfigurationRequest
-	(*CreateSSOConfigurationResponse)(nil),  // 6: gitpod.v1.CreateSSOConfigurationResponse
-	(*GetSSOConfigurationRequest)(nil),      // 7: gitpod.v1.GetSSOConfigurationRequest
-	(*GetSSOConfigurationResponse)(nil),     // 8: gitpod.v1.GetSSOConfigurationResponse
-	(*ListSSOConfigurationsRequest)(nil),    // 9: gitpod.v1.ListSSOConfigurationsRequest
-	(*ListSSOConfigurationsResponse)(nil),   // 10: gitpod.v1.ListSSOConfigurationsResponse
-	(*DeleteSSOConfigurationRequest)(nil),   // 11: gitpod.v1.DeleteSSOConfigurationRequest
-	(*DeleteSSOConfigurationResponse)(nil),  // 12: gitpod.v1.DeleteSSOConfigurationResponse
-	(*UpdateSSOConfigurationRequest)(nil),   // 13: gitpod.v1.UpdateSSOConfigurationRequest
-	(*AdditionalScopesUpdate)(nil),          // 14: gitpod.v1.AdditionalScopesUpdate
-	(*UpdateSSOConfigurationResponse)(nil),  // 15: gitpod.v1.UpdateSSOConfigurationResponse
-	(*SCIMConfiguration)(nil),               // 16: gitpod.v1.SCIMConfiguration
-	(*CreateSCIMConfigurationRequest)(nil),  // 17: gitpod.v1.CreateSCIMConfigurationRequest
-	(*CreateSCIMConfigurationResponse)(nil), // 18: gitpod.v1.CreateSCIMConfigurationResponse
-	(*GetSCIMConfigurationRequest)(nil),     // 19: gitpod.v1.GetSCIMConfigurationRequest
-	(*GetSCIMConfigurationResponse)(nil),    // 20: gitpod.v1.GetSCIMConfigurationResponse
-	(*ListSCIMConfigurationsRequest)(nil),   // 21: gitpod.v1.ListSCIMConfigurationsRequest
-	(*ListSCIMConfigurationsResponse)(nil),  // 22: gitpod.v1.ListSCIMConfigurationsResponse
-	(*UpdateSCIMConfigurationRequest)(nil),  // 23: gitpod.v1.UpdateSCIMConfigurationRequest
-	(*UpdateSCIMConfigurationResponse)(nil), // 24: gitpod.v1.UpdateSCIMConfigurationResponse
-	(*DeleteSCIMConfigurationRequest)(nil),  // 25: gitpod.v1.DeleteSCIMConfigurationRequest
-	(*DeleteSCIMConfigurationResponse)(nil), // 26: gitpod.v1.DeleteSCIMConfigurationResponse
-	(*RegenerateSCIMTokenRequest)(nil),      // 27: gitpod.v1.RegenerateSCIMTokenRequest
-	(*RegenerateSCIMTokenResponse)(nil),     // 28: gitpod.v1.RegenerateSCIMTokenResponse
-	nil,                                     // 29: gitpod.v1.SSOConfiguration.ClaimsEntry
-	nil,                                     // 30: gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
-	(*timestamppb.Timestamp)(nil),           // 31: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),             // 32: google.protobuf.Duration
+	(SSOConfigurationState)(0),                   // 0: gitpod.v1.SSOConfigurationState
+	(OrganizationTier)(0),                        // 1: gitpod.v1.OrganizationTier
+	(OrganizationRole)(0),                        // 2: gitpod.v1.OrganizationRole
+	(UserStatus)(0),                              // 3: gitpod.v1.UserStatus
+	(SortOrder)(0),                               // 4: gitpod.v1.SortOrder
+	(CountResponseRelation)(0),                   // 5: gitpod.v1.CountResponseRelation
+	(DomainVerificationState)(0),                 // 6: gitpod.v1.DomainVerificationState
+	(SSOConfiguration_ProviderType)(0),           // 7: gitpod.v1.SSOConfiguration.ProviderType
+	(ListMembersRequest_SortField)(0),            // 8: gitpod.v1.ListMembersRequest.SortField
+	(*PaginationRequest)(nil),                    // 9: gitpod.v1.PaginationRequest
+	(*PaginationResponse)(nil),                   // 10: gitpod.v1.PaginationResponse
+	(*SSOConfiguration)(nil),                     // 11: gitpod.v1.SSOConfiguration
+	(*CreateSSOConfigurationRequest)(nil),        // 12: gitpod.v1.CreateSSOConfigurationRequest
+	(*CreateSSOConfigurationResponse)(nil),       // 13: gitpod.v1.CreateSSOConfigurationResponse
+	(*GetSSOConfigurationRequest)(nil),           // 14: gitpod.v1.GetSSOConfigurationRequest
+	(*GetSSOConfigurationResponse)(nil),          // 15: gitpod.v1.GetSSOConfigurationResponse
+	(*ListSSOConfigurationsRequest)(nil),         // 16: gitpod.v1.ListSSOConfigurationsRequest
+	(*ListSSOConfigurationsResponse)(nil),        // 17: gitpod.v1.ListSSOConfigurationsResponse
+	(*DeleteSSOConfigurationRequest)(nil),        // 18: gitpod.v1.DeleteSSOConfigurationRequest
+	(*DeleteSSOConfigurationResponse)(nil),       // 19: gitpod.v1.DeleteSSOConfigurationResponse
+	(*UpdateSSOConfigurationRequest)(nil),        // 20: gitpod.v1.UpdateSSOConfigurationRequest
+	(*AdditionalScopesUpdate)(nil),               // 21: gitpod.v1.AdditionalScopesUpdate
+	(*UpdateSSOConfigurationResponse)(nil),       // 22: gitpod.v1.UpdateSSOConfigurationResponse
+	(*SCIMConfiguration)(nil),                    // 23: gitpod.v1.SCIMConfiguration
+	(*CreateSCIMConfigurationRequest)(nil),       // 24: gitpod.v1.CreateSCIMConfigurationRequest
+	(*CreateSCIMConfigurationResponse)(nil),      // 25: gitpod.v1.CreateSCIMConfigurationResponse
+	(*GetSCIMConfigurationRequest)(nil),          // 26: gitpod.v1.GetSCIMConfigurationRequest
+	(*GetSCIMConfigurationResponse)(nil),         // 27: gitpod.v1.GetSCIMConfigurationResponse
+	(*ListSCIMConfigurationsRequest)(nil),        // 28: gitpod.v1.ListSCIMConfigurationsRequest
+	(*ListSCIMConfigurationsResponse)(nil),       // 29: gitpod.v1.ListSCIMConfigurationsResponse
+	(*UpdateSCIMConfigurationRequest)(nil),       // 30: gitpod.v1.UpdateSCIMConfigurationRequest
+	(*UpdateSCIMConfigurationResponse)(nil),      // 31: gitpod.v1.UpdateSCIMConfigurationResponse
+	(*DeleteSCIMConfigurationRequest)(nil),       // 32: gitpod.v1.DeleteSCIMConfigurationRequest
+	(*DeleteSCIMConfigurationResponse)(nil),      // 33: gitpod.v1.DeleteSCIMConfigurationResponse
+	(*RegenerateSCIMTokenRequest)(nil),           // 34: gitpod.v1.RegenerateSCIMTokenRequest
+	(*RegenerateSCIMTokenResponse)(nil),          // 35: gitpod.v1.RegenerateSCIMTokenResponse
+	(*CountRequest)(nil),                         // 36: gitpod.v1.CountRequest
+	(*CountResponse)(nil),                        // 37: gitpod.v1.CountResponse
+	(*InviteDomains)(nil),                        // 38: gitpod.v1.InviteDomains
+	(*Organization)(nil),                         // 39: gitpod.v1.Organization
+	(*OrganizationMember)(nil),                   // 40: gitpod.v1.OrganizationMember
+	(*CreateOrganizationRequest)(nil),            // 41: gitpod.v1.CreateOrganizationRequest
+	(*CreateOrganizationResponse)(nil),           // 42: gitpod.v1.CreateOrganizationResponse
+	(*JoinOrganizationRequest)(nil),              // 43: gitpod.v1.JoinOrganizationRequest
+	(*JoinOrganizationResponse)(nil),             // 44: gitpod.v1.JoinOrganizationResponse
+	(*GetOrganizationRequest)(nil),               // 45: gitpod.v1.GetOrganizationRequest
+	(*GetOrganizationResponse)(nil),              // 46: gitpod.v1.GetOrganizationResponse
+	(*UpdateOrganizationRequest)(nil),            // 47: gitpod.v1.UpdateOrganizationRequest
+	(*UpdateOrganizationResponse)(nil),           // 48: gitpod.v1.UpdateOrganizationResponse
+	(*DeleteOrganizationRequest)(nil),            // 49: gitpod.v1.DeleteOrganizationRequest
+	(*DeleteOrganizationResponse)(nil),           // 50: gitpod.v1.DeleteOrganizationResponse
+	(*ListMembersRequest)(nil),                   // 51: gitpod.v1.ListMembersRequest
+	(*ListMembersResponse)(nil),                  // 52: gitpod.v1.ListMembersResponse
+	(*SetRoleRequest)(nil),                       // 53: gitpod.v1.SetRoleRequest
+	(*SetRoleResponse)(nil),                      // 54: gitpod.v1.SetRoleResponse
+	(*OrganizationInvite)(nil),                   // 55: gitpod.v1.OrganizationInvite
+	(*CreateOrganizationInviteRequest)(nil),      // 56: gitpod.v1.CreateOrganizationInviteRequest
+	(*CreateOrganizationInviteResponse)(nil),     // 57: gitpod.v1.CreateOrganizationInviteResponse
+	(*GetOrganizationInviteRequest)(nil),         // 58: gitpod.v1.GetOrganizationInviteRequest
+	(*GetOrganizationInviteResponse)(nil),        // 59: gitpod.v1.GetOrganizationInviteResponse
+	(*GetOrganizationInviteSummaryRequest)(nil),  // 60: gitpod.v1.GetOrganizationInviteSummaryRequest
+	(*GetOrganizationInviteSummaryResponse)(nil), // 61: gitpod.v1.GetOrganizationInviteSummaryResponse
+	(*LeaveOrganizationRequest)(nil),             // 62: gitpod.v1.LeaveOrganizationRequest
+	(*LeaveOrganizationResponse)(nil),            // 63: gitpod.v1.LeaveOrganizationResponse
+	(*DomainVerification)(nil),                   // 64: gitpod.v1.DomainVerification
+	(*CreateDomainVerificationRequest)(nil),      // 65: gitpod.v1.CreateDomainVerificationRequest
+	(*CreateDomainVerificationResponse)(nil),     // 66: gitpod.v1.CreateDomainVerificationResponse
+	(*GetDomainVerificationRequest)(nil),         // 67: gitpod.v1.GetDomainVerificationRequest
+	(*GetDomainVerificationResponse)(nil),        // 68: gitpod.v1.GetDomainVerificationResponse
+	(*ListDomainVerificationsRequest)(nil),       // 69: gitpod.v1.ListDomainVerificationsRequest
+	(*ListDomainVerificationsResponse)(nil),      // 70: gitpod.v1.ListDomainVerificationsResponse
+	(*VerifyDomainRequest)(nil),                  // 71: gitpod.v1.VerifyDomainRequest
+	(*VerifyDomainResponse)(nil),                 // 72: gitpod.v1.VerifyDomainResponse
+	(*DeleteDomainVerificationRequest)(nil),      // 73: gitpod.v1.DeleteDomainVerificationRequest
+	(*DeleteDomainVerificationResponse)(nil),     // 74: gitpod.v1.DeleteDomainVerificationResponse
+	nil,                                          // 75: gitpod.v1.SSOConfiguration.ClaimsEntry
+	nil,                                          // 76: gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
+	(*ListMembersRequest_Filter)(nil),            // 77: gitpod.v1.ListMembersRequest.Filter
+	(*ListMembersRequest_Sort)(nil),              // 78: gitpod.v1.ListMembersRequest.Sort
+	(*timestamppb.Timestamp)(nil),                // 79: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                  // 80: google.protobuf.Duration
 }
 var file_gitpod_v1_organization_proto_depIdxs = []int32{
 	0,  // 0: gitpod.v1.SSOConfiguration.state:type_name -> gitpod.v1.SSOConfigurationState
-	29, // 1: gitpod.v1.SSOConfiguration.claims:type_name -> gitpod.v1.SSOConfiguration.ClaimsEntry
-	1,  // 2: gitpod.v1.SSOConfiguration.provider_type:type_name -> gitpod.v1.SSOConfiguration.ProviderType
-	4,  // 3: gitpod.v1.CreateSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
-	4,  // 4: gitpod.v1.GetSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
-	2,  // 5: gitpod.v1.ListSSOConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	3,  // 6: gitpod.v1.ListSSOConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	4,  // 7: gitpod.v1.ListSSOConfigurationsResponse.sso_configurations:type_name -> gitpod.v1.SSOConfiguration
+	75, // 1: gitpod.v1.SSOConfiguration.claims:type_name -> gitpod.v1.SSOConfiguration.ClaimsEntry
+	7,  // 2: gitpod.v1.SSOConfiguration.provider_type:type_name -> gitpod.v1.SSOConfiguration.ProviderType
+	11, // 3: gitpod.v1.CreateSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
+	11, // 4: gitpod.v1.GetSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
+	9,  // 5: gitpod.v1.ListSSOConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	10, // 6: gitpod.v1.ListSSOConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	11, // 7: gitpod.v1.ListSSOConfigurationsResponse.sso_configurations:type_name -> gitpod.v1.SSOConfiguration
 	0,  // 8: gitpod.v1.UpdateSSOConfigurationRequest.state:type_name -> gitpod.v1.SSOConfigurationState
-	30, // 9: gitpod.v1.UpdateSSOConfigurationRequest.claims:type_name -> gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
-	14, // 10: gitpod.v1.UpdateSSOConfigurationRequest.additional_scopes:type_name -> gitpod.v1.AdditionalScopesUpdate
-	31, // 11: gitpod.v1.SCIMConfiguration.created_at:type_name -> google.protobuf.Timestamp
-	31, // 12: gitpod.v1.SCIMConfiguration.updated_at:type_name -> google.protobuf.Timestamp
-	31, // 13: gitpod.v1.SCIMConfiguration.token_expires_at:type_name -> google.protobuf.Timestamp
-	32, // 14: gitpod.v1.CreateSCIMConfigurationRequest.token_expires_in:type_name -> google.protobuf.Duration
-	16, // 15: gitpod.v1.CreateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	31, // 16: gitpod.v1.CreateSCIMConfigurationResponse.token_expires_at:type_name -> google.protobuf.Timestamp
-	16, // 17: gitpod.v1.GetSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	2,  // 18: gitpod.v1.ListSCIMConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	3,  // 19: gitpod.v1.ListSCIMConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	16, // 20: gitpod.v1.ListSCIMConfigurationsResponse.scim_configurations:type_name -> gitpod.v1.SCIMConfiguration
-	16, // 21: gitpod.v1.UpdateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	32, // 22: gitpod.v1.RegenerateSCIMTokenRequest.token_expires_in:type_name -> google.protobuf.Duration
-	31, // 23: gitpod.v1.RegenerateSCIMTokenResponse.token_expires_at:type_name -> google.protobuf.Timestamp
-	5,  // 24: gitpod.v1.OrganizationService.CreateSSOConfiguration:input_type -> gitpod.v1.CreateSSOConfigurationRequest
-	7,  // 25: gitpod.v1.OrganizationService.GetSSOConfiguration:input_type -> gitpod.v1.GetSSOConfigurationRequest
-	9,  // 26: gitpod.v1.OrganizationService.ListSSOConfigurations:input_type -> gitpod.v1.ListSSOConfigurationsRequest
-	11, // 27: gitpod.v1.OrganizationService.DeleteSSOConfiguration:input_type -> gitpod.v1.DeleteSSOConfigurationRequest
-	13, // 28: gitpod.v1.OrganizationService.UpdateSSOConfiguration:input_type -> gitpod.v1.UpdateSSOConfigurationRequest
-	17, // 29: gitpod.v1.OrganizationService.CreateSCIMConfiguration:input_type -> gitpod.v1.CreateSCIMConfigurationRequest
-	19, // 30: gitpod.v1.OrganizationService.GetSCIMConfiguration:input_type -> gitpod.v1.GetSCIMConfigurationRequest
-	21, // 31: gitpod.v1.OrganizationService.ListSCIMConfigurations:input_type -> gitpod.v1.ListSCIMConfigurationsRequest
-	23, // 32: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:input_type -> gitpod.v1.UpdateSCIMConfigurationRequest
-	25, // 33: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:input_type -> gitpod.v1.DeleteSCIMConfigurationRequest
-	27, // 34: gitpod.v1.OrganizationService.RegenerateSCIMToken:input_type -> gitpod.v1.RegenerateSCIMTokenRequest
-	6,  // 35: gitpod.v1.OrganizationService.CreateSSOConfiguration:output_type -> gitpod.v1.CreateSSOConfigurationResponse
-	8,  // 36: gitpod.v1.OrganizationService.GetSSOConfiguration:output_type -> gitpod.v1.GetSSOConfigurationResponse
-	10, // 37: gitpod.v1.OrganizationService.ListSSOConfigurations:output_type -> gitpod.v1.ListSSOConfigurationsResponse
-	12, // 38: gitpod.v1.OrganizationService.DeleteSSOConfiguration:output_type -> gitpod.v1.DeleteSSOConfigurationResponse
-	15, // 39: gitpod.v1.OrganizationService.UpdateSSOConfiguration:output_type -> gitpod.v1.UpdateSSOConfigurationResponse
-	18, // 40: gitpod.v1.OrganizationService.CreateSCIMConfiguration:output_type -> gitpod.v1.CreateSCIMConfigurationResponse
-	20, // 41: gitpod.v1.OrganizationService.GetSCIMConfiguration:output_type -> gitpod.v1.GetSCIMConfigurationResponse
-	22, // 42: gitpod.v1.OrganizationService.ListSCIMConfigurations:output_type -> gitpod.v1.ListSCIMConfigurationsResponse
-	24, // 43: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:output_type -> gitpod.v1.UpdateSCIMConfigurationResponse
-	26, // 44: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:output_type -> gitpod.v1.DeleteSCIMConfigurationResponse
-	28, // 45: gitpod.v1.OrganizationService.RegenerateSCIMToken:output_type -> gitpod.v1.RegenerateSCIMTokenResponse
-	35, // [35:46] is the sub-list for method output_type
-	24, // [24:35] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	76, // 9: gitpod.v1.UpdateSSOConfigurationRequest.claims:type_name -> gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
+	21, // 10: gitpod.v1.UpdateSSOConfigurationRequest.additional_scopes:type_name -> gitpod.v1.AdditionalScopesUpdate
+	79, // 11: gitpod.v1.SCIMConfiguration.created_at:type_name -> google.protobuf.Timestamp
+	79, // 12: gitpod.v1.SCIMConfiguration.updated_at:type_name -> google.protobuf.Timestamp
+	79, // 13: gitpod.v1.SCIMConfiguration.token_expires_at:type_name -> google.protobuf.Timestamp
+	80, // 14: gitpod.v1.CreateSCIMConfigurationRequest.token_expires_in:type_name -> google.protobuf.Duration
+	23, // 15: gitpod.v1.CreateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	79, // 16: gitpod.v1.CreateSCIMConfigurationResponse.token_expires_at:type_name -> google.protobuf.Timestamp
+	23, // 17: gitpod.v1.GetSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	9,  // 18: gitpod.v1.ListSCIMConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	10, // 19: gitpod.v1.ListSCIMConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	23, // 20: gitpod.v1.ListSCIMConfigurationsResponse.scim_configurations:type_name -> gitpod.v1.SCIMConfiguration
+	23, // 21: gitpod.v1.UpdateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	80, // 22: gitpod.v1.RegenerateSCIMTokenRequest.token_expires_in:type_name -> google.protobuf.Duration
+	79, // 23: gitpod.v1.RegenerateSCIMTokenResponse.token_expires_at:type_name -> google.protobuf.Timestamp
+	5,  // 24: gitpod.v1.CountResponse.relation:type_name -> gitpod.v1.CountResponseRelation
+	79, // 25: gitpod.v1.Organization.created_at:type_name -> google.protobuf.Timestamp
+	79, // 26: gitpod.v1.Organization.updated_at:type_name -> google.protobuf.Timestamp
+	38, // 27: gitpod.v1.Organization.invite_domains:type_name -> gitpod.v1.InviteDomains
+	1,  // 28: gitpod.v1.Organization.tier:type_name -> gitpod.v1.OrganizationTier
+	2,  // 29: gitpod.v1.OrganizationMember.role:type_name -> gitpod.v1.OrganizationRole
+	79, // 30: gitpod.v1.OrganizationMember.member_since:type_name -> google.protobuf.Timestamp
+	3,  // 31: gitpod.v1.OrganizationMember.status:type_name -> gitpod.v1.UserStatus
+	39, // 32: gitpod.v1.CreateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	40, // 33: gitpod.v1.CreateOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
+	40, // 34: gitpod.v1.JoinOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
+	39, // 35: gitpod.v1.GetOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	38, // 36: gitpod.v1.UpdateOrganizationRequest.invite_domains:type_name -> gitpod.v1.InviteDomains
+	39, // 37: gitpod.v1.UpdateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	9,  // 38: gitpod.v1.ListMembersRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	77, // 39: gitpod.v1.ListMembersRequest.filter:type_name -> gitpod.v1.ListMembersRequest.Filter
+	78, // 40: gitpod.v1.ListMembersRequest.sort:type_name -> gitpod.v1.ListMembersRequest.Sort
+	36, // 41: gitpod.v1.ListMembersRequest.count:type_name -> gitpod.v1.CountRequest
+	10, // 42: gitpod.v1.ListMembersResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	40, // 43: gitpod.v1.ListMembersResponse.members:type_name -> gitpod.v1.OrganizationMember
+	37, // 44: gitpod.v1.ListMembersResponse.count:type_name -> gitpod.v1.CountResponse
+	2,  // 45: gitpod.v1.SetRoleRequest.role:type_name -> gitpod.v1.OrganizationRole
+	55, // 46: gitpod.v1.CreateOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
+	55, // 47: gitpod.v1.GetOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
+	6,  // 48: gitpod.v1.DomainVerification.state:type_name -> gitpod.v1.DomainVerificationState
+	79, // 49: gitpod.v1.DomainVerification.verified_at:type_name -> google.protobuf.Timestamp
+	79, // 50: gitpod.v1.DomainVerification.created_at:type_name -> google.protobuf.Timestamp
+	64, // 51: gitpod.v1.CreateDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	64, // 52: gitpod.v1.GetDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	9,  // 53: gitpod.v1.ListDomainVerificationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	64, // 54: gitpod.v1.ListDomainVerificationsResponse.domain_verifications:type_name -> gitpod.v1.DomainVerification
+	10, // 55: gitpod.v1.ListDomainVerificationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	64, // 56: gitpod.v1.VerifyDomainResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	3,  // 57: gitpod.v1.ListMembersRequest.Filter.statuses:type_name -> gitpod.v1.UserStatus
+	2,  // 58: gitpod.v1.ListMembersRequest.Filter.roles:type_name -> gitpod.v1.OrganizationRole
+	8,  // 59: gitpod.v1.ListMembersRequest.Sort.field:type_name -> gitpod.v1.ListMembersRequest.SortField
+	4,  // 60: gitpod.v1.ListMembersRequest.Sort.order:type_name -> gitpod.v1.SortOrder
+	41, // 61: gitpod.v1.OrganizationService.CreateOrganization:input_type -> gitpod.v1.CreateOrganizationRequest
+	43, // 62: gitpod.v1.OrganizationService.JoinOrganization:input_type -> gitpod.v1.JoinOrganizationRequest
+	45, // 63: gitpod.v1.OrganizationService.GetOrganization:input_type -> gitpod.v1.GetOrganizationRequest
+	47, // 64: gitpod.v1.OrganizationService.UpdateOrganization:input_type -> gitpod.v1.UpdateOrganizationRequest
+	49, // 65: gitpod.v1.OrganizationService.DeleteOrganization:input_type -> gitpod.v1.DeleteOrganizationRequest
+	51, // 66: gitpod.v1.OrganizationService.ListMembers:input_type -> gitpod.v1.ListMembersRequest
+	53, // 67: gitpod.v1.OrganizationService.SetRole:input_type -> gitpod.v1.SetRoleRequest
+	56, // 68: gitpod.v1.OrganizationService.CreateOrganizationInvite:input_type -> gitpod.v1.CreateOrganizationInviteRequest
+	58, // 69: gitpod.v1.OrganizationService.GetOrganizationInvite:input_type -> gitpod.v1.GetOrganizationInviteRequest
+	60, // 70: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:input_type -> gitpod.v1.GetOrganizationInviteSummaryRequest
+	62, // 71: gitpod.v1.OrganizationService.LeaveOrganization:input_type -> gitpod.v1.LeaveOrganizationRequest
+	12, // 72: gitpod.v1.OrganizationService.CreateSSOConfiguration:input_type -> gitpod.v1.CreateSSOConfigurationRequest
+	14, // 73: gitpod.v1.OrganizationService.GetSSOConfiguration:input_type -> gitpod.v1.GetSSOConfigurationRequest
+	16, // 74: gitpod.v1.OrganizationService.ListSSOConfigurations:input_type -> gitpod.v1.ListSSOConfigurationsRequest
+	18, // 75: gitpod.v1.OrganizationService.DeleteSSOConfiguration:input_type -> gitpod.v1.DeleteSSOConfigurationRequest
+	20, // 76: gitpod.v1.OrganizationService.UpdateSSOConfiguration:input_type -> gitpod.v1.UpdateSSOConfigurationRequest
+	24, // 77: gitpod.v1.OrganizationService.CreateSCIMConfiguration:input_type -> gitpod.v1.CreateSCIMConfigurationRequest
+	26, // 78: gitpod.v1.OrganizationService.GetSCIMConfiguration:input_type -> gitpod.v1.GetSCIMConfigurationRequest
+	28, // 79: gitpod.v1.OrganizationService.ListSCIMConfigurations:input_type -> gitpod.v1.ListSCIMConfigurationsRequest
+	30, // 80: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:input_type -> gitpod.v1.UpdateSCIMConfigurationRequest
+	32, // 81: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:input_type -> gitpod.v1.DeleteSCIMConfigurationRequest
+	34, // 82: gitpod.v1.OrganizationService.RegenerateSCIMToken:input_type -> gitpod.v1.RegenerateSCIMTokenRequest
+	65, // 83: gitpod.v1.OrganizationService.CreateDomainVerification:input_type -> gitpod.v1.CreateDomainVerificationRequest
+	67, // 84: gitpod.v1.OrganizationService.GetDomainVerification:input_type -> gitpod.v1.GetDomainVerificationRequest
+	69, // 85: gitpod.v1.OrganizationService.ListDomainVerifications:input_type -> gitpod.v1.ListDomainVerificationsRequest
+	71, // 86: gitpod.v1.OrganizationService.VerifyDomain:input_type -> gitpod.v1.VerifyDomainRequest
+	73, // 87: gitpod.v1.OrganizationService.DeleteDomainVerification:input_type -> gitpod.v1.DeleteDomainVerificationRequest
+	42, // 88: gitpod.v1.OrganizationService.CreateOrganization:output_type -> gitpod.v1.CreateOrganizationResponse
+	44, // 89: gitpod.v1.OrganizationService.JoinOrganization:output_type -> gitpod.v1.JoinOrganizationResponse
+	46, // 90: gitpod.v1.OrganizationService.GetOrganization:output_type -> gitpod.v1.GetOrganizationResponse
+	48, // 91: gitpod.v1.OrganizationService.UpdateOrganization:output_type -> gitpod.v1.UpdateOrganizationResponse
+	50, // 92: gitpod.v1.OrganizationService.DeleteOrganization:output_type -> gitpod.v1.DeleteOrganizationResponse
+	52, // 93: gitpod.v1.OrganizationService.ListMembers:output_type -> gitpod.v1.ListMembersResponse
+	54, // 94: gitpod.v1.OrganizationService.SetRole:output_type -> gitpod.v1.SetRoleResponse
+	57, // 95: gitpod.v1.OrganizationService.CreateOrganizationInvite:output_type -> gitpod.v1.CreateOrganizationInviteResponse
+	59, // 96: gitpod.v1.OrganizationService.GetOrganizationInvite:output_type -> gitpod.v1.GetOrganizationInviteResponse
+	61, // 97: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:output_type -> gitpod.v1.GetOrganizationInviteSummaryResponse
+	63, // 98: gitpod.v1.OrganizationService.LeaveOrganization:output_type -> gitpod.v1.LeaveOrganizationResponse
+	13, // 99: gitpod.v1.OrganizationService.CreateSSOConfiguration:output_type -> gitpod.v1.CreateSSOConfigurationResponse
+	15, // 100: gitpod.v1.OrganizationService.GetSSOConfiguration:output_type -> gitpod.v1.GetSSOConfigurationResponse
+	17, // 101: gitpod.v1.OrganizationService.ListSSOConfigurations:output_type -> gitpod.v1.ListSSOConfigurationsResponse
+	19, // 102: gitpod.v1.OrganizationService.DeleteSSOConfiguration:output_type -> gitpod.v1.DeleteSSOConfigurationResponse
+	22, // 103: gitpod.v1.OrganizationService.UpdateSSOConfiguration:output_type -> gitpod.v1.UpdateSSOConfigurationResponse
+	25, // 104: gitpod.v1.OrganizationService.CreateSCIMConfiguration:output_type -> gitpod.v1.CreateSCIMConfigurationResponse
+	27, // 105: gitpod.v1.OrganizationService.GetSCIMConfiguration:output_type -> gitpod.v1.GetSCIMConfigurationResponse
+	29, // 106: gitpod.v1.OrganizationService.ListSCIMConfigurations:output_type -> gitpod.v1.ListSCIMConfigurationsResponse
+	31, // 107: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:output_type -> gitpod.v1.UpdateSCIMConfigurationResponse
+	33, // 108: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:output_type -> gitpod.v1.DeleteSCIMConfigurationResponse
+	35, // 109: gitpod.v1.OrganizationService.RegenerateSCIMToken:output_type -> gitpod.v1.RegenerateSCIMTokenResponse
+	66, // 110: gitpod.v1.OrganizationService.CreateDomainVerification:output_type -> gitpod.v1.CreateDomainVerificationResponse
+	68, // 111: gitpod.v1.OrganizationService.GetDomainVerification:output_type -> gitpod.v1.GetDomainVerificationResponse
+	70, // 112: gitpod.v1.OrganizationService.ListDomainVerifications:output_type -> gitpod.v1.ListDomainVerificationsResponse
+	72, // 113: gitpod.v1.OrganizationService.VerifyDomain:output_type -> gitpod.v1.VerifyDomainResponse
+	74, // 114: gitpod.v1.OrganizationService.DeleteDomainVerification:output_type -> gitpod.v1.DeleteDomainVerificationResponse
+	88, // [88:115] is the sub-list for method output_type
+	61, // [61:88] is the sub-list for method input_type
+	61, // [61:61] is the sub-list for extension type_name
+	61, // [61:61] is the sub-list for extension extendee
+	0,  // [0:61] is the sub-list for field type_name
 }
 
 func init() { file_gitpod_v1_organization_proto_init() }
@@ -1997,13 +4810,18 @@ func file_gitpod_v1_organization_proto_init() {
 	file_gitpod_v1_organization_proto_msgTypes[15].OneofWrappers = []any{}
 	file_gitpod_v1_organization_proto_msgTypes[21].OneofWrappers = []any{}
 	file_gitpod_v1_organization_proto_msgTypes[25].OneofWrappers = []any{}
+	file_gitpod_v1_organization_proto_msgTypes[34].OneofWrappers = []any{
+		(*JoinOrganizationRequest_OrganizationId)(nil),
+		(*JoinOrganizationRequest_InviteId)(nil),
+	}
+	file_gitpod_v1_organization_proto_msgTypes[38].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gitpod_v1_organization_proto_rawDesc), len(file_gitpod_v1_organization_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   29,
+			NumEnums:      9,
+			NumMessages:   70,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

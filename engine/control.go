@@ -36,6 +36,9 @@ func (s *Server) registerControl(g *echo.Group) {
 	g.DELETE("/faults", s.controlClearFaults)
 	g.GET("/clock", s.controlClock)
 	g.POST("/clock", s.controlMoveClock)
+	g.GET("/dns", s.controlDNS)
+	g.POST("/dns", s.controlPublishDNS)
+	g.DELETE("/dns", s.controlRemoveDNS)
 	g.GET("/openapi.yaml", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, "application/yaml", controlSpec)
 	})
@@ -126,6 +129,7 @@ func (s *Server) replaceState(se *session, data Data, clear bool) error {
 	if clear {
 		freed, dropped = se.journal.clear()
 		se.faults = nil
+		_ = se.dns.remove("", "")
 	}
 	se.mu.Unlock()
 	s.sessions.journals.release(freed, dropped)

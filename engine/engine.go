@@ -71,6 +71,9 @@ type Env struct {
 	Rand io.Reader
 	// Now is the session's time; nil means the real clock.
 	Now func() time.Time
+	// LookupTXT answers the TXT records the session's fake DNS holds at a name (published with
+	// POST /_mock/dns); nil outside a session.
+	LookupTXT func(name string) []string
 	// TrackChanges says the engine asks State.Changes after every change (it keeps a state
 	// file); without it a state need not remember what changed, and should not: nothing
 	// would ever collect it.

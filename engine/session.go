@@ -101,6 +101,8 @@ type session struct {
 	coverage coverage
 	faults   []*fault
 	lastUsed time.Time
+
+	dns zone // the session's TXT records (Env.LookupTXT)
 }
 
 // current is the session's state now (a reset or an import replaces it).
@@ -112,7 +114,7 @@ func (se *session) current() State {
 
 // env is what the session's states draw on.
 func (se *session) env() Env {
-	env := Env{Rand: se.rand, TrackChanges: se.kept}
+	env := Env{Rand: se.rand, TrackChanges: se.kept, LookupTXT: se.dns.lookup}
 	if se.clk != nil {
 		env.Now = se.clk.Now
 	}

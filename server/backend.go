@@ -147,7 +147,7 @@ func (b *backend) NewState(data engine.Data, env engine.Env) (engine.State, erro
 	if !ok {
 		return nil, fmt.Errorf("server: state data is a %T, not store.Data", data)
 	}
-	st, err := store.New(d, store.Options{Now: env.Now, Rand: env.Rand, Pages: b.pages, TrackChanges: env.TrackChanges})
+	st, err := store.New(d, store.Options{Now: env.Now, Rand: env.Rand, Pages: b.pages, TrackChanges: env.TrackChanges, LookupTXT: env.LookupTXT})
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +160,8 @@ func (b *backend) Parse(name string, doc []byte) (engine.Data, error) {
 	if err != nil {
 		return nil, errors.New(strings.TrimPrefix(err.Error(), "fixtures: "))
 	}
-	if len(data.Organizations) == 0 {
-		return nil, fmt.Errorf("%s: holds no organization: every call would be refused", name)
+	if len(data.Users) == 0 {
+		return nil, fmt.Errorf("%s: holds no user: every call would be refused", name)
 	}
 	return data, nil
 }
@@ -185,7 +185,7 @@ type state struct {
 	strictAuth bool
 }
 
-// Authenticate maps a bearer token to the organization it acts for.
+// Authenticate maps a bearer token to the user it acts as.
 func (s *state) Authenticate(token string) (string, bool) {
 	return s.Store.Authenticate(token, s.strictAuth)
 }
@@ -218,7 +218,7 @@ func records(data store.Data, deleted []store.Key) ([]engine.Record, error) {
 // storeOf is the store of the call's session.
 func storeOf(ctx context.Context) *store.Store { return engine.StateOf(ctx).(*state).Store }
 
-// caller is the organization the call acts for.
+// caller is the user the call acts as.
 func caller(ctx context.Context) string { return engine.PrincipalOf(ctx) }
 
 // writeError is the generated routes' error handler: a handler's error leaves in Connect's
@@ -246,6 +246,8 @@ func toConnect(err error) error {
 			return connect.Errorf(connect.PermissionDenied, "%s", se.Message)
 		case errors.Is(se, store.ErrFailedPrecondition):
 			return connect.Errorf(connect.FailedPrecondition, "%s", se.Message)
+		case errors.Is(se, store.ErrAlreadyExists):
+			return connect.Errorf(connect.AlreadyExists, "%s", se.Message)
 		}
 	}
 	var he *echo.HTTPError

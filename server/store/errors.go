@@ -12,6 +12,7 @@ var (
 	ErrNotFound           = errors.New("not found")
 	ErrPermissionDenied   = errors.New("permission denied")
 	ErrFailedPrecondition = errors.New("failed precondition")
+	ErrAlreadyExists      = errors.New("already exists")
 )
 
 // Error is a store failure: one of the sentinel kinds above and a client-facing message.

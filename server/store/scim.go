@@ -20,7 +20,9 @@ type SCIMConfiguration struct {
 	TokenLifetime time.Duration
 }
 
-func (c *SCIMConfiguration) indexKey() indexKey { return indexKey{c.OrganizationID, c.CreatedAt, c.ID} }
+func (c *SCIMConfiguration) indexKey() indexKey {
+	return indexKey{org: c.OrganizationID, at: c.CreatedAt, id: c.ID}
+}
 
 // SCIMCreate is what CreateSCIMConfiguration asks for.
 type SCIMCreate struct {
@@ -44,8 +46,10 @@ type SCIMUpdate struct {
 // CreateSCIM creates a SCIM configuration in the caller's organization, enabled, with a new
 // token. The result holds the token.
 func (s *Store) CreateSCIM(caller string, in SCIMCreate) (SCIMConfiguration, error) {
-	if in.OrganizationID != caller {
-		return SCIMConfiguration{}, notMember(in.OrganizationID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.orgAs(caller, in.OrganizationID, true); err != nil {
+		return SCIMConfiguration{}, err
 	}
 	lifetime := DefaultTokenLifetime
 	if in.TokenLifetime != nil {
@@ -54,9 +58,7 @@ func (s *Store) CreateSCIM(caller string, in SCIMCreate) (SCIMConfiguration, err
 	if err := CheckTokenLifetime("tokenExpiresIn", lifetime); err != nil {
 		return SCIMConfiguration{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.ssoOf(caller, in.SSOConfigurationID, "ssoConfigurationId"); err != nil {
+	if _, err := s.ssoOf(in.OrganizationID, in.SSOConfigurationID, "ssoConfigurationId"); err != nil {
 		return SCIMConfiguration{}, err
 	}
 	id, err := s.newID()
@@ -77,7 +79,7 @@ func (s *Store) CreateSCIM(caller string, in SCIMCreate) (SCIMConfiguration, err
 	}
 	c := &SCIMConfiguration{
 		ID:                                 id,
-		OrganizationID:                     caller,
+		OrganizationID:                     in.OrganizationID,
 		Name:                               in.Name,
 		Enabled:                            true,
 		SSOConfigurationID:                 in.SSOConfigurationID,
@@ -115,7 +117,7 @@ func (s *Store) UpdateSCIM(caller string, in SCIMUpdate) (SCIMConfiguration, err
 		return SCIMConfiguration{}, err
 	}
 	if in.SSOConfigurationID != nil {
-		if _, err := s.ssoOf(caller, *in.SSOConfigurationID, "ssoConfigurationId"); err != nil {
+		if _, err := s.ssoOf(c.OrganizationID, *in.SSOConfigurationID, "ssoConfigurationId"); err != nil {
 			return SCIMConfiguration{}, err
 		}
 	}
@@ -140,12 +142,20 @@ func (s *Store) UpdateSCIM(caller string, in SCIMUpdate) (SCIMConfiguration, err
 	return next, nil
 }
 
-// ListSCIM returns one page of the caller organization's SCIM configurations.
+// ListSCIM returns one page of the SCIM configurations of the caller's organization (the one
+// its token acts for: the request names none). Admins only.
 func (s *Store) ListSCIM(caller string, req PageRequest) ([]SCIMConfiguration, string, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return page(s.pages, "ListSCIMConfigurations", caller, s.scimIndex,
-		func(id string) SCIMConfiguration { return *s.scim[id] }, req)
+	org := s.homeOrg(caller)
+	if org == "" {
+		return nil, "", noHome()
+	}
+	if _, err := s.orgAs(caller, org, true); err != nil {
+		return nil, "", err
+	}
+	l := listing{list: "ListSCIMConfigurations", org: org, idx: s.scimIndex}
+	return page(s.pages, l, func(id string) SCIMConfiguration { return *s.scim[id] }, req)
 }
 
 // DeleteSCIM removes a SCIM configuration of the caller's organization; its token stops working.
@@ -208,12 +218,17 @@ func (s *Store) SCIMTokenOwner(token string) (string, bool) {
 	return id, ok
 }
 
-// scimOf returns the SCIM configuration id of organization org; another organization's is
-// reported as not found, so its existence is not revealed. Callers hold the lock.
-func (s *Store) scimOf(org, id string) (*SCIMConfiguration, error) {
+// scimOf returns the SCIM configuration id, which only an admin of its organization may reach;
+// one of an organization the caller is no member of is reported as not found, so its
+// existence is not revealed. Callers hold the lock.
+func (s *Store) scimOf(caller, id string) (*SCIMConfiguration, error) {
+	notFound := errorf(ErrNotFound, "scimConfigurationId: SCIM configuration %s not found", id)
 	c := s.scim[id]
-	if c == nil || c.OrganizationID != org {
-		return nil, errorf(ErrNotFound, "scimConfigurationId: SCIM configuration %s not found", id)
+	if c == nil {
+		return nil, notFound
+	}
+	if err := s.ownedAs(caller, c.OrganizationID, "scimConfigurationId", true, notFound); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -41,7 +41,22 @@ func (c SSOConfiguration) clone() SSOConfiguration {
 	return c
 }
 
-// ssoOf returns the SSO configuration id of organization org. Callers hold the lock.
+// ssoFor returns the SSO configuration id, which only an admin of its organization may reach;
+// one of an organization the caller is no member of is not found. Callers hold the lock.
+func (s *Store) ssoFor(caller, id string) (*SSOConfiguration, error) {
+	notFound := errorf(ErrNotFound, "ssoConfigurationId: SSO configuration %s not found", id)
+	c := s.sso[id]
+	if c == nil {
+		return nil, notFound
+	}
+	if err := s.ownedAs(caller, c.OrganizationID, "ssoConfigurationId", true, notFound); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ssoOf returns the SSO configuration id of organization org (a link to resolve). Callers
+// hold the lock.
 func (s *Store) ssoOf(org, id, field string) (*SSOConfiguration, error) {
 	c := s.sso[id]
 	if c == nil || c.OrganizationID != org {
@@ -50,7 +65,9 @@ func (s *Store) ssoOf(org, id, field string) (*SSOConfiguration, error) {
 	return c, nil
 }
 
-func (c *SSOConfiguration) indexKey() indexKey { return indexKey{c.OrganizationID, c.CreatedAt, c.ID} }
+func (c *SSOConfiguration) indexKey() indexKey {
+	return indexKey{org: c.OrganizationID, at: c.CreatedAt, id: c.ID}
+}
 
 // googleIssuer is the issuer of the one built-in provider.
 const googleIssuer = "https://accounts.google.com"
@@ -96,11 +113,11 @@ type SSOUpdate struct {
 
 // CreateSSO creates an inactive SSO configuration in the caller's organization.
 func (s *Store) CreateSSO(caller string, in SSOCreate) (SSOConfiguration, error) {
-	if in.OrganizationID != caller {
-		return SSOConfiguration{}, notMember(in.OrganizationID)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, err := s.orgAs(caller, in.OrganizationID, true); err != nil {
+		return SSOConfiguration{}, err
+	}
 	created, err := s.stamp(time.Time{})
 	if err != nil {
 		return SSOConfiguration{}, err
@@ -111,7 +128,7 @@ func (s *Store) CreateSSO(caller string, in SSOCreate) (SSOConfiguration, error)
 	}
 	c := SSOConfiguration{
 		ID:               id,
-		OrganizationID:   caller,
+		OrganizationID:   in.OrganizationID,
 		ClientID:         in.ClientID,
 		ClientSecret:     in.ClientSecret,
 		IssuerURL:        in.IssuerURL,
@@ -134,7 +151,7 @@ func (s *Store) CreateSSO(caller string, in SSOCreate) (SSOConfiguration, error)
 func (s *Store) GetSSO(caller, id string) (SSOConfiguration, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c, err := s.ssoOf(caller, id, "ssoConfigurationId")
+	c, err := s.ssoFor(caller, id)
 	if err != nil {
 		return SSOConfiguration{}, err
 	}
@@ -146,7 +163,7 @@ func (s *Store) GetSSO(caller, id string) (SSOConfiguration, error) {
 func (s *Store) UpdateSSO(caller string, in SSOUpdate) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.ssoOf(caller, in.ID, "ssoConfigurationId")
+	c, err := s.ssoFor(caller, in.ID)
 	if err != nil {
 		return err
 	}
@@ -184,13 +201,13 @@ func (s *Store) UpdateSSO(caller string, in SSOUpdate) error {
 
 // ListSSO returns one page of the SSO configurations of org, which must be the caller's.
 func (s *Store) ListSSO(caller, org string, req PageRequest) ([]SSOConfiguration, string, error) {
-	if org != caller {
-		return nil, "", notMember(org)
-	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return page(s.pages, "ListSSOConfigurations", caller, s.ssoIndex,
-		func(id string) SSOConfiguration { return s.sso[id].clone() }, req)
+	if _, err := s.orgAs(caller, org, true); err != nil {
+		return nil, "", err
+	}
+	l := listing{list: "ListSSOConfigurations", org: org, idx: s.ssoIndex}
+	return page(s.pages, l, func(id string) SSOConfiguration { return s.sso[id].clone() }, req)
 }
 
 // DeleteSSO removes an SSO configuration of the caller's organization, unless a SCIM
@@ -198,7 +215,7 @@ func (s *Store) ListSSO(caller, org string, req PageRequest) ([]SSOConfiguration
 func (s *Store) DeleteSSO(caller, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.ssoOf(caller, id, "ssoConfigurationId"); err != nil {
+	if _, err := s.ssoFor(caller, id); err != nil {
 		return err
 	}
 	var linked []string

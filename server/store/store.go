@@ -19,26 +19,61 @@ import (
 	"github.com/gitpod-mock/orgmock/engine/rfc3339"
 )
 
-// Organization is a tenant. Principals are the bearer tokens that act for it.
+// Organization is a tenant: the members, invite, domain verifications and SSO and SCIM
+// configurations it owns go with it.
 type Organization struct {
-	ID   string
-	Name string
-	// Default marks the organization that unknown bearer tokens act for (unless auth is strict).
-	Default    bool
-	Principals []Principal
+	ID            string
+	Name          string
+	Tier          string
+	InviteDomains []string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	// InviteID is the organization's current invite ("" when it has none).
+	InviteID string
+	// Members are the organization's memberships, one per user, in no particular order.
+	Members []Member
 }
 
-// Principal is a caller identity: a bearer token bound to one organization.
-type Principal struct {
-	Name  string
-	Token string
+// User is a caller identity: a person with a bearer token (the token may be empty for a user
+// who only stands for unknown tokens).
+type User struct {
+	ID            string
+	FullName      string
+	Email         string
+	AvatarURL     string
+	LoginProvider string
+	Token         string
+	// Default marks the user that unknown bearer tokens act as (unless auth is strict).
+	Default bool
 }
+
+// Member is a user's membership of an organization.
+type Member struct {
+	UserID string
+	Role   string
+	Status string
+	Since  time.Time
+}
+
+// Organization roles, tiers and member statuses, as the API spells them.
+const (
+	RoleAdmin  = "ORGANIZATION_ROLE_ADMIN"
+	RoleMember = "ORGANIZATION_ROLE_MEMBER"
+
+	StatusActive    = "USER_STATUS_ACTIVE"
+	StatusSuspended = "USER_STATUS_SUSPENDED"
+	StatusLeft      = "USER_STATUS_LEFT"
+
+	TierFree = "ORGANIZATION_TIER_FREE"
+)
 
 // Data is a whole state: what fixtures load and what a store starts from.
 type Data struct {
-	Organizations      []Organization
-	SSOConfigurations  []SSOConfiguration
-	SCIMConfigurations []SCIMConfiguration
+	Users               []User
+	Organizations       []Organization
+	SSOConfigurations   []SSOConfiguration
+	SCIMConfigurations  []SCIMConfiguration
+	DomainVerifications []DomainVerification
 }
 
 // Options tune a Store. The zero value is ready to use.
@@ -49,6 +84,9 @@ type Options struct {
 	Rand io.Reader
 	// Pages are the List operations' page sizes; both must be positive.
 	Pages PageSizes
+	// LookupTXT answers the TXT records published at a DNS name (VerifyDomain asks it); none
+	// are published when nil.
+	LookupTXT func(name string) []string
 	// TrackChanges makes the store remember which records changed, for Changes. Without it
 	// Changes reports nothing, and the store holds nothing for it (no caller would collect
 	// it, and deleted records would pile up).
@@ -57,19 +95,28 @@ type Options struct {
 
 // Store is the in-memory state of one mock. It is safe for concurrent use.
 type Store struct {
-	mu         sync.RWMutex
-	now        func() time.Time
-	rand       io.Reader
-	pages      pager
-	orgs       map[string]*Organization
-	defaultOrg string
-	principals map[string]string // bearer token -> organization id
-	sso        map[string]*SSOConfiguration
-	ssoIndex   *index // by organization, createdAt, id: what List pages through
-	scim       map[string]*SCIMConfiguration
-	scimIndex  *index
-	scimTokens map[string]string // SCIM bearer token -> SCIM configuration id
-	dirty      map[Key]struct{}  // what changed since Changes was last called
+	mu          sync.RWMutex
+	now         func() time.Time
+	rand        io.Reader
+	lookupTXT   func(name string) []string
+	pages       pager
+	users       map[string]*User
+	tokens      map[string]string // bearer token -> user id
+	defaultUser string
+	orgs        map[string]*Organization       // without Members: see members
+	members     map[string]map[string]*Member  // organization id -> user id -> membership
+	memberships map[string]map[string]struct{} // user id -> the organizations it has a membership of
+	byName      *index                         // members by organization, lower-cased full name, memberSince, user id
+	byJoined    *index                         // members by organization, memberSince, user id
+	invites     map[string]string              // invite id -> organization id
+	sso         map[string]*SSOConfiguration
+	ssoIndex    *index // by organization, createdAt, id: what List pages through
+	scim        map[string]*SCIMConfiguration
+	scimIndex   *index
+	scimTokens  map[string]string // SCIM bearer token -> SCIM configuration id
+	domains     map[string]*DomainVerification
+	domainIndex *index
+	dirty       map[Key]struct{} // what changed since Changes was last called
 }
 
 // Kind is a kind of record.
@@ -80,6 +127,8 @@ const (
 	KindOrganization Kind = iota
 	KindSSO
 	KindSCIM
+	KindUser
+	KindDomainVerification
 )
 
 // Key names one record.
@@ -104,9 +153,12 @@ func (s *Store) Changes() (changed Data, deleted []Key) {
 		switch k.Kind {
 		case KindOrganization:
 			if o := s.orgs[k.ID]; o != nil {
-				o := *o
-				o.Principals = slices.Clone(o.Principals)
-				changed.Organizations = append(changed.Organizations, o)
+				changed.Organizations = append(changed.Organizations, s.orgRecord(o))
+				continue
+			}
+		case KindUser:
+			if u := s.users[k.ID]; u != nil {
+				changed.Users = append(changed.Users, *u)
 				continue
 			}
 		case KindSSO:
@@ -119,6 +171,11 @@ func (s *Store) Changes() (changed Data, deleted []Key) {
 				changed.SCIMConfigurations = append(changed.SCIMConfigurations, *c)
 				continue
 			}
+		case KindDomainVerification:
+			if d := s.domains[k.ID]; d != nil {
+				changed.DomainVerifications = append(changed.DomainVerifications, *d)
+				continue
+			}
 		}
 		deleted = append(deleted, k)
 	}
@@ -129,15 +186,24 @@ func (s *Store) Changes() (changed Data, deleted []Key) {
 // New builds a store holding a copy of data. data must already be valid (fixtures check it).
 func New(data Data, opts Options) (*Store, error) {
 	s := &Store{
-		now:        opts.Now,
-		rand:       opts.Rand,
-		orgs:       map[string]*Organization{},
-		principals: map[string]string{},
-		sso:        map[string]*SSOConfiguration{},
-		ssoIndex:   newIndex(),
-		scim:       map[string]*SCIMConfiguration{},
-		scimIndex:  newIndex(),
-		scimTokens: map[string]string{},
+		now:         opts.Now,
+		rand:        opts.Rand,
+		lookupTXT:   opts.LookupTXT,
+		users:       map[string]*User{},
+		tokens:      map[string]string{},
+		orgs:        map[string]*Organization{},
+		members:     map[string]map[string]*Member{},
+		memberships: map[string]map[string]struct{}{},
+		byName:      newIndex(),
+		byJoined:    newIndex(),
+		invites:     map[string]string{},
+		sso:         map[string]*SSOConfiguration{},
+		ssoIndex:    newIndex(),
+		scim:        map[string]*SCIMConfiguration{},
+		scimIndex:   newIndex(),
+		scimTokens:  map[string]string{},
+		domains:     map[string]*DomainVerification{},
+		domainIndex: newIndex(),
 	}
 	if opts.TrackChanges {
 		s.dirty = map[Key]struct{}{}
@@ -148,6 +214,9 @@ func New(data Data, opts Options) (*Store, error) {
 	if s.rand == nil {
 		s.rand = rand.Reader
 	}
+	if s.lookupTXT == nil {
+		s.lookupTXT = func(string) []string { return nil }
+	}
 	if opts.Pages.Default <= 0 || opts.Pages.Max < opts.Pages.Default {
 		return nil, fmt.Errorf("store: page sizes %+v: want 0 < Default <= Max", opts.Pages)
 	}
@@ -156,14 +225,26 @@ func New(data Data, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: reading page-token key: %w", err)
 	}
 	s.pages = pager{key: key, sizes: opts.Pages}
-	for _, o := range data.Organizations {
-		o.Principals = slices.Clone(o.Principals)
-		s.orgs[o.ID] = &o
-		if o.Default {
-			s.defaultOrg = o.ID
+	for _, u := range data.Users {
+		s.users[u.ID] = &u
+		if u.Token != "" {
+			s.tokens[u.Token] = u.ID
 		}
-		for _, p := range o.Principals {
-			s.principals[p.Token] = o.ID
+		if u.Default {
+			s.defaultUser = u.ID
+		}
+	}
+	for _, o := range data.Organizations {
+		members := o.Members
+		o.Members = nil
+		o.InviteDomains = slices.Clone(o.InviteDomains)
+		s.orgs[o.ID] = &o
+		s.members[o.ID] = map[string]*Member{}
+		for _, m := range members {
+			s.putMember(o.ID, m)
+		}
+		if o.InviteID != "" {
+			s.invites[o.InviteID] = o.ID
 		}
 	}
 	for _, c := range data.SSOConfigurations {
@@ -176,42 +257,41 @@ func New(data Data, opts Options) (*Store, error) {
 		s.scimIndex.ReplaceOrInsert(c.indexKey())
 		s.scimTokens[c.Token] = c.ID
 	}
+	for _, d := range data.DomainVerifications {
+		s.domains[d.ID] = &d
+		s.domainIndex.ReplaceOrInsert(d.indexKey())
+	}
 	return s, nil
 }
 
-// Authenticate returns the organization a bearer token acts for. Tokens of fixture principals
-// act for their organization; any other token acts for the default organization unless strict
-// is set or no organization is the default. ok is false when the token is refused.
-func (s *Store) Authenticate(token string, strict bool) (org string, ok bool) {
+// Authenticate returns the user a bearer token acts as. Tokens of fixture users act as that
+// user; any other token acts as the default user unless strict is set or no user is the
+// default. ok is false when the token is refused.
+func (s *Store) Authenticate(token string, strict bool) (user string, ok bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	// Compare with every principal's token in constant time, so response timing does not
-	// tell how much of a guess was right (there are only a few principals).
+	// Compare with every user's token in constant time, so response timing does not tell how
+	// much of a guess was right (there are only a few users).
 	found := ""
-	for t, o := range s.principals {
+	for t, u := range s.tokens {
 		if subtle.ConstantTimeCompare([]byte(t), []byte(token)) == 1 {
-			found = o
+			found = u
 		}
 	}
 	if found != "" {
 		return found, true
 	}
-	if strict || s.defaultOrg == "" {
+	if strict || s.defaultUser == "" {
 		return "", false
 	}
-	return s.defaultOrg, true
+	return s.defaultUser, true
 }
 
 // Counts reports how many records of each kind the store holds (for the startup log line).
-func (s *Store) Counts() (orgs, principals, sso, scim int) {
+func (s *Store) Counts() (orgs, users, sso, scim int) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.orgs), len(s.principals), len(s.sso), len(s.scim)
-}
-
-// notMember is the refusal of an organizationId that is not the caller's.
-func notMember(org string) error {
-	return errorf(ErrPermissionDenied, "organizationId: the caller is not a member of organization %s", org)
+	return len(s.orgs), len(s.users), len(s.sso), len(s.scim)
 }
 
 // stamp returns the time for a write: now at millisecond precision (what the API shows), and
@@ -264,10 +344,11 @@ func (s *Store) Snapshot() Data {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var d Data
+	for _, u := range s.users {
+		d.Users = append(d.Users, *u)
+	}
 	for _, o := range s.orgs {
-		o := *o
-		o.Principals = slices.Clone(o.Principals)
-		d.Organizations = append(d.Organizations, o)
+		d.Organizations = append(d.Organizations, s.orgRecord(o))
 	}
 	for _, c := range s.sso {
 		d.SSOConfigurations = append(d.SSOConfigurations, c.clone())
@@ -275,8 +356,13 @@ func (s *Store) Snapshot() Data {
 	for _, c := range s.scim {
 		d.SCIMConfigurations = append(d.SCIMConfigurations, *c)
 	}
+	for _, v := range s.domains {
+		d.DomainVerifications = append(d.DomainVerifications, *v)
+	}
+	slices.SortFunc(d.Users, func(a, b User) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(d.Organizations, func(a, b Organization) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(d.SSOConfigurations, func(a, b SSOConfiguration) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(d.SCIMConfigurations, func(a, b SCIMConfiguration) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(d.DomainVerifications, func(a, b DomainVerification) int { return strings.Compare(a.ID, b.ID) })
 	return d
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -171,6 +172,8 @@ type contractCase struct {
 	check   func(t *testing.T, body map[string]any)
 	// stateFileFull serves the case with a state file that has no room for a change.
 	stateFileFull bool
+	// before, when set, prepares the server (through the control plane) before the request.
+	before func(t *testing.T, srv *mocktest.Server)
 }
 
 const (
@@ -461,6 +464,11 @@ func TestContract(t *testing.T) {
 		}, commonErrors(delSSO(acme, ssoIDBody))...),
 	}
 
+	for _, more := range []map[string][]contractCase{identityCases(), memberRefusals()} {
+		for opName, list := range more {
+			cases[opName] = append(cases[opName], list...)
+		}
+	}
 	for opName, list := range cases {
 		// With a state file that cannot grow, an operation that declares 503 answers it
 		// (nothing changed), and every other one goes on answering; the request is the
@@ -469,10 +477,10 @@ func TestContract(t *testing.T) {
 			if tc.status != 200 {
 				continue
 			}
-			full := contractCase{name: "200 with the state file full", req: tc.req, status: 200, stateFileFull: true}
+			full := contractCase{name: "200 with the state file full", req: tc.req, status: 200, stateFileFull: true, before: tc.before}
 			if k.declares(opName, 503) {
 				full = contractCase{name: "503 when the state file is full", req: tc.req, status: 503, code: "unavailable", stateFileFull: true,
-					message: "the change could not be saved to the state file, so it was not made: database reached maximum size"}
+					message: "the change could not be saved to the state file, so it was not made: database reached maximum size", before: tc.before}
 			}
 			list = append(list, full)
 			break
@@ -484,6 +492,9 @@ func TestContract(t *testing.T) {
 					if tc.stateFileFull {
 						srv = mocktest.Start(t, mocktest.WithOptions(server.Options{
 							StateFile: filepath.Join(t.TempDir(), "state.db"), Limits: server.Limits{StateFileBytes: 16 << 10}}))
+					}
+					if tc.before != nil {
+						tc.before(t, srv)
 					}
 					before := srv.Control().State(t)
 					res := k.do(t, srv, tc.req)
@@ -689,7 +700,7 @@ func mustStatus(t *testing.T, res *mocktest.Response, want int) {
 
 func expect(t *testing.T, what string, got, want any) {
 	t.Helper()
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: got %v, want %v", what, got, want)
 	}
 }

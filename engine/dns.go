@@ -37,19 +37,19 @@ type zone struct {
 
 // DNSRecord is the TXT records published at a name.
 type DNSRecord struct {
-	Name string   `json:"name"`
-	TXT  []string `json:"txt"`
+	Name string   `json:"name"` // lower-cased, without a trailing dot
+	TXT  []string `json:"txt"`  // in the order they were published
 }
 
 // DNSRecords is the answer of the /_mock/dns endpoints: the session's whole zone, by name.
 type DNSRecords struct {
-	Records []DNSRecord `json:"records"`
+	Records []DNSRecord `json:"records"` // by name
 }
 
 // DNSChange publishes a TXT record (POST /_mock/dns).
 type DNSChange struct {
-	Name string `json:"name"`
-	TXT  string `json:"txt"`
+	Name string `json:"name"` // a DNS name, e.g. _gitpod-verification.example.com
+	TXT  string `json:"txt"`  // the record's value, 1 to 255 bytes
 }
 
 // canonicalName is name as the zone keys it, or an error naming the rule it breaks.

@@ -120,6 +120,42 @@ func (c *Control) SetClock(t testing.TB, at time.Time) time.Time {
 	return out.Now
 }
 
+// PublishTXT publishes a TXT record in the session's fake DNS (what VerifyDomain looks up).
+func (c *Control) PublishTXT(t testing.TB, name, value string) server.DNSRecords {
+	t.Helper()
+	var out server.DNSRecords
+	c.call(t, http.MethodPost, "/dns", server.DNSChange{Name: name, TXT: value}, &out)
+	return out
+}
+
+// RemoveTXT removes the TXT record value at name from the session's fake DNS; value "" removes
+// every record at name, and name "" too empties the zone.
+func (c *Control) RemoveTXT(t testing.TB, name, value string) server.DNSRecords {
+	t.Helper()
+	var out server.DNSRecords
+	q := url.Values{}
+	if name != "" {
+		q.Set("name", name)
+	}
+	if value != "" {
+		q.Set("txt", value)
+	}
+	path := "/dns"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	c.call(t, http.MethodDelete, path, nil, &out)
+	return out
+}
+
+// DNS reads the session's fake DNS zone.
+func (c *Control) DNS(t testing.TB) server.DNSRecords {
+	t.Helper()
+	var out server.DNSRecords
+	c.call(t, http.MethodGet, "/dns", nil, &out)
+	return out
+}
+
 // State exports the session's state as a fixture document.
 func (c *Control) State(t testing.TB) []byte {
 	t.Helper()

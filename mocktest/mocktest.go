@@ -37,6 +37,19 @@ const (
 	AcmeSCIMID   = "d2c94c27-3b76-4a42-b88c-95a85e392c68"
 	GlobexSSOID  = "5b8f0e2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b"
 	GlobexSCIMID = "9c4e7a10-2b3c-4d5e-9f60-718293a4b5c6"
+
+	AcmeAdminUserID     = "3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c" // AcmeToken's user, the default user
+	AcmeMemberToken     = "acme-member-token"
+	AcmeMemberUserID    = "f53d2330-3795-4c5d-a1f3-453121af9c60" // a plain member of acme
+	AcmeInviteID        = "d2c94c27-3b76-4a42-b88c-95a85e392c68"
+	AcmeDomainID        = "d2c94c27-3b76-4a42-b88c-95a85e392c68" // acme.example, verified
+	AcmePendingDomainID = "7d6c5b4a-3e2f-4a1b-8c9d-0e1f2a3b4c5d" // acme-labs.example, pending
+	AcmeLabsOrgID       = "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e" // AcmeToken's user is its admin too
+	GlobexAdminUserID   = "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d"
+	GlobexMemberToken   = "globex-member-token"
+	GlobexMemberUserID  = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9"
+	GlobexInviteID      = "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8"
+	GlobexDomainID      = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" // globex.example, verified
 )
 
 // ServicePath is the path prefix of every operation.

@@ -179,8 +179,8 @@ func TestStateFile(t *testing.T) {
 		}, `ssoConfigurationId: no SSO configuration 0b0b0b0b-1111-4222-8333-444444444444`},
 		"key of another record": {func(r *fixtures.Record) { r.Key = "scimConfigurations/other" },
 			`record "scimConfigurations/other": holds id "` + mocktest.AcmeSCIMID + `"`},
-		"key of no kind": {func(r *fixtures.Record) { r.Key = "users/" + mocktest.AcmeSCIMID },
-			`record "users/` + mocktest.AcmeSCIMID + `": the key must be organizations/, ssoConfigurations/ or scimConfigurations/ and an id`},
+		"key of no kind": {func(r *fixtures.Record) { r.Key = "widgets/" + mocktest.AcmeSCIMID },
+			`record "widgets/` + mocktest.AcmeSCIMID + `": the key must be one of users, organizations, ssoConfigurations, scimConfigurations, domainVerifications, a slash and an id`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			bad := filepath.Join(t.TempDir(), "state.db")
@@ -219,7 +219,7 @@ func TestStateFile(t *testing.T) {
 // and the session goes on serving.
 func TestStateFileFull(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
-	opts := server.Options{StateFile: path, Limits: server.Limits{StateFileBytes: 96 << 10}}
+	opts := server.Options{StateFile: path, Limits: server.Limits{StateFileBytes: 128 << 10}}
 	srv := mocktest.Start(t, mocktest.WithOptions(opts))
 	var refused *mocktest.Response
 	made := 0

@@ -113,6 +113,9 @@ type (
 	Clock             = engine.Clock
 	ClockMove         = engine.ClockMove
 	SessionInfo       = engine.SessionInfo
+	DNSRecords        = engine.DNSRecords
+	DNSRecord         = engine.DNSRecord
+	DNSChange         = engine.DNSChange
 )
 
 // Server is the mock: the engine serving the Gitpod slice.

@@ -310,7 +310,7 @@ func TestResponseValidation(t *testing.T) {
 	logs := &syncBuffer{}
 	srv := mocktest.Start(t, mocktest.WithOptions(server.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))}))
 	long := strings.Repeat("n", 129)
-	if _, err := srv.Store().UpdateSCIM(mocktest.AcmeOrgID, storeUpdateName(long)); err != nil {
+	if _, err := srv.Store().UpdateSCIM(mocktest.AcmeAdminUserID, storeUpdateName(long)); err != nil {
 		t.Fatal(err)
 	}
 	for _, op := range []string{"GetSCIMConfiguration", "UpdateSCIMConfiguration"} {
@@ -459,7 +459,7 @@ func TestEscapedBodies(t *testing.T) {
 			if !bytes.Contains(res.Body, []byte(`"name":"Acme \u0026 Co é\"q\""`)) {
 				t.Fatalf("body: %s", res.Body)
 			}
-			got, err := srv.Store().GetSCIM(mocktest.AcmeOrgID, mocktest.AcmeSCIMID)
+			got, err := srv.Store().GetSCIM(mocktest.AcmeAdminUserID, mocktest.AcmeSCIMID)
 			if err != nil || got.Name != `Acme & Co é"q"` {
 				t.Fatalf("stored name %q (%v)", got.Name, err)
 			}

@@ -12,13 +12,20 @@ type tenant struct {
 	name, token, org, sso, scim string
 	// linkedSSO is an SSO configuration a SCIM configuration of the tenant links.
 	linkedSSO string
+	// admin is the user of token; member a plain member, whose token is memberToken.
+	admin, member, memberToken string
+	invite, domain             string
 }
 
 var (
 	acmeTenant = tenant{name: "acme", token: mocktest.AcmeToken, org: mocktest.AcmeOrgID,
-		sso: mocktest.AcmeSSOID, scim: mocktest.AcmeSCIMID, linkedSSO: mocktest.AcmeSSO2ID}
+		sso: mocktest.AcmeSSOID, scim: mocktest.AcmeSCIMID, linkedSSO: mocktest.AcmeSSO2ID,
+		admin: mocktest.AcmeAdminUserID, member: mocktest.AcmeMemberUserID, memberToken: mocktest.AcmeMemberToken,
+		invite: mocktest.AcmeInviteID, domain: mocktest.AcmeDomainID}
 	globexTenant = tenant{name: "globex", token: mocktest.GlobexToken, org: mocktest.GlobexOrgID,
-		sso: mocktest.GlobexSSOID, scim: mocktest.GlobexSCIMID, linkedSSO: mocktest.GlobexSSOID}
+		sso: mocktest.GlobexSSOID, scim: mocktest.GlobexSCIMID, linkedSSO: mocktest.GlobexSSOID,
+		admin: mocktest.GlobexAdminUserID, member: mocktest.GlobexMemberUserID, memberToken: mocktest.GlobexMemberToken,
+		invite: mocktest.GlobexInviteID, domain: mocktest.GlobexDomainID}
 )
 
 // TestTenancyMatrix calls every operation of both families with one organization's token on
@@ -43,6 +50,9 @@ func TestTenancyMatrix(t *testing.T) {
 	}
 	orgDenied := func(_, them tenant) string {
 		return "organizationId: the caller is not a member of organization " + them.org
+	}
+	domainNotFound := func(_, them tenant) string {
+		return "domainVerificationId: domain verification " + them.domain + " not found"
 	}
 	matrix := map[string]cell{
 		"GetSCIMConfiguration of theirs": {op: "GetSCIMConfiguration",
@@ -96,11 +106,73 @@ func TestTenancyMatrix(t *testing.T) {
 		"ListSSOConfigurations of their organization": {op: "ListSSOConfigurations",
 			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org} },
 			status: 403, code: "permission_denied", message: orgDenied},
+		"GetOrganization of theirs": {op: "GetOrganization",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org} },
+			status: 403, code: "permission_denied", message: orgDenied},
+		"UpdateOrganization of theirs": {op: "UpdateOrganization",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "name": "hijacked", "inviteDomains": map[string]any{"domains": []string{"evil.example"}}}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
+		"DeleteOrganization of theirs": {op: "DeleteOrganization",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org} },
+			status: 403, code: "permission_denied", message: orgDenied},
+		"ListMembers of theirs": {op: "ListMembers",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org} },
+			status: 403, code: "permission_denied", message: orgDenied},
+		"SetRole in their organization": {op: "SetRole",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "userId": them.member, "role": "ORGANIZATION_ROLE_ADMIN"}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
+		"SetRole in mine on their member": {op: "SetRole",
+			body: func(me, them tenant) map[string]any {
+				return map[string]any{"organizationId": me.org, "userId": them.member, "role": "ORGANIZATION_ROLE_ADMIN"}
+			},
+			status: 404, code: "not_found", message: func(me, them tenant) string {
+				return "userId: user " + them.member + " is not a member of organization " + me.org
+			}},
+		"LeaveOrganization of their member (acts in mine)": {op: "LeaveOrganization",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"userId": them.admin} },
+			status: 404, code: "not_found", message: func(me, them tenant) string {
+				return "userId: user " + them.admin + " is not a member of organization " + me.org
+			}},
+		"JoinOrganization theirs by id (no matching email domain)": {op: "JoinOrganization",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org} },
+			status: 403, code: "permission_denied", message: func(me, them tenant) string {
+				domain := map[string]string{"acme": "acme-corp.com", "globex": "globex.example"}[me.name]
+				return `organizationId: the caller's email domain "` + domain + `" is not one of the invite domains of organization ` + them.org + ": join by invite"
+			}},
+		"CreateOrganizationInvite in theirs": {op: "CreateOrganizationInvite",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org} },
+			status: 403, code: "permission_denied", message: orgDenied},
+		"GetOrganizationInvite of theirs": {op: "GetOrganizationInvite",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org} },
+			status: 403, code: "permission_denied", message: orgDenied},
+		"CreateDomainVerification in theirs": {op: "CreateDomainVerification",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "domain": "hijack.example"}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
+		"ListDomainVerifications of theirs": {op: "ListDomainVerifications",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org} },
+			status: 403, code: "permission_denied", message: orgDenied},
+		"GetDomainVerification of theirs": {op: "GetDomainVerification",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"domainVerificationId": them.domain} },
+			status: 404, code: "not_found", message: domainNotFound},
+		"VerifyDomain of theirs": {op: "VerifyDomain",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"domainVerificationId": them.domain} },
+			status: 404, code: "not_found", message: domainNotFound},
+		"DeleteDomainVerification of theirs": {op: "DeleteDomainVerification",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"domainVerificationId": them.domain} },
+			status: 404, code: "not_found", message: domainNotFound},
 	}
 	// Every operation of the contract is in the matrix: a new one fails here until its rows
-	// are written. ListSCIMConfigurations takes no id or organization (the token decides); it
-	// is checked below.
-	inMatrix := map[string]bool{"ListSCIMConfigurations": true}
+	// are written. Three are no one else's business by design, each checked elsewhere:
+	// ListSCIMConfigurations takes no id or organization (the token decides; checked below),
+	// CreateOrganization makes a new organization, and an invite's summary is for anyone
+	// holding the invite (TestRoleMatrix).
+	inMatrix := map[string]bool{"ListSCIMConfigurations": true, "CreateOrganization": true, "GetOrganizationInviteSummary": true}
 	for _, c := range matrix {
 		inMatrix[c.op] = true
 	}
@@ -150,5 +222,112 @@ func TestTenancyMatrix(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRoleMatrix calls every operation with a plain member's token on its own organization:
+// what takes an admin is refused (403 naming the organization, nothing changes); what any
+// member may do succeeds.
+func TestRoleMatrix(t *testing.T) {
+	type cell struct {
+		body    func(me tenant) map[string]any
+		status  int
+		field   string // names the organization in the refusal ("" for a success)
+		message string // a refusal's message when it is not the usual one
+	}
+	org := func(me tenant) map[string]any { return map[string]any{"organizationId": me.org} }
+	scim := func(me tenant) map[string]any { return map[string]any{"scimConfigurationId": me.scim} }
+	sso := func(me tenant) map[string]any { return map[string]any{"ssoConfigurationId": me.sso} }
+	domain := func(me tenant) map[string]any { return map[string]any{"domainVerificationId": me.domain} }
+	adminOnly := func(body func(tenant) map[string]any, field string) cell {
+		return cell{body: body, status: 403, field: field}
+	}
+	matrix := map[string]cell{
+		"UpdateOrganization": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "name": "renamed"}
+		}, "organizationId"),
+		"DeleteOrganization": adminOnly(org, "organizationId"),
+		"SetRole": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "userId": me.member, "role": "ORGANIZATION_ROLE_ADMIN"}
+		}, "organizationId"),
+		"LeaveOrganization":        adminOnly(func(me tenant) map[string]any { return map[string]any{"userId": me.admin} }, "userId"),
+		"CreateOrganizationInvite": adminOnly(org, "organizationId"),
+		"GetOrganizationInvite":    adminOnly(org, "organizationId"),
+		"CreateDomainVerification": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "domain": "new.example"}
+		}, "organizationId"),
+		"ListDomainVerifications":  adminOnly(org, "organizationId"),
+		"GetDomainVerification":    adminOnly(domain, "domainVerificationId"),
+		"VerifyDomain":             adminOnly(domain, "domainVerificationId"),
+		"DeleteDomainVerification": adminOnly(domain, "domainVerificationId"),
+		"CreateSSOConfiguration": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "clientId": "x", "clientSecret": "y", "issuerUrl": "https://idp.example"}
+		}, "organizationId"),
+		"ListSSOConfigurations": adminOnly(org, "organizationId"),
+		"GetSSOConfiguration":   adminOnly(sso, "ssoConfigurationId"),
+		"UpdateSSOConfiguration": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"ssoConfigurationId": me.sso, "state": "SSO_CONFIGURATION_STATE_INACTIVE"}
+		}, "ssoConfigurationId"),
+		"DeleteSSOConfiguration": adminOnly(sso, "ssoConfigurationId"),
+		"CreateSCIMConfiguration": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "ssoConfigurationId": me.sso}
+		}, "organizationId"),
+		"GetSCIMConfiguration": adminOnly(scim, "scimConfigurationId"),
+		"UpdateSCIMConfiguration": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"scimConfigurationId": me.scim, "enabled": false}
+		}, "scimConfigurationId"),
+		"DeleteSCIMConfiguration": adminOnly(scim, "scimConfigurationId"),
+		"RegenerateSCIMToken":     adminOnly(scim, "scimConfigurationId"),
+		"ListSCIMConfigurations":  {body: func(tenant) map[string]any { return map[string]any{} }, status: 403},
+		// What any member may do.
+		"GetOrganization":              {body: org, status: 200},
+		"ListMembers":                  {body: org, status: 200},
+		"GetOrganizationInviteSummary": {body: func(me tenant) map[string]any { return map[string]any{"inviteId": me.invite} }, status: 200},
+		"JoinOrganization":             {body: org, status: 200}, // a member already: the membership as it is
+		"CreateOrganization":           {body: func(tenant) map[string]any { return map[string]any{"name": "Side project", "joinOrganization": true} }, status: 200},
+	}
+	sp := mocktest.Start(t).Spec()
+	for _, op := range sp.OperationIDs() {
+		if _, ok := matrix[op]; !ok {
+			t.Errorf("%s has no row in the role matrix", op)
+		}
+	}
+	for _, me := range []tenant{acmeTenant, globexTenant} {
+		for op, c := range matrix {
+			t.Run(me.name+" member/"+op, func(t *testing.T) {
+				srv := mocktest.Start(t)
+				before := srv.Store().Snapshot()
+				res := srv.Post(t, op, me.memberToken, c.body(me))
+				if c.status == 200 {
+					if res.Status != 200 {
+						t.Fatalf("got %d %s, want 200", res.Status, res.Body)
+					}
+					return
+				}
+				want := c.field + ": only an admin of organization " + me.org + " may do this, and the caller is a member"
+				if c.field == "" {
+					want = "only an admin of organization " + me.org + " (the caller's) may list its SCIM configurations, and the caller is a member"
+				}
+				b := res.JSON(t)
+				if res.Status != c.status || b["code"] != "permission_denied" || b["message"] != want {
+					t.Errorf("got %d %v,\nwant %d permission_denied %q", res.Status, b, c.status, want)
+				}
+				if after := srv.Store().Snapshot(); !reflect.DeepEqual(before, after) {
+					t.Errorf("state changed by a refused call of a plain member")
+				}
+			})
+		}
+	}
+	// The same calls by the admin pass the role check: each answers something other than
+	// permission_denied (most succeed; a few meet another rule, which is not a role's).
+	for _, me := range []tenant{acmeTenant, globexTenant} {
+		for op, c := range matrix {
+			t.Run(me.name+" admin/"+op, func(t *testing.T) {
+				res := mocktest.Start(t).Post(t, op, me.token, c.body(me))
+				if res.Status == 403 {
+					t.Errorf("the admin got %d %s", res.Status, res.Body)
+				}
+			})
+		}
 	}
 }

@@ -41,25 +41,25 @@ func TestConcurrentSCIMOperations(t *testing.T) {
 					for i := range tt.whenRounds {
 						clk.Advance(time.Millisecond)
 						name := fmt.Sprintf("w%d-%d", w, i)
-						c, err := st.CreateSCIM(org, store.SCIMCreate{OrganizationID: org, SSOConfigurationID: sso, Name: name})
+						c, err := st.CreateSCIM(as(org), store.SCIMCreate{OrganizationID: org, SSOConfigurationID: sso, Name: name})
 						if err != nil {
 							t.Errorf("create: %v", err)
 							return
 						}
-						u, err := st.UpdateSCIM(org, store.SCIMUpdate{ID: c.ID, Enabled: ptr(false)})
+						u, err := st.UpdateSCIM(as(org), store.SCIMUpdate{ID: c.ID, Enabled: ptr(false)})
 						if err != nil || u.UpdatedAt.Compare(c.UpdatedAt) <= 0 {
 							t.Errorf("update: %v, updatedAt %v after %v", err, u.UpdatedAt, c.UpdatedAt)
 							return
 						}
-						r, err := st.RegenerateSCIMToken(org, c.ID, ptr(2*day))
+						r, err := st.RegenerateSCIMToken(as(org), c.ID, ptr(2*day))
 						if err != nil {
 							t.Errorf("regenerate: %v", err)
 							return
 						}
-						if _, err := st.GetSCIM(other, c.ID); err == nil {
+						if _, err := st.GetSCIM(as(other), c.ID); err == nil {
 							t.Errorf("another organization read %s", c.ID)
 						}
-						if _, _, err := st.ListSCIM(org, store.PageRequest{Size: 5}); err != nil {
+						if _, _, err := st.ListSCIM(as(org), store.PageRequest{Size: 5}); err != nil {
 							t.Errorf("list: %v", err)
 						}
 						st.Authenticate(tokenA, false)
@@ -68,7 +68,7 @@ func TestConcurrentSCIMOperations(t *testing.T) {
 							_ = st.Snapshot()
 						}
 						if i%2 == 0 {
-							if err := st.DeleteSCIM(org, c.ID); err != nil {
+							if err := st.DeleteSCIM(as(org), c.ID); err != nil {
 								t.Errorf("delete: %v", err)
 							}
 							continue
@@ -86,7 +86,7 @@ func TestConcurrentSCIMOperations(t *testing.T) {
 			for _, ks := range results {
 				for _, k := range ks {
 					want++
-					c, err := st.GetSCIM(k.org, k.id)
+					c, err := st.GetSCIM(as(k.org), k.id)
 					checkErr(t, err, nil, "")
 					if c.Name != k.name || c.Enabled || c.Token != k.token || c.TokenLifetime != 2*day {
 						t.Fatalf("record %s: %+v", k.id, c)
@@ -130,7 +130,7 @@ func TestConcurrentUpdatesOfOneRecord(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range each {
-				c, err := st.UpdateSCIM(orgA, store.SCIMUpdate{ID: scimA, Name: ptr("x")})
+				c, err := st.UpdateSCIM(as(orgA), store.SCIMUpdate{ID: scimA, Name: ptr("x")})
 				if err != nil {
 					t.Error(err)
 					return
@@ -149,7 +149,7 @@ func TestConcurrentUpdatesOfOneRecord(t *testing.T) {
 		seen[s] = true
 	}
 	// The clock stays at t0 (after the fixture's updatedAt): stamps are t0ms, t0ms+1ms, ...
-	c, _ := st.GetSCIM(orgA, scimA)
+	c, _ := st.GetSCIM(as(orgA), scimA)
 	if want := t0ms.Add((workers*each - 1) * time.Millisecond); c.UpdatedAt != want {
 		t.Fatalf("final updatedAt %v, want %v", c.UpdatedAt, want)
 	}

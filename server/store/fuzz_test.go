@@ -22,13 +22,17 @@ func FuzzPageToken(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	const acme = "b0e12f6c-4c67-429d-a4a6-d9838b5da047"
+	const (
+		acme        = "b0e12f6c-4c67-429d-a4a6-d9838b5da047"
+		acmeAdmin   = "3f1d2c4b-5a6e-4f70-8b9c-0d1e2f3a4b5c" // the default fixtures' users
+		globexAdmin = "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d"
+	)
 	for i := 0; i < 5; i++ {
-		if _, err := st.CreateSCIM(acme, store.SCIMCreate{OrganizationID: acme, SSOConfigurationID: "d2c94c27-3b76-4a42-b88c-95a85e392c68"}); err != nil {
+		if _, err := st.CreateSCIM(acmeAdmin, store.SCIMCreate{OrganizationID: acme, SSOConfigurationID: "d2c94c27-3b76-4a42-b88c-95a85e392c68"}); err != nil {
 			f.Fatal(err)
 		}
 	}
-	_, real, err := st.ListSCIM(acme, store.PageRequest{Size: 2})
+	_, real, err := st.ListSCIM(acmeAdmin, store.PageRequest{Size: 2})
 	if err != nil || real == "" {
 		f.Fatalf("no page token to seed with: %v", err)
 	}
@@ -40,7 +44,7 @@ func FuzzPageToken(f *testing.F) {
 	f.Add(".", -5)
 	f.Fuzz(func(t *testing.T, token string, size int) {
 		req := store.PageRequest{Token: token, Size: size, TokenField: "token"}
-		items, next, err := st.ListSCIM(acme, req)
+		items, next, err := st.ListSCIM(acmeAdmin, req)
 		if err != nil {
 			if !errors.Is(err, store.ErrInvalidArgument) {
 				t.Fatalf("token %q size %d: %v, want an invalid argument", token, size, err)
@@ -54,12 +58,12 @@ func FuzzPageToken(f *testing.F) {
 		}
 		if token != "" && token != real {
 			// Only tokens this store signed are accepted.
-			if _, _, err := st.ListSSO(acme, acme, req); err == nil {
+			if _, _, err := st.ListSSO(acmeAdmin, acme, req); err == nil {
 				t.Fatalf("a SCIM page token %q was accepted by the SSO list", token)
 			}
 		}
 		_ = next
-		if _, _, err := st.ListSCIM("6f1a3c52-8d4e-4b8a-9c1d-2e3f4a5b6c7d", req); token != "" && err == nil {
+		if _, _, err := st.ListSCIM(globexAdmin, req); token != "" && err == nil {
 			t.Fatalf("token %q of one organization was accepted for another", token)
 		}
 	})

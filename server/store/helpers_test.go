@@ -30,6 +30,15 @@ const (
 	tokenA = "token-acme-admin"
 	tokenB = "token-globex-admin"
 
+	// The admin of each organization, and a plain member of each; userA is the default user.
+	userA        = "a0000000-0000-4000-8000-00000000000a"
+	userB        = "b0000000-0000-4000-8000-00000000000b"
+	memberA      = "a0000000-0000-4000-8000-0000000000a2"
+	memberB      = "b0000000-0000-4000-8000-0000000000b2"
+	tokenMemberA = "token-acme-member"
+	tokenMemberB = "token-globex-member"
+	inviteA      = "a1000000-0000-4000-8000-00000000000a"
+
 	ssoA1 = "d2c94c27-3b76-4a42-b88c-95a85e392c68"
 	ssoA2 = "f53d2330-3795-4c5d-a1f3-453121af9c60"
 	ssoB1 = "0c1b2a39-4d5e-4f60-8a7b-9c8d7e6f5a4b"
@@ -51,15 +60,30 @@ var (
 	// t0ms is t0 as the store stamps it.
 	t0ms = t0.Truncate(time.Millisecond)
 
+	orgCreated      = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	fixtureCreatedA = time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
 	fixtureCreatedB = time.Date(2026, 1, 11, 8, 30, 0, 0, time.UTC)
 )
 
 func fixtureData() store.Data {
 	return store.Data{
+		Users: []store.User{
+			{ID: userA, FullName: "Ada Admin", Email: "ada@acme.example", LoginProvider: "google", Token: tokenA, Default: true},
+			{ID: userB, FullName: "Bob Boss", Email: "bob@globex.example", LoginProvider: "github", Token: tokenB},
+			{ID: memberA, FullName: "Mia Member", Email: "mia@acme.example", LoginProvider: "google", Token: tokenMemberA},
+			{ID: memberB, FullName: "Gus Guest", Email: "gus@globex.example", LoginProvider: "github", Token: tokenMemberB},
+		},
 		Organizations: []store.Organization{
-			{ID: orgA, Name: "Acme", Default: true, Principals: []store.Principal{{Name: "admin", Token: tokenA}}},
-			{ID: orgB, Name: "Globex", Principals: []store.Principal{{Name: "admin", Token: tokenB}}},
+			{ID: orgA, Name: "Acme", Tier: "ORGANIZATION_TIER_ENTERPRISE", CreatedAt: orgCreated, UpdatedAt: orgCreated,
+				InviteDomains: []string{"acme.example"}, InviteID: inviteA, Members: []store.Member{
+					{UserID: userA, Role: store.RoleAdmin, Status: store.StatusActive, Since: orgCreated},
+					{UserID: memberA, Role: store.RoleMember, Status: store.StatusActive, Since: orgCreated.Add(day)},
+				}},
+			{ID: orgB, Name: "Globex", Tier: "ORGANIZATION_TIER_ENTERPRISE", CreatedAt: orgCreated, UpdatedAt: orgCreated,
+				Members: []store.Member{
+					{UserID: userB, Role: store.RoleAdmin, Status: store.StatusActive, Since: orgCreated},
+					{UserID: memberB, Role: store.RoleMember, Status: store.StatusActive, Since: orgCreated.Add(2 * day)},
+				}},
 		},
 		SSOConfigurations: []store.SSOConfiguration{
 			{
@@ -172,10 +196,22 @@ func checkUnchanged(t testing.TB, st *store.Store, before store.Data) {
 
 func ptr[T any](v T) *T { return &v }
 
+// as is the user a test acts as to act for an organization: its admin. Anything else is
+// taken as a user id as it is (an unknown one, say).
+func as(org string) string {
+	switch org {
+	case orgA:
+		return userA
+	case orgB:
+		return userB
+	}
+	return org
+}
+
 // mustCreate creates a SCIM configuration in org, linked to sso, failing the test on error.
 func mustCreate(t testing.TB, st *store.Store, org, sso, name string) store.SCIMConfiguration {
 	t.Helper()
-	c, err := st.CreateSCIM(org, store.SCIMCreate{OrganizationID: org, SSOConfigurationID: sso, Name: name})
+	c, err := st.CreateSCIM(as(org), store.SCIMCreate{OrganizationID: org, SSOConfigurationID: sso, Name: name})
 	if err != nil {
 		t.Fatalf("CreateSCIM(%s): %v", name, err)
 	}

@@ -35,7 +35,7 @@ func walk(t testing.TB, st *store.Store, org string, size int) []string {
 		if pages > 10000 {
 			t.Fatal("walk does not end")
 		}
-		items, next, err := st.ListSCIM(org, store.PageRequest{Token: token, Size: size, TokenField: "pagination.token"})
+		items, next, err := st.ListSCIM(as(org), store.PageRequest{Token: token, Size: size, TokenField: "pagination.token"})
 		if err != nil {
 			t.Fatalf("page %d: %v", pages, err)
 		}
@@ -86,7 +86,7 @@ func TestListSCIMScopeAndOrder(t *testing.T) {
 			if want := sortedByKey(acme); !slices.Equal(got, want) {
 				t.Fatalf("listed\n %v\nwant\n %v", got, want)
 			}
-			items, _, err := st.ListSCIM(orgA, store.PageRequest{Size: 100})
+			items, _, err := st.ListSCIM(as(orgA), store.PageRequest{Size: 100})
 			checkErr(t, err, nil, "")
 			for _, it := range items {
 				if it.OrganizationID != orgA {
@@ -135,7 +135,7 @@ func TestListSCIMPageSize(t *testing.T) {
 			var all []string
 			token := ""
 			for {
-				items, next, err := st.ListSCIM(orgA, store.PageRequest{Token: token, Size: tt.whenSize})
+				items, next, err := st.ListSCIM(as(orgA), store.PageRequest{Token: token, Size: tt.whenSize})
 				checkErr(t, err, tt.expectKind, tt.expectMsg)
 				if err != nil {
 					if items != nil || next != "" {
@@ -162,18 +162,15 @@ func TestListSCIMPageSize(t *testing.T) {
 
 func TestListSCIMEmpty(t *testing.T) {
 	st, _ := newStore(t)
-	checkErr(t, st.DeleteSCIM(orgB, scimB), nil, "")
-	items, next, err := st.ListSCIM(orgB, store.PageRequest{})
+	checkErr(t, st.DeleteSCIM(as(orgB), scimB), nil, "")
+	items, next, err := st.ListSCIM(as(orgB), store.PageRequest{})
 	checkErr(t, err, nil, "")
 	if len(items) != 0 || next != "" {
 		t.Fatalf("empty list: %v, %q", items, next)
 	}
-	// An organization the store does not know has an empty list too.
-	items, next, err = st.ListSCIM(unknownID, store.PageRequest{})
-	checkErr(t, err, nil, "")
-	if len(items) != 0 || next != "" {
-		t.Fatalf("unknown organization: %v, %q", items, next)
-	}
+	// A user who is an active member of no organization has no organization to list.
+	_, _, err = st.ListSCIM(unknownID, store.PageRequest{})
+	checkErr(t, err, store.ErrPermissionDenied, "the caller is not an active member of any organization")
 }
 
 // Tokens the store did not issue for this list and organization are invalid arguments whose
@@ -185,11 +182,11 @@ func TestListSCIMBadTokens(t *testing.T) {
 		mustCreate(t, st, orgA, ssoA1, "")
 		mustCreate(t, st, orgB, ssoB1, "")
 	}
-	_, good, err := st.ListSCIM(orgA, store.PageRequest{Size: 2})
+	_, good, err := st.ListSCIM(as(orgA), store.PageRequest{Size: 2})
 	checkErr(t, err, nil, "")
-	_, goodB, err := st.ListSCIM(orgB, store.PageRequest{Size: 2})
+	_, goodB, err := st.ListSCIM(as(orgB), store.PageRequest{Size: 2})
 	checkErr(t, err, nil, "")
-	_, ssoToken, err := st.ListSSO(orgA, orgA, store.PageRequest{Size: 1})
+	_, ssoToken, err := st.ListSSO(as(orgA), orgA, store.PageRequest{Size: 1})
 	checkErr(t, err, nil, "")
 	if good == "" || goodB == "" || ssoToken == "" {
 		t.Fatal("no tokens to tamper with")
@@ -200,7 +197,7 @@ func TestListSCIMBadTokens(t *testing.T) {
 		otherClk.Advance(time.Second)
 		mustCreate(t, other, orgA, ssoA1, "")
 	}
-	_, foreign, err := other.ListSCIM(orgA, store.PageRequest{Size: 2})
+	_, foreign, err := other.ListSCIM(as(orgA), store.PageRequest{Size: 2})
 	checkErr(t, err, nil, "")
 
 	body, sig, _ := strings.Cut(good, ".")
@@ -249,7 +246,7 @@ func TestListSCIMBadTokens(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := st.Snapshot()
-			items, next, err := st.ListSCIM(tt.givenCaller, store.PageRequest{Token: tt.whenToken, Size: 2, TokenField: tt.whenField})
+			items, next, err := st.ListSCIM(as(tt.givenCaller), store.PageRequest{Token: tt.whenToken, Size: 2, TokenField: tt.whenField})
 			checkErr(t, err, store.ErrInvalidArgument, msgBadPageToken(tt.expectField))
 			if items != nil || next != "" {
 				t.Fatalf("error with items %v and token %q", items, next)
@@ -259,12 +256,12 @@ func TestListSCIMBadTokens(t *testing.T) {
 	}
 	// The genuine tokens work, for their own organization.
 	for _, c := range []struct{ org, token string }{{orgA, good}, {orgB, goodB}} {
-		if _, _, err := st.ListSCIM(c.org, store.PageRequest{Token: c.token, Size: 2}); err != nil {
+		if _, _, err := st.ListSCIM(as(c.org), store.PageRequest{Token: c.token, Size: 2}); err != nil {
 			t.Fatalf("genuine token of %s: %v", c.org, err)
 		}
 	}
 	// And a SCIM token is refused by the SSO list.
-	_, _, err = st.ListSSO(orgA, orgA, store.PageRequest{Token: good, TokenField: "token"})
+	_, _, err = st.ListSSO(as(orgA), orgA, store.PageRequest{Token: good, TokenField: "token"})
 	checkErr(t, err, store.ErrInvalidArgument, "token: not a page token issued by this server for ListSSOConfigurations")
 }
 
@@ -287,15 +284,15 @@ func TestListSCIMTokenSurvivesDeletion(t *testing.T) {
 				mustCreate(t, st, orgA, ssoA1, "")
 			}
 			all := walk(t, st, orgA, 100) // 6 items in order
-			first, next, err := st.ListSCIM(orgA, store.PageRequest{Size: 2})
+			first, next, err := st.ListSCIM(as(orgA), store.PageRequest{Size: 2})
 			checkErr(t, err, nil, "")
 			if !slices.Equal(ids(first), all[:2]) {
 				t.Fatalf("first page %v, want %v", ids(first), all[:2])
 			}
 			if tt.whenDeleteLast {
-				checkErr(t, st.DeleteSCIM(orgA, all[1]), nil, "")
+				checkErr(t, st.DeleteSCIM(as(orgA), all[1]), nil, "")
 			}
-			second, _, err := st.ListSCIM(orgA, store.PageRequest{Token: next, Size: tt.whenNextSize})
+			second, _, err := st.ListSCIM(as(orgA), store.PageRequest{Token: next, Size: tt.whenNextSize})
 			checkErr(t, err, nil, "")
 			want := all[2:min(2+tt.whenNextSize, len(all))]
 			if !slices.Equal(ids(second), want) {
@@ -348,7 +345,7 @@ func TestListSCIMWalkWhileMutating(t *testing.T) {
 				return keys[r.IntN(len(keys))]
 			}
 			del := func(id string) {
-				checkErr(t, st.DeleteSCIM(orgA, id), nil, "")
+				checkErr(t, st.DeleteSCIM(as(orgA), id), nil, "")
 				delete(alive, id)
 				delete(stable, id) // it did not exist throughout the walk
 			}
@@ -359,7 +356,7 @@ func TestListSCIMWalkWhileMutating(t *testing.T) {
 				if pages > 10000 {
 					t.Fatal("walk does not end")
 				}
-				items, next, err := st.ListSCIM(orgA, store.PageRequest{Token: token, Size: tt.whenPageSize, TokenField: "token"})
+				items, next, err := st.ListSCIM(as(orgA), store.PageRequest{Token: token, Size: tt.whenPageSize, TokenField: "token"})
 				checkErr(t, err, nil, "")
 				if len(items) > tt.whenPageSize || (next != "" && len(items) != tt.whenPageSize) {
 					t.Fatalf("page %d: %d items, next token %q", pages, len(items), next)
@@ -395,10 +392,10 @@ func TestListSCIMWalkWhileMutating(t *testing.T) {
 					default:
 						if len(alive) > 0 {
 							id := pick()
-							if _, err := st.UpdateSCIM(orgA, store.SCIMUpdate{ID: id, Name: ptr("renamed")}); err != nil {
+							if _, err := st.UpdateSCIM(as(orgA), store.SCIMUpdate{ID: id, Name: ptr("renamed")}); err != nil {
 								t.Fatal(err)
 							}
-							if _, err := st.RegenerateSCIMToken(orgA, id, nil); err != nil {
+							if _, err := st.RegenerateSCIMToken(as(orgA), id, nil); err != nil {
 								t.Fatal(err)
 							}
 						}
@@ -448,14 +445,14 @@ func TestListSCIMWalkWithConcurrentWriter(t *testing.T) {
 					clk.Set(t0.Add(time.Duration(r.IntN(12)-1) * time.Minute))
 					if len(mine) > 0 && r.IntN(2) == 0 {
 						i := r.IntN(len(mine))
-						if err := st.DeleteSCIM(orgA, mine[i]); err != nil {
+						if err := st.DeleteSCIM(as(orgA), mine[i]); err != nil {
 							t.Error(err)
 							return
 						}
 						mine = slices.Delete(mine, i, i+1)
 						continue
 					}
-					c, err := st.CreateSCIM(orgA, store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA2})
+					c, err := st.CreateSCIM(as(orgA), store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA2})
 					if err != nil {
 						t.Error(err)
 						return

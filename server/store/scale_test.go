@@ -34,7 +34,7 @@ func BenchmarkScale(b *testing.B) {
 		id := data.SCIMConfigurations[len(data.SCIMConfigurations)/2].ID
 		b.Run(fmt.Sprintf("n=%d/Get", n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := st.GetSCIM(orgA, id); err != nil {
+				if _, err := st.GetSCIM(as(orgA), id); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -42,14 +42,14 @@ func BenchmarkScale(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d/Update", n), func(b *testing.B) {
 			name := "renamed"
 			for b.Loop() {
-				if _, err := st.UpdateSCIM(orgA, store.SCIMUpdate{ID: id, Name: &name}); err != nil {
+				if _, err := st.UpdateSCIM(as(orgA), store.SCIMUpdate{ID: id, Name: &name}); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 		b.Run(fmt.Sprintf("n=%d/Create", n), func(b *testing.B) { // n grows by b.N here
 			for b.Loop() {
-				if _, err := st.CreateSCIM(orgA, store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA1}); err != nil {
+				if _, err := st.CreateSCIM(as(orgA), store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA1}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -57,7 +57,7 @@ func BenchmarkScale(b *testing.B) {
 		st, _ = newStoreFrom(b, data, 1) // without what Create added
 		middle := ""
 		for range n / 200 { // to the middle, a page of 100 at a time
-			_, next, err := st.ListSCIM(orgA, store.PageRequest{Size: 100, Token: middle})
+			_, next, err := st.ListSCIM(as(orgA), store.PageRequest{Size: 100, Token: middle})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func BenchmarkScale(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("n=%d/List100", n), func(b *testing.B) {
 			for b.Loop() {
-				if items, _, err := st.ListSCIM(orgA, store.PageRequest{Size: 100, Token: middle}); err != nil || len(items) != 100 {
+				if items, _, err := st.ListSCIM(as(orgA), store.PageRequest{Size: 100, Token: middle}); err != nil || len(items) != 100 {
 					b.Fatal(err, len(items))
 				}
 			}

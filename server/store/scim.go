@@ -151,8 +151,10 @@ func (s *Store) ListSCIM(caller string, req PageRequest) ([]SCIMConfiguration, s
 	if org == "" {
 		return nil, "", noHome()
 	}
-	if _, err := s.orgAs(caller, org, true); err != nil {
-		return nil, "", err
+	if s.roleIn(caller, org) != RoleAdmin {
+		// The request names no organization: say which one the token acts for.
+		return nil, "", errorf(ErrPermissionDenied,
+			"only an admin of organization %s (the caller's) may list its SCIM configurations, and the caller is a member", org)
 	}
 	l := listing{list: "ListSCIMConfigurations", org: org, idx: s.scimIndex}
 	return page(s.pages, l, func(id string) SCIMConfiguration { return *s.scim[id] }, req)

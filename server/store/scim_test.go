@@ -147,7 +147,7 @@ func TestCreateSCIM(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st, _ := newStore(t)
 			before := st.Snapshot()
-			got, err := st.CreateSCIM(tt.givenCaller, tt.when)
+			got, err := st.CreateSCIM(as(tt.givenCaller), tt.when)
 			checkErr(t, err, tt.expectKind, tt.expectMsg)
 			if tt.expectKind != nil {
 				if !reflect.DeepEqual(got, store.SCIMConfiguration{}) {
@@ -181,7 +181,7 @@ func TestCreateSCIM(t *testing.T) {
 			if got.CreatedAt.Location() != time.UTC {
 				t.Errorf("createdAt location %v, want UTC", got.CreatedAt.Location())
 			}
-			stored, err := st.GetSCIM(tt.givenCaller, got.ID)
+			stored, err := st.GetSCIM(as(tt.givenCaller), got.ID)
 			checkErr(t, err, nil, "")
 			if !reflect.DeepEqual(stored, want) {
 				t.Fatalf("GetSCIM after create\n got %+v\nwant %+v", stored, want)
@@ -213,7 +213,7 @@ func TestCreateSCIMStamps(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st, clk := newStore(t)
 			clk.Set(tt.givenNow)
-			got, err := st.CreateSCIM(orgA, store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA1, TokenLifetime: ptr(86400 * time.Second)})
+			got, err := st.CreateSCIM(as(orgA), store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA1, TokenLifetime: ptr(86400 * time.Second)})
 			checkErr(t, err, nil, "")
 			if got.CreatedAt != tt.expectNow || got.UpdatedAt != tt.expectNow {
 				t.Fatalf("createdAt %v, updatedAt %v; want both %v", got.CreatedAt, got.UpdatedAt, tt.expectNow)
@@ -283,26 +283,26 @@ func TestSCIMNotFound(t *testing.T) {
 		call func(st *store.Store, caller, id string) error
 	}{
 		{name: "GetSCIM", call: func(st *store.Store, caller, id string) error {
-			_, err := st.GetSCIM(caller, id)
+			_, err := st.GetSCIM(as(caller), id)
 			return err
 		}},
 		{name: "UpdateSCIM", call: func(st *store.Store, caller, id string) error {
-			_, err := st.UpdateSCIM(caller, store.SCIMUpdate{ID: id, Name: ptr("x"), Enabled: ptr(false)})
+			_, err := st.UpdateSCIM(as(caller), store.SCIMUpdate{ID: id, Name: ptr("x"), Enabled: ptr(false)})
 			return err
 		}},
 		{name: "UpdateSCIM linking the caller's SSO", call: func(st *store.Store, caller, id string) error {
-			_, err := st.UpdateSCIM(caller, store.SCIMUpdate{ID: id, SSOConfigurationID: ptr(ssoA2)})
+			_, err := st.UpdateSCIM(as(caller), store.SCIMUpdate{ID: id, SSOConfigurationID: ptr(ssoA2)})
 			return err
 		}},
 		{name: "DeleteSCIM", call: func(st *store.Store, caller, id string) error {
-			return st.DeleteSCIM(caller, id)
+			return st.DeleteSCIM(as(caller), id)
 		}},
 		{name: "RegenerateSCIMToken", call: func(st *store.Store, caller, id string) error {
-			_, err := st.RegenerateSCIMToken(caller, id, nil)
+			_, err := st.RegenerateSCIMToken(as(caller), id, nil)
 			return err
 		}},
 		{name: "RegenerateSCIMToken with a bad lifetime", call: func(st *store.Store, caller, id string) error {
-			_, err := st.RegenerateSCIMToken(caller, id, ptr(time.Second))
+			_, err := st.RegenerateSCIMToken(as(caller), id, ptr(time.Second))
 			return err
 		}},
 	}
@@ -347,14 +347,14 @@ func TestGetSCIM(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, _ := newStore(t)
-			got, err := st.GetSCIM(tt.givenCaller, tt.whenID)
+			got, err := st.GetSCIM(as(tt.givenCaller), tt.whenID)
 			checkErr(t, err, nil, "")
 			if !reflect.DeepEqual(got, tt.expect) {
 				t.Fatalf("GetSCIM\n got %+v\nwant %+v", got, tt.expect)
 			}
 			// The result is a copy.
 			got.Name = "changed"
-			again, _ := st.GetSCIM(tt.givenCaller, tt.whenID)
+			again, _ := st.GetSCIM(as(tt.givenCaller), tt.whenID)
 			if again.Name != tt.expect.Name {
 				t.Fatalf("changing a result changed the store: name %q", again.Name)
 			}
@@ -437,7 +437,7 @@ func TestUpdateSCIM(t *testing.T) {
 			st, clk := newStore(t)
 			clk.Set(tt.givenNow)
 			before := st.Snapshot()
-			got, err := st.UpdateSCIM(orgA, tt.when)
+			got, err := st.UpdateSCIM(as(orgA), tt.when)
 			checkErr(t, err, tt.expectKind, tt.expectMsg)
 			if tt.expectKind != nil {
 				checkUnchanged(t, st, before)
@@ -449,7 +449,7 @@ func TestUpdateSCIM(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("UpdateSCIM\n got %+v\nwant %+v", got, want)
 			}
-			stored, err := st.GetSCIM(orgA, scimA)
+			stored, err := st.GetSCIM(as(orgA), scimA)
 			checkErr(t, err, nil, "")
 			if !reflect.DeepEqual(stored, want) {
 				t.Fatalf("GetSCIM after update\n got %+v\nwant %+v", stored, want)
@@ -458,7 +458,7 @@ func TestUpdateSCIM(t *testing.T) {
 			if id, ok := st.SCIMTokenOwner(scimTokenA); !ok || id != scimA {
 				t.Fatalf("SCIMTokenOwner(fixture token) = %q, %v after an update", id, ok)
 			}
-			other, _ := st.GetSCIM(orgB, scimB)
+			other, _ := st.GetSCIM(as(orgB), scimB)
 			if !reflect.DeepEqual(other, fixtureData().SCIMConfigurations[1]) {
 				t.Fatalf("the other organization's record changed: %+v", other)
 			}
@@ -510,7 +510,7 @@ func TestUpdateSCIMUpdatedAtStrictlyIncreases(t *testing.T) {
 			st, clk := newStore(t)
 			for i, now := range tt.givenNows {
 				clk.Set(now)
-				got, err := st.UpdateSCIM(orgA, store.SCIMUpdate{ID: scimA})
+				got, err := st.UpdateSCIM(as(orgA), store.SCIMUpdate{ID: scimA})
 				checkErr(t, err, nil, "")
 				if got.UpdatedAt != tt.expect[i] {
 					t.Fatalf("update %d: updatedAt %v, want %v", i, got.UpdatedAt, tt.expect[i])
@@ -548,7 +548,7 @@ func TestRegenerateSCIMToken(t *testing.T) {
 			st, clk := newStore(t)
 			clk.Set(later)
 			before := st.Snapshot()
-			got, err := st.RegenerateSCIMToken(orgA, scimA, tt.when)
+			got, err := st.RegenerateSCIMToken(as(orgA), scimA, tt.when)
 			checkErr(t, err, tt.expectKind, tt.expectMsg)
 			if tt.expectKind != nil {
 				checkUnchanged(t, st, before)
@@ -568,7 +568,7 @@ func TestRegenerateSCIMToken(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("RegenerateSCIMToken\n got %+v\nwant %+v", got, want)
 			}
-			stored, _ := st.GetSCIM(orgA, scimA)
+			stored, _ := st.GetSCIM(as(orgA), scimA)
 			if !reflect.DeepEqual(stored, want) {
 				t.Fatalf("GetSCIM after regenerate\n got %+v\nwant %+v", stored, want)
 			}
@@ -620,12 +620,12 @@ func TestRegenerateSCIMTokenSequence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, clk := newStore(t)
-			c, err := st.CreateSCIM(orgA, store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA1, TokenLifetime: tt.create})
+			c, err := st.CreateSCIM(as(orgA), store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA1, TokenLifetime: tt.create})
 			checkErr(t, err, nil, "")
 			tokens := map[string]bool{c.Token: true}
 			for i, s := range tt.steps {
 				clk.Advance(s.whenAdvance)
-				got, err := st.RegenerateSCIMToken(orgA, c.ID, s.whenLifetime)
+				got, err := st.RegenerateSCIMToken(as(orgA), c.ID, s.whenLifetime)
 				checkErr(t, err, nil, "")
 				if got.TokenLifetime != s.expectLifetime || got.UpdatedAt != s.expectUpdated || got.TokenExpiresAt != s.expectUpdated.Add(s.expectLifetime) {
 					t.Fatalf("step %d: lifetime %v, updatedAt %v, tokenExpiresAt %v; want %v, %v, %v", i,
@@ -662,25 +662,25 @@ func TestDeleteSCIM(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, _ := newStore(t)
-			checkErr(t, st.DeleteSCIM(tt.givenCaller, tt.givenID), nil, "")
+			checkErr(t, st.DeleteSCIM(as(tt.givenCaller), tt.givenID), nil, "")
 
-			_, err := st.GetSCIM(tt.givenCaller, tt.givenID)
+			_, err := st.GetSCIM(as(tt.givenCaller), tt.givenID)
 			checkErr(t, err, store.ErrNotFound, msgSCIMNotFound(tt.givenID))
 			if id, ok := st.SCIMTokenOwner(tt.givenToken); ok {
 				t.Fatalf("deleted record's token still resolves to %q", id)
 			}
-			items, _, err := st.ListSCIM(tt.givenCaller, store.PageRequest{})
+			items, _, err := st.ListSCIM(as(tt.givenCaller), store.PageRequest{})
 			checkErr(t, err, nil, "")
 			if len(items) != 0 {
 				t.Fatalf("list after delete has %d items, want 0", len(items))
 			}
 
 			before := st.Snapshot()
-			checkErr(t, st.DeleteSCIM(tt.givenCaller, tt.givenID), store.ErrNotFound, msgSCIMNotFound(tt.givenID))
+			checkErr(t, st.DeleteSCIM(as(tt.givenCaller), tt.givenID), store.ErrNotFound, msgSCIMNotFound(tt.givenID))
 			checkUnchanged(t, st, before)
 
 			// The other organization's record is untouched.
-			if _, err := st.GetSCIM(tt.otherCaller, tt.otherID); err != nil {
+			if _, err := st.GetSCIM(as(tt.otherCaller), tt.otherID); err != nil {
 				t.Fatalf("other record: %v", err)
 			}
 			if id, ok := st.SCIMTokenOwner(tt.otherToken); !ok || id != tt.otherID {
@@ -695,17 +695,17 @@ func TestDeleteSCIM(t *testing.T) {
 func TestDeleteSCIMAfterRegenerate(t *testing.T) {
 	st, _ := newStore(t)
 	c := mustCreate(t, st, orgA, ssoA1, "tmp")
-	r, err := st.RegenerateSCIMToken(orgA, c.ID, nil)
+	r, err := st.RegenerateSCIMToken(as(orgA), c.ID, nil)
 	checkErr(t, err, nil, "")
-	checkErr(t, st.DeleteSCIM(orgA, c.ID), nil, "")
+	checkErr(t, st.DeleteSCIM(as(orgA), c.ID), nil, "")
 	for _, tok := range []string{c.Token, r.Token} {
 		if id, ok := st.SCIMTokenOwner(tok); ok {
 			t.Fatalf("token %q still resolves to %q", tok, id)
 		}
 	}
-	_, err = st.UpdateSCIM(orgA, store.SCIMUpdate{ID: c.ID, Name: ptr("x")})
+	_, err = st.UpdateSCIM(as(orgA), store.SCIMUpdate{ID: c.ID, Name: ptr("x")})
 	checkErr(t, err, store.ErrNotFound, msgSCIMNotFound(c.ID))
-	_, err = st.RegenerateSCIMToken(orgA, c.ID, nil)
+	_, err = st.RegenerateSCIMToken(as(orgA), c.ID, nil)
 	checkErr(t, err, store.ErrNotFound, msgSCIMNotFound(c.ID))
 	if _, _, _, n := st.Counts(); n != 2 {
 		t.Fatalf("%d SCIM configurations, want the 2 fixture ones", n)

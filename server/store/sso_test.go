@@ -32,7 +32,7 @@ func TestDeleteSSOLinkedBySCIM(t *testing.T) {
 		{
 			name: "linked after an update",
 			given: func(t *testing.T, st *store.Store) {
-				_, err := st.UpdateSCIM(orgA, store.SCIMUpdate{ID: scimA, SSOConfigurationID: ptr(ssoA2)})
+				_, err := st.UpdateSCIM(as(orgA), store.SCIMUpdate{ID: scimA, SSOConfigurationID: ptr(ssoA2)})
 				checkErr(t, err, nil, "")
 			},
 			whenCaller: orgA, whenID: ssoA2,
@@ -42,7 +42,7 @@ func TestDeleteSSOLinkedBySCIM(t *testing.T) {
 		{
 			name: "unlinked by an update",
 			given: func(t *testing.T, st *store.Store) {
-				_, err := st.UpdateSCIM(orgA, store.SCIMUpdate{ID: scimA, SSOConfigurationID: ptr(ssoA2)})
+				_, err := st.UpdateSCIM(as(orgA), store.SCIMUpdate{ID: scimA, SSOConfigurationID: ptr(ssoA2)})
 				checkErr(t, err, nil, "")
 			},
 			whenCaller: orgA, whenID: ssoA1,
@@ -50,7 +50,7 @@ func TestDeleteSSOLinkedBySCIM(t *testing.T) {
 		{
 			name: "unlinked by a delete",
 			given: func(t *testing.T, st *store.Store) {
-				checkErr(t, st.DeleteSCIM(orgA, scimA), nil, "")
+				checkErr(t, st.DeleteSCIM(as(orgA), scimA), nil, "")
 			},
 			whenCaller: orgA, whenID: ssoA1,
 		},
@@ -67,14 +67,14 @@ func TestDeleteSSOLinkedBySCIM(t *testing.T) {
 			st, _ := newStore(t)
 			tt.given(t, st)
 			before := st.Snapshot()
-			err := st.DeleteSSO(tt.whenCaller, tt.whenID)
+			err := st.DeleteSSO(as(tt.whenCaller), tt.whenID)
 			checkErr(t, err, tt.expectKind, tt.expectMsg)
 			if err != nil {
 				checkUnchanged(t, st, before)
 				return
 			}
 			// Gone: a SCIM configuration can no longer link it.
-			_, err = st.CreateSCIM(tt.whenCaller, store.SCIMCreate{OrganizationID: tt.whenCaller, SSOConfigurationID: tt.whenID})
+			_, err = st.CreateSCIM(as(tt.whenCaller), store.SCIMCreate{OrganizationID: tt.whenCaller, SSOConfigurationID: tt.whenID})
 			checkErr(t, err, store.ErrNotFound, msgSSONotFound(tt.whenID))
 		})
 	}
@@ -82,9 +82,9 @@ func TestDeleteSSOLinkedBySCIM(t *testing.T) {
 
 func TestListSSOOtherOrganization(t *testing.T) {
 	st, _ := newStore(t)
-	_, _, err := st.ListSSO(orgA, orgB, store.PageRequest{})
+	_, _, err := st.ListSSO(as(orgA), orgB, store.PageRequest{})
 	checkErr(t, err, store.ErrPermissionDenied, "organizationId: the caller is not a member of organization "+orgB)
-	items, next, err := st.ListSSO(orgA, orgA, store.PageRequest{})
+	items, next, err := st.ListSSO(as(orgA), orgA, store.PageRequest{})
 	checkErr(t, err, nil, "")
 	if len(items) != 2 || items[0].ID != ssoA1 || items[1].ID != ssoA2 || next != "" {
 		t.Fatalf("ListSSO(acme) = %v, %q", items, next)

@@ -8,36 +8,37 @@ import (
 
 func TestAuthenticate(t *testing.T) {
 	noDefault := fixtureData()
-	noDefault.Organizations[0].Default = false
+	noDefault.Users[0].Default = false
 
 	tests := []struct {
 		name        string
 		givenData   store.Data
 		whenToken   string
 		whenStrict  bool
-		expectOrg   string
+		expectUser  string
 		expectAllow bool
 	}{
-		{name: "fixture token of the default org", givenData: fixtureData(), whenToken: tokenA, expectOrg: orgA, expectAllow: true},
-		{name: "fixture token of another org", givenData: fixtureData(), whenToken: tokenB, expectOrg: orgB, expectAllow: true},
-		{name: "fixture token, strict", givenData: fixtureData(), whenToken: tokenB, whenStrict: true, expectOrg: orgB, expectAllow: true},
-		{name: "unknown token acts for the default org", givenData: fixtureData(), whenToken: "some-random-token", expectOrg: orgA, expectAllow: true},
-		{name: "prefix of a fixture token is unknown", givenData: fixtureData(), whenToken: tokenB[:len(tokenB)-1], expectOrg: orgA, expectAllow: true},
-		{name: "fixture token with a suffix is unknown", givenData: fixtureData(), whenToken: tokenB + "x", expectOrg: orgA, expectAllow: true},
-		{name: "empty token acts for the default org", givenData: fixtureData(), whenToken: "", expectOrg: orgA, expectAllow: true},
-		{name: "SCIM token is not a principal", givenData: fixtureData(), whenToken: scimTokenB, expectOrg: orgA, expectAllow: true},
+		{name: "token of the default user", givenData: fixtureData(), whenToken: tokenA, expectUser: userA, expectAllow: true},
+		{name: "token of another user", givenData: fixtureData(), whenToken: tokenB, expectUser: userB, expectAllow: true},
+		{name: "token of a plain member", givenData: fixtureData(), whenToken: tokenMemberB, expectUser: memberB, expectAllow: true},
+		{name: "fixture token, strict", givenData: fixtureData(), whenToken: tokenB, whenStrict: true, expectUser: userB, expectAllow: true},
+		{name: "unknown token acts as the default user", givenData: fixtureData(), whenToken: "some-random-token", expectUser: userA, expectAllow: true},
+		{name: "prefix of a fixture token is unknown", givenData: fixtureData(), whenToken: tokenB[:len(tokenB)-1], expectUser: userA, expectAllow: true},
+		{name: "fixture token with a suffix is unknown", givenData: fixtureData(), whenToken: tokenB + "x", expectUser: userA, expectAllow: true},
+		{name: "empty token acts as the default user", givenData: fixtureData(), whenToken: "", expectUser: userA, expectAllow: true},
+		{name: "SCIM token is not a user's", givenData: fixtureData(), whenToken: scimTokenB, expectUser: userA, expectAllow: true},
 		{name: "unknown token, strict", givenData: fixtureData(), whenToken: "some-random-token", whenStrict: true},
 		{name: "empty token, strict", givenData: fixtureData(), whenToken: "", whenStrict: true},
-		{name: "unknown token, no default org", givenData: noDefault, whenToken: "some-random-token"},
-		{name: "fixture token, no default org", givenData: noDefault, whenToken: tokenA, expectOrg: orgA, expectAllow: true},
-		{name: "unknown token, no default org, strict", givenData: noDefault, whenToken: "x", whenStrict: true},
+		{name: "unknown token, no default user", givenData: noDefault, whenToken: "some-random-token"},
+		{name: "fixture token, no default user", givenData: noDefault, whenToken: tokenA, expectUser: userA, expectAllow: true},
+		{name: "unknown token, no default user, strict", givenData: noDefault, whenToken: "x", whenStrict: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, _ := newStoreFrom(t, tt.givenData, 1)
-			org, ok := st.Authenticate(tt.whenToken, tt.whenStrict)
-			if org != tt.expectOrg || ok != tt.expectAllow {
-				t.Fatalf("Authenticate(%q, %v) = %q, %v; want %q, %v", tt.whenToken, tt.whenStrict, org, ok, tt.expectOrg, tt.expectAllow)
+			user, ok := st.Authenticate(tt.whenToken, tt.whenStrict)
+			if user != tt.expectUser || ok != tt.expectAllow {
+				t.Fatalf("Authenticate(%q, %v) = %q, %v; want %q, %v", tt.whenToken, tt.whenStrict, user, ok, tt.expectUser, tt.expectAllow)
 			}
 		})
 	}
@@ -51,19 +52,35 @@ func TestNewCopiesData(t *testing.T) {
 		expect func(t *testing.T, st *store.Store)
 	}{
 		{
-			name: "principal token",
-			when: func(d *store.Data) { d.Organizations[1].Principals[0].Token = "changed" },
+			name: "user token",
+			when: func(d *store.Data) { d.Users[1].Token = "changed" },
 			expect: func(t *testing.T, st *store.Store) {
-				if org, ok := st.Authenticate(tokenB, true); org != orgB || !ok {
-					t.Fatalf("Authenticate(tokenB) = %q, %v; want %q, true", org, ok, orgB)
+				if user, ok := st.Authenticate(tokenB, true); user != userB || !ok {
+					t.Fatalf("Authenticate(tokenB) = %q, %v; want %q, true", user, ok, userB)
 				}
 				if _, ok := st.Authenticate("changed", true); ok {
 					t.Fatal("a token set after New authenticates")
 				}
-				for _, o := range st.Snapshot().Organizations {
-					if o.ID == orgB && o.Principals[0].Token != tokenB {
-						t.Fatalf("snapshot principal token %q, want %q", o.Principals[0].Token, tokenB)
+				for _, u := range st.Snapshot().Users {
+					if u.ID == userB && u.Token != tokenB {
+						t.Fatalf("snapshot user token %q, want %q", u.Token, tokenB)
 					}
+				}
+			},
+		},
+		{
+			name: "members and invite domains",
+			when: func(d *store.Data) {
+				d.Organizations[0].Members[1].Role = store.RoleAdmin
+				d.Organizations[0].InviteDomains[0] = "changed.example"
+			},
+			expect: func(t *testing.T, st *store.Store) {
+				err := st.SetRole(memberA, orgA, userA, store.RoleMember)
+				checkErr(t, err, store.ErrPermissionDenied, "organizationId: only an admin of organization "+orgA+" may do this, and the caller is a member")
+				o, err := st.GetOrganization(userA, orgA)
+				checkErr(t, err, nil, "")
+				if o.InviteDomains[0] != "acme.example" {
+					t.Fatalf("invite domains %v, want acme.example", o.InviteDomains)
 				}
 			},
 		},
@@ -71,7 +88,7 @@ func TestNewCopiesData(t *testing.T) {
 			name: "SSO claims",
 			when: func(d *store.Data) { d.SSOConfigurations[0].Claims["k"] = "changed" },
 			expect: func(t *testing.T, st *store.Store) {
-				c, err := st.GetSSO(orgA, ssoA1)
+				c, err := st.GetSSO(as(orgA), ssoA1)
 				checkErr(t, err, nil, "")
 				if c.Claims["k"] != "v" {
 					t.Fatalf("claims = %v, want k=v", c.Claims)
@@ -82,7 +99,7 @@ func TestNewCopiesData(t *testing.T) {
 			name: "SCIM name",
 			when: func(d *store.Data) { d.SCIMConfigurations[0].Name = "changed" },
 			expect: func(t *testing.T, st *store.Store) {
-				c, err := st.GetSCIM(orgA, scimA)
+				c, err := st.GetSCIM(as(orgA), scimA)
 				checkErr(t, err, nil, "")
 				if c.Name != "Acme Okta" {
 					t.Fatalf("name = %q, want %q", c.Name, "Acme Okta")
@@ -102,9 +119,9 @@ func TestNewCopiesData(t *testing.T) {
 
 func TestCounts(t *testing.T) {
 	st, _ := newStore(t)
-	orgs, principals, sso, scim := st.Counts()
-	if orgs != 2 || principals != 2 || sso != 3 || scim != 2 {
-		t.Fatalf("Counts() = %d, %d, %d, %d; want 2, 2, 3, 2", orgs, principals, sso, scim)
+	orgs, users, sso, scim := st.Counts()
+	if orgs != 2 || users != 4 || sso != 3 || scim != 2 {
+		t.Fatalf("Counts() = %d, %d, %d, %d; want 2, 4, 3, 2", orgs, users, sso, scim)
 	}
 	mustCreate(t, st, orgA, ssoA1, "x")
 	if _, _, _, scim := st.Counts(); scim != 3 {
@@ -127,7 +144,9 @@ func TestSnapshotIsACopy(t *testing.T) {
 		t.Fatalf("SSO snapshot[1] = %s, want %s", snap.SSOConfigurations[1].ID, ssoA1)
 	}
 	want := st.Snapshot()
-	snap.Organizations[0].Principals[0].Token = "changed"
+	snap.Users[0].Token = "changed"
+	snap.Organizations[1].Members[0].Role = "changed" // sorted by id: globex (6f1a…), then acme
+	snap.Organizations[1].InviteDomains[0] = "changed.example"
 	snap.SSOConfigurations[1].Claims["x"] = "y"
 	snap.SSOConfigurations[1].EmailDomains[0] = "changed.example"
 	snap.SCIMConfigurations[0].Name = "changed"
@@ -141,7 +160,7 @@ func TestPageTokenLastCharacterIsExact(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		mustCreate(t, st, orgA, ssoA1, "")
 	}
-	_, token, err := st.ListSCIM(orgA, store.PageRequest{Size: 1})
+	_, token, err := st.ListSCIM(as(orgA), store.PageRequest{Size: 1})
 	if err != nil || token == "" {
 		t.Fatalf("no token: %v", err)
 	}
@@ -152,7 +171,7 @@ func TestPageTokenLastCharacterIsExact(t *testing.T) {
 			continue
 		}
 		altered := token[:len(token)-1] + string(alphabet[i])
-		if _, _, err := st.ListSCIM(orgA, store.PageRequest{Size: 1, Token: altered, TokenField: "token"}); err == nil {
+		if _, _, err := st.ListSCIM(as(orgA), store.PageRequest{Size: 1, Token: altered, TokenField: "token"}); err == nil {
 			t.Fatalf("altered token %q (last character %q instead of %q) was accepted", altered, alphabet[i], last)
 		}
 	}
@@ -166,11 +185,11 @@ func TestChangesAreTrackedOnlyWhenAsked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := st.CreateSCIM(orgA, store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA1})
+		c, err := st.CreateSCIM(as(orgA), store.SCIMCreate{OrganizationID: orgA, SSOConfigurationID: ssoA1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.DeleteSCIM(orgA, c.ID); err != nil {
+		if err := st.DeleteSCIM(as(orgA), c.ID); err != nil {
 			t.Fatal(err)
 		}
 		changed, deleted := st.Changes()

@@ -200,7 +200,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	httpSrv := newHTTPServer(srv)
-	orgs, principals, sso, scim := srv.Store().Counts()
+	orgs, users, sso, scim := srv.Store().Counts()
 	fixtures := cfg.fixtures
 	if fixtures == "" {
 		fixtures = "embedded"
@@ -209,7 +209,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"addr", "http://"+ln.Addr().String(),
 		"operations", len(srv.Spec().Operations()),
 		"fixtures", fixtures,
-		"organizations", orgs, "principals", principals,
+		"organizations", orgs, "users", users,
 		"sso_configurations", sso, "scim_configurations", scim,
 		"strict_auth", cfg.strictAuth,
 		"mode", cfg.mode,

@@ -468,7 +468,7 @@ func TestRunLogFormatJSONFromEnvironment(t *testing.T) {
 		"level": "INFO", "msg": "mock listening", "addr": "http://" + h.addr,
 		"operations":    float64(len(srv.Spec().Operations())),
 		"fixtures":      "embedded",
-		"organizations": float64(2), "principals": float64(2),
+		"organizations": float64(3), "users": float64(4),
 		"sso_configurations": float64(4), "scim_configurations": float64(2),
 		"strict_auth": false, "mode": "stateful",
 	}
@@ -684,13 +684,17 @@ func TestRunFixturesDirectory(t *testing.T) {
 				delete(docs, name)
 			}
 		}
+		const ci = "c1c1c1c1-0000-4000-8000-00000000c1c1"
+		docs["acme.json"]["users"] = append(docs["acme.json"]["users"].([]any),
+			map[string]any{"id": ci, "fullName": "CI", "email": "ci@acme-corp.com", "loginProvider": "email", "token": "ci-token"})
 		org := record(docs, "acme.json", "organizations", 0)
-		org["principals"] = append(org["principals"].([]any), map[string]any{"name": "ci", "token": "ci-token"})
+		org["members"] = append(org["members"].([]any),
+			map[string]any{"userId": ci, "role": "ORGANIZATION_ROLE_ADMIN", "status": "USER_STATUS_ACTIVE", "memberSince": "2026-03-01T00:00:00Z"})
 	})
 	check := func(t *testing.T, h *runHandle) {
 		t.Helper()
 		m := h.startupJSON(t)
-		if m["fixtures"] != dir || m["organizations"] != float64(1) || m["principals"] != float64(2) ||
+		if m["fixtures"] != dir || m["organizations"] != float64(2) || m["users"] != float64(3) ||
 			m["sso_configurations"] != float64(3) || m["scim_configurations"] != float64(1) {
 			t.Errorf("startup line: %v", m)
 		}
@@ -737,8 +741,7 @@ func TestRunStartupErrors(t *testing.T) {
 		record(docs, "globex.json", "scimConfigurations", 0)["ssoConfigurationId"] = "f53d2330-3795-4c5d-a1f3-453121af9c60"
 	})
 	dupToken := fixtureDir(t, func(docs map[string]map[string]any) {
-		org := record(docs, "globex.json", "organizations", 0)
-		org["principals"] = []any{map[string]any{"name": "copy", "token": acmeToken}}
+		record(docs, "globex.json", "users", 0)["token"] = acmeToken
 	})
 	scimAt := "acme.json: scimConfigurations[0] (id " + scimID + "): "
 
@@ -762,8 +765,8 @@ func TestRunStartupErrors(t *testing.T) {
 			want: []string{scimAt, `unknown field "enable"`}},
 		{name: "SCIM links an SSO configuration of another organization", env: map[string]string{"MOCK_FIXTURES": badRef},
 			want: []string{"globex.json: scimConfigurations[0] (id 9c4e7a10-2b3c-4d5e-9f60-718293a4b5c6): ssoConfigurationId: no SSO configuration f53d2330-3795-4c5d-a1f3-453121af9c60 in organization 6f1a3c52-8d4e-4b8a-9c1d-2e3f4a5b6c7d"}},
-		{name: "principal token used twice", args: []string{"--fixtures", dupToken},
-			want: []string{"globex.json: organizations[0] (id 6f1a3c52-8d4e-4b8a-9c1d-2e3f4a5b6c7d): principals[0].token: already used by acme.json: organizations[0]"}},
+		{name: "user token used twice", args: []string{"--fixtures", dupToken},
+			want: []string{"globex.json: users[0] (id 8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d): token: already used by acme.json: users[0]"}},
 		{name: "unknown flag", args: []string{"--bogus"},
 			want: []string{"flag provided but not defined: -bogus"}},
 		{name: "unexpected argument", args: []string{"serve"},

@@ -21,6 +21,10 @@ const minNameLen = 3
 // domainName is what a domain must look like (the pattern of InviteDomains.domains).
 var domainName = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,}$`)
 
+// IsDomainName tells whether s is a domain name, as invite domains and domain verifications
+// need.
+func IsDomainName(s string) bool { return domainName.MatchString(s) }
+
 // orgRecord is o with its members, sorted by user id (the record the state keeps). Callers
 // hold the lock.
 func (s *Store) orgRecord(o *Organization) Organization {

@@ -129,7 +129,7 @@ func (s *Server) replaceState(se *session, data Data, clear bool) error {
 	if clear {
 		freed, dropped = se.journal.clear()
 		se.faults = nil
-		_ = se.dns.remove("", "")
+		se.dns.empty()
 	}
 	se.mu.Unlock()
 	s.sessions.journals.release(freed, dropped)

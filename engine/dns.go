@@ -59,9 +59,10 @@ func canonicalName(name string) (string, error) {
 		return "", connect.Errorf(connect.InvalidArgument, "name: must be a DNS name of 1 to %d characters", maxDNSNameLen)
 	}
 	for _, label := range strings.Split(n, ".") {
-		if label == "" || len(label) > 63 || strings.Trim(label, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+		if label == "" || len(label) > 63 || strings.Trim(label, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" ||
+			label[0] == '-' || label[len(label)-1] == '-' {
 			return "", connect.Errorf(connect.InvalidArgument,
-				"name: %q is not a DNS name: labels of 1 to 63 letters, digits, '-' or '_', separated by dots", name)
+				"name: %q is not a DNS name: labels of 1 to 63 letters, digits, '-' (not first or last) or '_', separated by dots", name)
 		}
 	}
 	return n, nil
@@ -107,19 +108,19 @@ func (z *zone) publish(c DNSChange) error {
 // remove deletes the record txt at name, or every record at name when txt is "", or the
 // whole zone when name is "" too.
 func (z *zone) remove(name, txt string) error {
-	z.mu.Lock()
-	defer z.mu.Unlock()
 	if name == "" {
 		if txt != "" {
 			return connect.Errorf(connect.InvalidArgument, "txt: name the record's name too")
 		}
-		clear(z.txt)
+		z.empty()
 		return nil
 	}
 	n, err := canonicalName(name)
 	if err != nil {
 		return err
 	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
 	if txt == "" {
 		delete(z.txt, n)
 		return nil
@@ -129,6 +130,13 @@ func (z *zone) remove(name, txt string) error {
 		delete(z.txt, n)
 	}
 	return nil
+}
+
+// empty removes every record (a reset).
+func (z *zone) empty() {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	clear(z.txt)
 }
 
 func (z *zone) records() DNSRecords {

@@ -346,18 +346,26 @@ func (s *Store) SetRole(user, org, target, role string) error {
 	if _, err := s.orgAs(user, org, true); err != nil {
 		return err
 	}
+	return s.changeMember(org, target, "role", func(m *Member) { m.Role = role })
+}
+
+// changeMember applies change to target's membership of org: one that is not there (or left)
+// is not found, and a change that would leave org without an active admin is refused, naming
+// field. A change that changes nothing is not recorded. Callers hold the write lock.
+func (s *Store) changeMember(org, target, field string, change func(*Member)) error {
 	m := s.members[org][target]
 	if m == nil || m.Status == StatusLeft {
 		return errorf(ErrNotFound, "userId: user %s is not a member of organization %s", target, org)
 	}
-	if m.Role == role {
+	next := *m
+	change(&next)
+	if next == *m {
 		return nil
 	}
-	if m.Role == RoleAdmin && m.Status == StatusActive && s.activeAdmins(org) == 1 {
-		return lastAdmin("role", target, org)
+	activeAdmin := func(m Member) bool { return m.Role == RoleAdmin && m.Status == StatusActive }
+	if activeAdmin(*m) && !activeAdmin(next) && s.activeAdmins(org) == 1 {
+		return lastAdmin(field, target, org)
 	}
-	next := *m
-	next.Role = role
 	s.putMember(org, next)
 	s.changed(KindOrganization, org)
 	return nil
@@ -376,18 +384,7 @@ func (s *Store) LeaveOrganization(user, target string) error {
 	if target != user && s.roleIn(user, org) != RoleAdmin {
 		return notAdmin("userId", org)
 	}
-	m := s.members[org][target]
-	if m == nil || m.Status == StatusLeft {
-		return errorf(ErrNotFound, "userId: user %s is not a member of organization %s", target, org)
-	}
-	if m.Role == RoleAdmin && m.Status == StatusActive && s.activeAdmins(org) == 1 {
-		return lastAdmin("userId", target, org)
-	}
-	next := *m
-	next.Status = StatusLeft
-	s.putMember(org, next)
-	s.changed(KindOrganization, org)
-	return nil
+	return s.changeMember(org, target, "userId", func(m *Member) { m.Status = StatusLeft })
 }
 
 // Join is what JoinOrganization asks for: one of the two ids.

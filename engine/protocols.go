@@ -114,7 +114,16 @@ func newFrontDoor(services []protoreflect.ServiceDescriptor, bases []string, max
 	}
 	t, err := vanguard.NewTranscoder(svcs,
 		vanguard.WithCodec(func(res vanguard.TypeResolver) vanguard.Codec { return protoCodec{vanguard.NewProtoCodec(res)} }),
-		vanguard.WithCodec(func(res vanguard.TypeResolver) vanguard.Codec { return jsonCodec{vanguard.NewJSONCodec(res)} }),
+		vanguard.WithCodec(func(res vanguard.TypeResolver) vanguard.Codec {
+			c := vanguard.NewJSONCodec(res)
+			// Write messages as protojson and connect-go do by default: unset and zero fields
+			// left out. vanguard's default writes every field, null for an unset message, which
+			// would make a request that leaves pagination unset read "pagination": null in the
+			// pipeline (refused), and would give grpc+json clients answers no Connect server
+			// writes.
+			c.MarshalOptions.EmitUnpopulated = false
+			return jsonCodec{c}
+		}),
 		vanguard.WithCompression(vanguard.CompressionGzip,
 			func() connectgo.Compressor { return gzip.NewWriter(io.Discard) },
 			func() connectgo.Decompressor { return &gunzip{limit: maxBody} }))

@@ -300,3 +300,85 @@ func TestNoSecretsOnAnyProtocol(t *testing.T) {
 		t.Fatal("nothing was logged: the test saw nothing")
 	}
 }
+
+// TestIdentityOnEveryProtocol: organizations, members, roles, invites and domain verification
+// through a client of every protocol and codec: the answers are the JSON path's, and bad input
+// and broken rules come back as that protocol's errors with the same code and message.
+func TestIdentityOnEveryProtocol(t *testing.T) {
+	_, base := startH2C(t, server.Options{})
+	for _, p := range rpctest.Protocols {
+		t.Run(p.Name, func(t *testing.T) {
+			session := strings.NewReplacer(" ", "-", "+", ".").Replace("identity-" + p.Name)
+			admin, err := rpctest.New(p, base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			admin.Token, admin.Session = mocktest.AcmeToken, session
+			guest := *admin
+			guest.Token = mocktest.GlobexMemberToken
+			call := func(c *rpctest.Client, method, request string) map[string]any {
+				t.Helper()
+				out, err := c.Call(method, request)
+				if err != nil {
+					t.Fatalf("%s: %v", method, err)
+				}
+				return out
+			}
+
+			org := call(admin, "CreateOrganization", `{"name":"Rocket Team","joinOrganization":true}`)["organization"].(map[string]any)
+			id := org["id"].(string)
+			if org["tier"] != "ORGANIZATION_TIER_FREE" || org["name"] != "Rocket Team" {
+				t.Errorf("created %v", org)
+			}
+			invite := call(admin, "CreateOrganizationInvite", fmt.Sprintf(`{"organizationId":%q}`, id))["invite"].(map[string]any)["inviteId"].(string)
+			summary := call(&guest, "GetOrganizationInviteSummary", fmt.Sprintf(`{"inviteId":%q}`, invite))
+			if summary["organizationName"] != "Rocket Team" || summary["organizationMemberCount"] != float64(1) {
+				t.Errorf("summary %v", summary)
+			}
+			joined := call(&guest, "JoinOrganization", fmt.Sprintf(`{"inviteId":%q}`, invite))["member"].(map[string]any)
+			if joined["userId"] != mocktest.GlobexMemberUserID || joined["role"] != "ORGANIZATION_ROLE_MEMBER" {
+				t.Errorf("joined %v", joined)
+			}
+			list := call(admin, "ListMembers", fmt.Sprintf(`{"organizationId":%q,"filter":{"roles":["ORGANIZATION_ROLE_MEMBER"],"statuses":["USER_STATUS_ACTIVE"]},
+				"sort":{"field":"SORT_FIELD_DATE_JOINED","order":"SORT_ORDER_DESC"},"count":{"include":true},"pagination":{"pageSize":1}}`, id))
+			members := list["members"].([]any)
+			if len(members) != 1 || members[0].(map[string]any)["userId"] != mocktest.GlobexMemberUserID ||
+				list["count"].(map[string]any)["value"] != float64(1) {
+				t.Errorf("members %v", list)
+			}
+			if m := call(admin, "ListMembers", fmt.Sprintf(`{"organizationId":%q,"filter":{"search":"nobody"}}`, id))["members"]; m != nil && len(m.([]any)) != 0 {
+				t.Errorf("no member matches: %v", m)
+			}
+
+			expectRPCError(t, admin, "SetRole", fmt.Sprintf(`{"organizationId":%q,"userId":%q,"role":"ORGANIZATION_ROLE_MEMBER"}`, id, mocktest.AcmeAdminUserID),
+				connect.CodeFailedPrecondition, "role: user "+mocktest.AcmeAdminUserID+" is the last admin of organization "+id+"; make another member an admin first")
+			expectRPCError(t, &guest, "UpdateOrganization", fmt.Sprintf(`{"organizationId":%q,"name":"Mine"}`, id),
+				connect.CodePermissionDenied, "organizationId: only an admin of organization "+id+" may do this, and the caller is a member")
+			expectRPCError(t, admin, "GetOrganization", `{"organizationId":"rocket"}`, connect.CodeInvalidArgument, "organizationId: must be a UUID")
+			expectRPCError(t, admin, "CreateOrganization", `{"name":"ab"}`, connect.CodeInvalidArgument, "name: must be at least 3 characters long")
+			expectRPCError(t, admin, "ListMembers", fmt.Sprintf(`{"organizationId":%q,"filter":{"userIds":["mia"]}}`, id),
+				connect.CodeInvalidArgument, "filter.userIds.0: must be a UUID")
+			// Left unset, every message field is absent, not null (vanguard would write null).
+			if out := call(admin, "ListSCIMConfigurations", `{}`); len(out["scimConfigurations"].([]any)) != 1 {
+				t.Errorf("ListSCIMConfigurations with no pagination: %v", out)
+			}
+
+			dv := call(admin, "CreateDomainVerification", fmt.Sprintf(`{"organizationId":%q,"domain":"rocket.example"}`, id))["domainVerification"].(map[string]any)
+			dvID, token := dv["id"].(string), dv["verificationToken"].(string)
+			expectRPCError(t, admin, "VerifyDomain", fmt.Sprintf(`{"domainVerificationId":%q}`, dvID), connect.CodeFailedPrecondition,
+				fmt.Sprintf("domainVerificationId: no TXT record %q at _gitpod-verification.rocket.example: publish it, then verify again", token))
+			expectRPCError(t, admin, "CreateDomainVerification", fmt.Sprintf(`{"organizationId":%q,"domain":"rocket.example"}`, id), connect.CodeAlreadyExists,
+				"domain: organization "+id+" is verifying rocket.example already (domain verification "+dvID+")")
+			mocktest.NewControl(base, session).PublishTXT(t, "_gitpod-verification.rocket.example", token)
+			if v := call(admin, "VerifyDomain", fmt.Sprintf(`{"domainVerificationId":%q}`, dvID))["domainVerification"].(map[string]any); v["state"] != "DOMAIN_VERIFICATION_STATE_VERIFIED" {
+				t.Errorf("verified %v", v)
+			}
+
+			call(admin, "DeleteOrganization", fmt.Sprintf(`{"organizationId":%q}`, id))
+			expectRPCError(t, admin, "GetDomainVerification", fmt.Sprintf(`{"domainVerificationId":%q}`, dvID), connect.CodeNotFound,
+				"domainVerificationId: domain verification "+dvID+" not found")
+			expectRPCError(t, &guest, "GetOrganizationInviteSummary", fmt.Sprintf(`{"inviteId":%q}`, invite), connect.CodeNotFound,
+				"inviteId: invite "+invite+" not found (a new invite replaces the previous one)")
+		})
+	}
+}

@@ -1,9 +1,6 @@
 package store
 
-import (
-	"maps"
-	"slices"
-)
+import "time"
 
 // Who may do what. Every operation acts as a user (the bearer token's); an organization is
 // reached through the user's membership of it: only an active member counts, and managing
@@ -47,32 +44,33 @@ func (s *Store) orgAs(user, org string, admin bool) (*Organization, error) {
 	return o, nil
 }
 
-// ownedAs checks that the user may act on a record of org that the request named by field: a
-// record of an organization the user is no active member of answers notFound, so that its
-// existence is not revealed; a plain member is refused what takes an admin. Callers hold
-// the lock.
-func (s *Store) ownedAs(user, org, field string, admin bool, notFound error) error {
+// ownedAs checks that the user may act on a record of org that the request named by field.
+// found is false when the user is no active member of org: the caller answers as for a
+// record that does not exist, so that its existence is not revealed. A plain member is
+// refused (err) what takes an admin. Callers hold the lock.
+func (s *Store) ownedAs(user, org, field string, admin bool) (found bool, err error) {
 	switch role := s.roleIn(user, org); {
 	case role == "":
-		return notFound
+		return false, nil
 	case admin && role != RoleAdmin:
-		return notAdmin(field, org)
+		return true, notAdmin(field, org)
 	}
-	return nil
+	return true, nil
 }
 
 // homeOrg is the organization a user's token acts for where a request names none
 // (ListSCIMConfigurations, LeaveOrganization): the user's earliest active membership, ties by
 // organization id; "" when the user is an active member of none. Callers hold the lock.
 func (s *Store) homeOrg(user string) string {
-	home, since := "", Member{}
-	for _, org := range slices.Sorted(maps.Keys(s.memberships[user])) {
+	home := ""
+	var since time.Time
+	for org := range s.memberships[user] {
 		m := s.members[org][user]
 		if m.Status != StatusActive {
 			continue
 		}
-		if home == "" || m.Since.Before(since.Since) {
-			home, since = org, *m
+		if home == "" || m.Since.Before(since) || m.Since.Equal(since) && org < home {
+			home, since = org, m.Since
 		}
 	}
 	return home

@@ -39,12 +39,13 @@ func (d *DomainVerification) indexKey() indexKey {
 // domainOf returns a domain verification, which only an admin of its organization may reach;
 // one of an organization the caller is no member of is not found. Callers hold the lock.
 func (s *Store) domainOf(caller, id string) (*DomainVerification, error) {
-	notFound := errorf(ErrNotFound, "domainVerificationId: domain verification %s not found", id)
 	d := s.domains[id]
 	if d == nil {
-		return nil, notFound
+		return nil, errorf(ErrNotFound, "domainVerificationId: domain verification %s not found", id)
 	}
-	if err := s.ownedAs(caller, d.OrganizationID, "domainVerificationId", true, notFound); err != nil {
+	if found, err := s.ownedAs(caller, d.OrganizationID, "domainVerificationId", true); !found {
+		return nil, errorf(ErrNotFound, "domainVerificationId: domain verification %s not found", id)
+	} else if err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -224,12 +224,13 @@ func (s *Store) SCIMTokenOwner(token string) (string, bool) {
 // one of an organization the caller is no member of is reported as not found, so its
 // existence is not revealed. Callers hold the lock.
 func (s *Store) scimOf(caller, id string) (*SCIMConfiguration, error) {
-	notFound := errorf(ErrNotFound, "scimConfigurationId: SCIM configuration %s not found", id)
 	c := s.scim[id]
 	if c == nil {
-		return nil, notFound
+		return nil, errorf(ErrNotFound, "scimConfigurationId: SCIM configuration %s not found", id)
 	}
-	if err := s.ownedAs(caller, c.OrganizationID, "scimConfigurationId", true, notFound); err != nil {
+	if found, err := s.ownedAs(caller, c.OrganizationID, "scimConfigurationId", true); !found {
+		return nil, errorf(ErrNotFound, "scimConfigurationId: SCIM configuration %s not found", id)
+	} else if err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -44,12 +44,13 @@ func (c SSOConfiguration) clone() SSOConfiguration {
 // ssoFor returns the SSO configuration id, which only an admin of its organization may reach;
 // one of an organization the caller is no member of is not found. Callers hold the lock.
 func (s *Store) ssoFor(caller, id string) (*SSOConfiguration, error) {
-	notFound := errorf(ErrNotFound, "ssoConfigurationId: SSO configuration %s not found", id)
 	c := s.sso[id]
 	if c == nil {
-		return nil, notFound
+		return nil, errorf(ErrNotFound, "ssoConfigurationId: SSO configuration %s not found", id)
 	}
-	if err := s.ownedAs(caller, c.OrganizationID, "ssoConfigurationId", true, notFound); err != nil {
+	if found, err := s.ownedAs(caller, c.OrganizationID, "ssoConfigurationId", true); !found {
+		return nil, errorf(ErrNotFound, "ssoConfigurationId: SSO configuration %s not found", id)
+	} else if err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -51,6 +51,7 @@ func TestTenancyMatrix(t *testing.T) {
 	orgDenied := func(_, them tenant) string {
 		return "organizationId: the caller is not a member of organization " + them.org
 	}
+	theirOrg := func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org} }
 	domainNotFound := func(_, them tenant) string {
 		return "domainVerificationId: domain verification " + them.domain + " not found"
 	}
@@ -166,6 +167,35 @@ func TestTenancyMatrix(t *testing.T) {
 		"DeleteDomainVerification of theirs": {op: "DeleteDomainVerification",
 			body:   func(_, them tenant) map[string]any { return map[string]any{"domainVerificationId": them.domain} },
 			status: 404, code: "not_found", message: domainNotFound},
+		"GetOIDCConfig of theirs": {op: "GetOIDCConfig", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
+		"UpdateOIDCConfig of theirs": {op: "UpdateOIDCConfig",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "oidcConfig": map[string]any{"v2": map[string]any{}}}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
+		"GetAnnouncementBanner of theirs": {op: "GetAnnouncementBanner", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
+		"UpdateAnnouncementBanner of theirs": {op: "UpdateAnnouncementBanner",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "message": "defaced", "enabled": true}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
+		"SetStripeCustomerID of theirs": {op: "SetStripeCustomerID",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "stripeCustomerId": "cus_mine"}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
+		"CreateCustomDomain in theirs": {op: "CreateCustomDomain",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "domainName": "hijack.example", "awsAccountId": "123456789012"}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
+		"GetCustomDomain of theirs": {op: "GetCustomDomain", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
+		"UpdateCustomDomain of theirs": {op: "UpdateCustomDomain",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "domainName": "hijack.example"}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
+		"DeleteCustomDomain of theirs": {op: "DeleteCustomDomain", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
 	}
 	// Every operation of the contract is in the matrix: a new one fails here until its rows
 	// are written. Three are no one else's business by design, each checked elsewhere:
@@ -236,6 +266,7 @@ func TestRoleMatrix(t *testing.T) {
 		message string // a refusal's message when it is not the usual one
 	}
 	org := func(me tenant) map[string]any { return map[string]any{"organizationId": me.org} }
+	const allowed = -1 // status: anything but permission_denied (the call meets other rules)
 	scim := func(me tenant) map[string]any { return map[string]any{"scimConfigurationId": me.scim} }
 	sso := func(me tenant) map[string]any { return map[string]any{"ssoConfigurationId": me.sso} }
 	domain := func(me tenant) map[string]any { return map[string]any{"domainVerificationId": me.domain} }
@@ -284,7 +315,26 @@ func TestRoleMatrix(t *testing.T) {
 		"ListMembers":                  {body: org, status: 200},
 		"GetOrganizationInviteSummary": {body: func(me tenant) map[string]any { return map[string]any{"inviteId": me.invite} }, status: 200},
 		"JoinOrganization":             {body: org, status: 200}, // a member already: the membership as it is
-		"CreateOrganization":           {body: func(tenant) map[string]any { return map[string]any{"name": "Side project", "joinOrganization": true} }, status: 200},
+		"GetAnnouncementBanner":        {body: org, status: 200},
+		"GetCustomDomain":              {body: org, status: allowed}, // acme's: 200; globex has none: 404
+		"GetOIDCConfig":                adminOnly(org, "organizationId"),
+		"UpdateOIDCConfig": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "oidcConfig": map[string]any{"v2": map[string]any{}}}
+		}, "organizationId"),
+		"UpdateAnnouncementBanner": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "enabled": false}
+		}, "organizationId"),
+		"SetStripeCustomerID": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "stripeCustomerId": "cus_mine"}
+		}, "organizationId"),
+		"CreateCustomDomain": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "domainName": "mine.example", "awsAccountId": "123456789012"}
+		}, "organizationId"),
+		"UpdateCustomDomain": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "domainName": "mine.example"}
+		}, "organizationId"),
+		"DeleteCustomDomain": adminOnly(org, "organizationId"),
+		"CreateOrganization": {body: func(tenant) map[string]any { return map[string]any{"name": "Side project", "joinOrganization": true} }, status: 200},
 	}
 	sp := mocktest.Start(t).Spec()
 	for _, op := range sp.OperationIDs() {
@@ -298,6 +348,12 @@ func TestRoleMatrix(t *testing.T) {
 				srv := mocktest.Start(t)
 				before := srv.Store().Snapshot()
 				res := srv.Post(t, op, me.memberToken, c.body(me))
+				if c.status == allowed {
+					if res.Status == 403 {
+						t.Fatalf("got %d %s, want the role check passed", res.Status, res.Body)
+					}
+					return
+				}
 				if c.status == 200 {
 					if res.Status != 200 {
 						t.Fatalf("got %d %s, want 200", res.Status, res.Body)

@@ -43,6 +43,27 @@ func (e CountResponseRelation) Valid() bool {
 	}
 }
 
+// Defines values for CustomDomainProvider.
+const (
+	CustomDomainProviderCUSTOMDOMAINPROVIDERAWS         CustomDomainProvider = "CUSTOM_DOMAIN_PROVIDER_AWS"
+	CustomDomainProviderCUSTOMDOMAINPROVIDERGCP         CustomDomainProvider = "CUSTOM_DOMAIN_PROVIDER_GCP"
+	CustomDomainProviderCUSTOMDOMAINPROVIDERUNSPECIFIED CustomDomainProvider = "CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the CustomDomainProvider enum.
+func (e CustomDomainProvider) Valid() bool {
+	switch e {
+	case CustomDomainProviderCUSTOMDOMAINPROVIDERAWS:
+		return true
+	case CustomDomainProviderCUSTOMDOMAINPROVIDERGCP:
+		return true
+	case CustomDomainProviderCUSTOMDOMAINPROVIDERUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DomainVerificationState.
 const (
 	DomainVerificationStateDOMAINVERIFICATIONSTATEPENDING     DomainVerificationState = "DOMAIN_VERIFICATION_STATE_PENDING"
@@ -256,6 +277,27 @@ func (e SortOrder) Valid() bool {
 	}
 }
 
+// Defines values for UpdateCustomDomainRequestProvider.
+const (
+	UpdateCustomDomainRequestProviderCUSTOMDOMAINPROVIDERAWS         UpdateCustomDomainRequestProvider = "CUSTOM_DOMAIN_PROVIDER_AWS"
+	UpdateCustomDomainRequestProviderCUSTOMDOMAINPROVIDERGCP         UpdateCustomDomainRequestProvider = "CUSTOM_DOMAIN_PROVIDER_GCP"
+	UpdateCustomDomainRequestProviderCUSTOMDOMAINPROVIDERUNSPECIFIED UpdateCustomDomainRequestProvider = "CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the UpdateCustomDomainRequestProvider enum.
+func (e UpdateCustomDomainRequestProvider) Valid() bool {
+	switch e {
+	case UpdateCustomDomainRequestProviderCUSTOMDOMAINPROVIDERAWS:
+		return true
+	case UpdateCustomDomainRequestProviderCUSTOMDOMAINPROVIDERGCP:
+		return true
+	case UpdateCustomDomainRequestProviderCUSTOMDOMAINPROVIDERUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UpdateSSOConfigurationRequestState.
 const (
 	UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEACTIVE      UpdateSSOConfigurationRequestState = "SSO_CONFIGURATION_STATE_ACTIVE"
@@ -306,6 +348,15 @@ type AdditionalScopesUpdate struct {
 	Scopes *[]string `json:"scopes,omitempty"`
 }
 
+// AnnouncementBanner defines model for AnnouncementBanner.
+type AnnouncementBanner struct {
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Message the banner's text (markdown), shown to every member while enabled
+	Message        *string            `json:"message,omitempty"`
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
 // ConnectError Connect's unary error body.
 type ConnectError struct {
 	// Code Connect/gRPC status code name in snake_case.
@@ -341,6 +392,20 @@ type CountResponse struct {
 
 // CountResponseRelation defines model for CountResponseRelation.
 type CountResponseRelation string
+
+// CreateCustomDomainRequest defines model for CreateCustomDomainRequest.
+type CreateCustomDomainRequest struct {
+	AwsAccountId   *string               `json:"awsAccountId,omitempty"`
+	CloudAccountId *string               `json:"cloudAccountId,omitempty"`
+	DomainName     string                `json:"domainName"`
+	OrganizationId openapi_types.UUID    `json:"organizationId"`
+	Provider       *CustomDomainProvider `json:"provider,omitempty"`
+}
+
+// CreateCustomDomainResponse defines model for CreateCustomDomainResponse.
+type CreateCustomDomainResponse struct {
+	CustomDomain CustomDomain `json:"customDomain"`
+}
 
 // CreateDomainVerificationRequest defines model for CreateDomainVerificationRequest.
 type CreateDomainVerificationRequest struct {
@@ -438,6 +503,29 @@ type CreateSSOConfigurationResponse struct {
 	SsoConfiguration SSOConfiguration `json:"ssoConfiguration"`
 }
 
+// CustomDomain defines model for CustomDomain.
+type CustomDomain struct {
+	// AwsAccountId the AWS account id (AWS only)
+	AwsAccountId *string `json:"awsAccountId,omitempty"`
+
+	// CloudAccountId the cloud account id (AWS account or GCP project)
+	CloudAccountId *string               `json:"cloudAccountId,omitempty"`
+	CreatedAt      time.Time             `json:"createdAt"`
+	DomainName     string                `json:"domainName"`
+	Id             openapi_types.UUID    `json:"id"`
+	OrganizationId openapi_types.UUID    `json:"organizationId"`
+	Provider       *CustomDomainProvider `json:"provider,omitempty"`
+	UpdatedAt      time.Time             `json:"updatedAt"`
+}
+
+// CustomDomainProvider defines model for CustomDomainProvider.
+type CustomDomainProvider string
+
+// DeleteCustomDomainRequest defines model for DeleteCustomDomainRequest.
+type DeleteCustomDomainRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
 // DeleteDomainVerificationRequest defines model for DeleteDomainVerificationRequest.
 type DeleteDomainVerificationRequest struct {
 	DomainVerificationId openapi_types.UUID `json:"domainVerificationId"`
@@ -484,6 +572,26 @@ type Empty = map[string]interface{}
 // ErrorCode Connect/gRPC status code name in snake_case.
 type ErrorCode string
 
+// GetAnnouncementBannerRequest defines model for GetAnnouncementBannerRequest.
+type GetAnnouncementBannerRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// GetAnnouncementBannerResponse defines model for GetAnnouncementBannerResponse.
+type GetAnnouncementBannerResponse struct {
+	Banner AnnouncementBanner `json:"banner"`
+}
+
+// GetCustomDomainRequest defines model for GetCustomDomainRequest.
+type GetCustomDomainRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// GetCustomDomainResponse defines model for GetCustomDomainResponse.
+type GetCustomDomainResponse struct {
+	CustomDomain CustomDomain `json:"customDomain"`
+}
+
 // GetDomainVerificationRequest defines model for GetDomainVerificationRequest.
 type GetDomainVerificationRequest struct {
 	DomainVerificationId openapi_types.UUID `json:"domainVerificationId"`
@@ -492,6 +600,17 @@ type GetDomainVerificationRequest struct {
 // GetDomainVerificationResponse defines model for GetDomainVerificationResponse.
 type GetDomainVerificationResponse struct {
 	DomainVerification DomainVerification `json:"domainVerification"`
+}
+
+// GetOIDCConfigRequest defines model for GetOIDCConfigRequest.
+type GetOIDCConfigRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// GetOIDCConfigResponse defines model for GetOIDCConfigResponse.
+type GetOIDCConfigResponse struct {
+	// OidcConfig A oneof (version); set exactly one of v2 and v3.
+	OidcConfig OIDCConfig `json:"oidcConfig"`
 }
 
 // GetOrganizationInviteRequest defines model for GetOrganizationInviteRequest.
@@ -648,6 +767,22 @@ type ListSSOConfigurationsResponse struct {
 	SsoConfigurations *[]SSOConfiguration `json:"ssoConfigurations,omitempty"`
 }
 
+// OIDCConfig A oneof (version); set exactly one of v2 and v3.
+type OIDCConfig struct {
+	// V2 Version 2 of the OIDC token configuration; it has no options.
+	V2 *OIDCConfigV2 `json:"v2,omitempty"`
+	V3 *OIDCConfigV3 `json:"v3,omitempty"`
+}
+
+// OIDCConfigV2 Version 2 of the OIDC token configuration; it has no options.
+type OIDCConfigV2 = map[string]interface{}
+
+// OIDCConfigV3 defines model for OIDCConfigV3.
+type OIDCConfigV3 struct {
+	// ExtraSubFields claims added to the token's sub
+	ExtraSubFields *[]string `json:"extraSubFields,omitempty"`
+}
+
 // Organization defines model for Organization.
 type Organization struct {
 	CreatedAt     time.Time          `json:"createdAt"`
@@ -784,11 +919,61 @@ type SetRoleRequest struct {
 	UserId         openapi_types.UUID `json:"userId"`
 }
 
+// SetStripeCustomerIDRequest defines model for SetStripeCustomerIDRequest.
+type SetStripeCustomerIDRequest struct {
+	OrganizationId   openapi_types.UUID `json:"organizationId"`
+	StripeCustomerId string             `json:"stripeCustomerId"`
+}
+
 // SortField defines model for SortField.
 type SortField string
 
 // SortOrder defines model for SortOrder.
 type SortOrder string
+
+// UpdateAnnouncementBannerRequest defines model for UpdateAnnouncementBannerRequest.
+type UpdateAnnouncementBannerRequest struct {
+	Enabled        *bool              `json:"enabled,omitempty"`
+	Message        *string            `json:"message,omitempty"`
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// UpdateAnnouncementBannerResponse defines model for UpdateAnnouncementBannerResponse.
+type UpdateAnnouncementBannerResponse struct {
+	Banner AnnouncementBanner `json:"banner"`
+}
+
+// UpdateCustomDomainRequest defines model for UpdateCustomDomainRequest.
+type UpdateCustomDomainRequest struct {
+	AwsAccountId   *string            `json:"awsAccountId,omitempty"`
+	CloudAccountId *string            `json:"cloudAccountId,omitempty"`
+	DomainName     string             `json:"domainName"`
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+
+	// Provider the new provider; UNSPECIFIED leaves it unchanged
+	Provider *UpdateCustomDomainRequestProvider `json:"provider,omitempty"`
+}
+
+// UpdateCustomDomainRequestProvider the new provider; UNSPECIFIED leaves it unchanged
+type UpdateCustomDomainRequestProvider string
+
+// UpdateCustomDomainResponse defines model for UpdateCustomDomainResponse.
+type UpdateCustomDomainResponse struct {
+	CustomDomain CustomDomain `json:"customDomain"`
+}
+
+// UpdateOIDCConfigRequest defines model for UpdateOIDCConfigRequest.
+type UpdateOIDCConfigRequest struct {
+	// OidcConfig A oneof (version); set exactly one of v2 and v3.
+	OidcConfig     OIDCConfig         `json:"oidcConfig"`
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// UpdateOIDCConfigResponse defines model for UpdateOIDCConfigResponse.
+type UpdateOIDCConfigResponse struct {
+	// OidcConfig A oneof (version); set exactly one of v2 and v3.
+	OidcConfig OIDCConfig `json:"oidcConfig"`
+}
 
 // UpdateOrganizationRequest defines model for UpdateOrganizationRequest.
 type UpdateOrganizationRequest struct {
@@ -938,6 +1123,9 @@ type ListSSOConfigurationsParams struct {
 	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
 }
 
+// CreateCustomDomainJSONRequestBody defines body for CreateCustomDomain for application/json ContentType.
+type CreateCustomDomainJSONRequestBody = CreateCustomDomainRequest
+
 // CreateDomainVerificationJSONRequestBody defines body for CreateDomainVerification for application/json ContentType.
 type CreateDomainVerificationJSONRequestBody = CreateDomainVerificationRequest
 
@@ -953,6 +1141,9 @@ type CreateSCIMConfigurationJSONRequestBody = CreateSCIMConfigurationRequest
 // CreateSSOConfigurationJSONRequestBody defines body for CreateSSOConfiguration for application/json ContentType.
 type CreateSSOConfigurationJSONRequestBody = CreateSSOConfigurationRequest
 
+// DeleteCustomDomainJSONRequestBody defines body for DeleteCustomDomain for application/json ContentType.
+type DeleteCustomDomainJSONRequestBody = DeleteCustomDomainRequest
+
 // DeleteDomainVerificationJSONRequestBody defines body for DeleteDomainVerification for application/json ContentType.
 type DeleteDomainVerificationJSONRequestBody = DeleteDomainVerificationRequest
 
@@ -965,8 +1156,17 @@ type DeleteSCIMConfigurationJSONRequestBody = DeleteSCIMConfigurationRequest
 // DeleteSSOConfigurationJSONRequestBody defines body for DeleteSSOConfiguration for application/json ContentType.
 type DeleteSSOConfigurationJSONRequestBody = DeleteSSOConfigurationRequest
 
+// GetAnnouncementBannerJSONRequestBody defines body for GetAnnouncementBanner for application/json ContentType.
+type GetAnnouncementBannerJSONRequestBody = GetAnnouncementBannerRequest
+
+// GetCustomDomainJSONRequestBody defines body for GetCustomDomain for application/json ContentType.
+type GetCustomDomainJSONRequestBody = GetCustomDomainRequest
+
 // GetDomainVerificationJSONRequestBody defines body for GetDomainVerification for application/json ContentType.
 type GetDomainVerificationJSONRequestBody = GetDomainVerificationRequest
+
+// GetOIDCConfigJSONRequestBody defines body for GetOIDCConfig for application/json ContentType.
+type GetOIDCConfigJSONRequestBody = GetOIDCConfigRequest
 
 // GetOrganizationJSONRequestBody defines body for GetOrganization for application/json ContentType.
 type GetOrganizationJSONRequestBody = GetOrganizationRequest
@@ -1007,6 +1207,20 @@ type RegenerateSCIMTokenJSONRequestBody = RegenerateSCIMTokenRequest
 // SetRoleJSONRequestBody defines body for SetRole for application/json ContentType.
 type SetRoleJSONRequestBody = SetRoleRequest
 
+// SetStripeCustomerIDJSONRequestBody defines body for SetStripeCustomerID for application/json ContentType.
+//
+// Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+type SetStripeCustomerIDJSONRequestBody = SetStripeCustomerIDRequest
+
+// UpdateAnnouncementBannerJSONRequestBody defines body for UpdateAnnouncementBanner for application/json ContentType.
+type UpdateAnnouncementBannerJSONRequestBody = UpdateAnnouncementBannerRequest
+
+// UpdateCustomDomainJSONRequestBody defines body for UpdateCustomDomain for application/json ContentType.
+type UpdateCustomDomainJSONRequestBody = UpdateCustomDomainRequest
+
+// UpdateOIDCConfigJSONRequestBody defines body for UpdateOIDCConfig for application/json ContentType.
+type UpdateOIDCConfigJSONRequestBody = UpdateOIDCConfigRequest
+
 // UpdateOrganizationJSONRequestBody defines body for UpdateOrganization for application/json ContentType.
 type UpdateOrganizationJSONRequestBody = UpdateOrganizationRequest
 
@@ -1021,6 +1235,9 @@ type VerifyDomainJSONRequestBody = VerifyDomainRequest
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// CreateCustomDomain Creates the organization's custom domain (admins only).
+	// (POST /gitpod.v1.OrganizationService/CreateCustomDomain)
+	CreateCustomDomain(ctx echo.Context) error
 	// CreateDomainVerification Starts verifying a domain for an organization (admins only).
 	// (POST /gitpod.v1.OrganizationService/CreateDomainVerification)
 	CreateDomainVerification(ctx echo.Context) error
@@ -1036,6 +1253,9 @@ type ServerInterface interface {
 	// CreateSSOConfiguration Creates an SSO (OIDC) configuration for an organization.
 	// (POST /gitpod.v1.OrganizationService/CreateSSOConfiguration)
 	CreateSSOConfiguration(ctx echo.Context) error
+	// DeleteCustomDomain Deletes the organization's custom domain (admins only).
+	// (POST /gitpod.v1.OrganizationService/DeleteCustomDomain)
+	DeleteCustomDomain(ctx echo.Context) error
 	// DeleteDomainVerification Deletes a domain verification (admins only).
 	// (POST /gitpod.v1.OrganizationService/DeleteDomainVerification)
 	DeleteDomainVerification(ctx echo.Context) error
@@ -1048,9 +1268,18 @@ type ServerInterface interface {
 	// DeleteSSOConfiguration Deletes an SSO configuration that no SCIM configuration links.
 	// (POST /gitpod.v1.OrganizationService/DeleteSSOConfiguration)
 	DeleteSSOConfiguration(ctx echo.Context) error
+	// GetAnnouncementBanner Gets the organization's announcement banner (any member).
+	// (POST /gitpod.v1.OrganizationService/GetAnnouncementBanner)
+	GetAnnouncementBanner(ctx echo.Context) error
+	// GetCustomDomain Gets the organization's custom domain (any member).
+	// (POST /gitpod.v1.OrganizationService/GetCustomDomain)
+	GetCustomDomain(ctx echo.Context) error
 	// GetDomainVerification Gets a domain verification (admins only).
 	// (POST /gitpod.v1.OrganizationService/GetDomainVerification)
 	GetDomainVerification(ctx echo.Context) error
+	// GetOIDCConfig Gets the organization's OIDC token configuration (admins only).
+	// (POST /gitpod.v1.OrganizationService/GetOIDCConfig)
+	GetOIDCConfig(ctx echo.Context) error
 	// GetOrganization Gets an organization the caller is a member of.
 	// (POST /gitpod.v1.OrganizationService/GetOrganization)
 	GetOrganization(ctx echo.Context) error
@@ -1090,6 +1319,20 @@ type ServerInterface interface {
 	// SetRole Sets a member's role (admins only).
 	// (POST /gitpod.v1.OrganizationService/SetRole)
 	SetRole(ctx echo.Context) error
+	// SetStripeCustomerID Sets the organization's Stripe customer id (admins only; deprecated).
+	// (POST /gitpod.v1.OrganizationService/SetStripeCustomerID)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	SetStripeCustomerID(ctx echo.Context) error
+	// UpdateAnnouncementBanner Updates the organization's announcement banner (admins only).
+	// (POST /gitpod.v1.OrganizationService/UpdateAnnouncementBanner)
+	UpdateAnnouncementBanner(ctx echo.Context) error
+	// UpdateCustomDomain Updates the organization's custom domain (admins only).
+	// (POST /gitpod.v1.OrganizationService/UpdateCustomDomain)
+	UpdateCustomDomain(ctx echo.Context) error
+	// UpdateOIDCConfig Replaces the organization's OIDC token configuration (admins only).
+	// (POST /gitpod.v1.OrganizationService/UpdateOIDCConfig)
+	UpdateOIDCConfig(ctx echo.Context) error
 	// UpdateOrganization Renames an organization or sets its invite domains (admins only).
 	// (POST /gitpod.v1.OrganizationService/UpdateOrganization)
 	UpdateOrganization(ctx echo.Context) error
@@ -1107,6 +1350,15 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// CreateCustomDomain converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateCustomDomain(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateCustomDomain(ctx)
+	return err
 }
 
 // CreateDomainVerification converts echo context to params.
@@ -1154,6 +1406,15 @@ func (w *ServerInterfaceWrapper) CreateSSOConfiguration(ctx echo.Context) error 
 	return err
 }
 
+// DeleteCustomDomain converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteCustomDomain(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteCustomDomain(ctx)
+	return err
+}
+
 // DeleteDomainVerification converts echo context to params.
 func (w *ServerInterfaceWrapper) DeleteDomainVerification(ctx echo.Context) error {
 	var err error
@@ -1190,12 +1451,39 @@ func (w *ServerInterfaceWrapper) DeleteSSOConfiguration(ctx echo.Context) error 
 	return err
 }
 
+// GetAnnouncementBanner converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAnnouncementBanner(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAnnouncementBanner(ctx)
+	return err
+}
+
+// GetCustomDomain converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCustomDomain(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCustomDomain(ctx)
+	return err
+}
+
 // GetDomainVerification converts echo context to params.
 func (w *ServerInterfaceWrapper) GetDomainVerification(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetDomainVerification(ctx)
+	return err
+}
+
+// GetOIDCConfig converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOIDCConfig(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOIDCConfig(ctx)
 	return err
 }
 
@@ -1380,6 +1668,42 @@ func (w *ServerInterfaceWrapper) SetRole(ctx echo.Context) error {
 	return err
 }
 
+// SetStripeCustomerID converts echo context to params.
+func (w *ServerInterfaceWrapper) SetStripeCustomerID(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetStripeCustomerID(ctx)
+	return err
+}
+
+// UpdateAnnouncementBanner converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateAnnouncementBanner(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateAnnouncementBanner(ctx)
+	return err
+}
+
+// UpdateCustomDomain converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateCustomDomain(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateCustomDomain(ctx)
+	return err
+}
+
+// UpdateOIDCConfig converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateOIDCConfig(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateOIDCConfig(ctx)
+	return err
+}
+
 // UpdateOrganization converts echo context to params.
 func (w *ServerInterfaceWrapper) UpdateOrganization(ctx echo.Context) error {
 	var err error
@@ -1490,6 +1814,15 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/ListDomainVerifications", wrapper.ListDomainVerifications, options.OperationMiddlewares["ListDomainVerifications"]...)
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/VerifyDomain", wrapper.VerifyDomain, options.OperationMiddlewares["VerifyDomain"]...)
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/DeleteDomainVerification", wrapper.DeleteDomainVerification, options.OperationMiddlewares["DeleteDomainVerification"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetOIDCConfig", wrapper.GetOIDCConfig, options.OperationMiddlewares["GetOIDCConfig"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/UpdateOIDCConfig", wrapper.UpdateOIDCConfig, options.OperationMiddlewares["UpdateOIDCConfig"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetAnnouncementBanner", wrapper.GetAnnouncementBanner, options.OperationMiddlewares["GetAnnouncementBanner"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/UpdateAnnouncementBanner", wrapper.UpdateAnnouncementBanner, options.OperationMiddlewares["UpdateAnnouncementBanner"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/SetStripeCustomerID", wrapper.SetStripeCustomerID, options.OperationMiddlewares["SetStripeCustomerID"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/CreateCustomDomain", wrapper.CreateCustomDomain, options.OperationMiddlewares["CreateCustomDomain"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetCustomDomain", wrapper.GetCustomDomain, options.OperationMiddlewares["GetCustomDomain"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/UpdateCustomDomain", wrapper.UpdateCustomDomain, options.OperationMiddlewares["UpdateCustomDomain"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/DeleteCustomDomain", wrapper.DeleteCustomDomain, options.OperationMiddlewares["DeleteCustomDomain"]...)
 
 }
 
@@ -1510,6 +1843,142 @@ type UnauthenticatedJSONResponse ConnectError
 type UnavailableJSONResponse ConnectError
 
 type UnsupportedMediaTypeJSONResponse ConnectError
+
+type CreateCustomDomainRequestObject struct {
+	Body *CreateCustomDomainJSONRequestBody
+}
+
+type CreateCustomDomainResponseObject interface {
+	VisitCreateCustomDomainResponse(w http.ResponseWriter) error
+}
+
+type CreateCustomDomain200JSONResponse CreateCustomDomainResponse
+
+func (response CreateCustomDomain200JSONResponse) VisitCreateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomDomain400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response CreateCustomDomain400JSONResponse) VisitCreateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomDomain401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response CreateCustomDomain401JSONResponse) VisitCreateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomDomain403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response CreateCustomDomain403JSONResponse) VisitCreateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomDomain409JSONResponse struct{ AlreadyExistsJSONResponse }
+
+func (response CreateCustomDomain409JSONResponse) VisitCreateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomDomain415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateCustomDomain415JSONResponse) VisitCreateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomDomain429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response CreateCustomDomain429JSONResponse) VisitCreateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomDomain500JSONResponse struct{ InternalJSONResponse }
+
+func (response CreateCustomDomain500JSONResponse) VisitCreateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCustomDomain503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response CreateCustomDomain503JSONResponse) VisitCreateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type CreateDomainVerificationRequestObject struct {
 	Body *CreateDomainVerificationJSONRequestBody
@@ -2135,6 +2604,142 @@ func (response CreateSSOConfiguration503JSONResponse) VisitCreateSSOConfiguratio
 	return err
 }
 
+type DeleteCustomDomainRequestObject struct {
+	Body *DeleteCustomDomainJSONRequestBody
+}
+
+type DeleteCustomDomainResponseObject interface {
+	VisitDeleteCustomDomainResponse(w http.ResponseWriter) error
+}
+
+type DeleteCustomDomain200JSONResponse Empty
+
+func (response DeleteCustomDomain200JSONResponse) VisitDeleteCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCustomDomain400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response DeleteCustomDomain400JSONResponse) VisitDeleteCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCustomDomain401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response DeleteCustomDomain401JSONResponse) VisitDeleteCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCustomDomain403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response DeleteCustomDomain403JSONResponse) VisitDeleteCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCustomDomain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteCustomDomain404JSONResponse) VisitDeleteCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCustomDomain415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response DeleteCustomDomain415JSONResponse) VisitDeleteCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCustomDomain429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response DeleteCustomDomain429JSONResponse) VisitDeleteCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCustomDomain500JSONResponse struct{ InternalJSONResponse }
+
+func (response DeleteCustomDomain500JSONResponse) VisitDeleteCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteCustomDomain503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response DeleteCustomDomain503JSONResponse) VisitDeleteCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteDomainVerificationRequestObject struct {
 	Body *DeleteDomainVerificationJSONRequestBody
 }
@@ -2665,6 +3270,236 @@ func (response DeleteSSOConfiguration503JSONResponse) VisitDeleteSSOConfiguratio
 	return err
 }
 
+type GetAnnouncementBannerRequestObject struct {
+	Body *GetAnnouncementBannerJSONRequestBody
+}
+
+type GetAnnouncementBannerResponseObject interface {
+	VisitGetAnnouncementBannerResponse(w http.ResponseWriter) error
+}
+
+type GetAnnouncementBanner200JSONResponse GetAnnouncementBannerResponse
+
+func (response GetAnnouncementBanner200JSONResponse) VisitGetAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnnouncementBanner400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetAnnouncementBanner400JSONResponse) VisitGetAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnnouncementBanner401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetAnnouncementBanner401JSONResponse) VisitGetAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnnouncementBanner403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetAnnouncementBanner403JSONResponse) VisitGetAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnnouncementBanner415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetAnnouncementBanner415JSONResponse) VisitGetAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnnouncementBanner429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetAnnouncementBanner429JSONResponse) VisitGetAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAnnouncementBanner500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetAnnouncementBanner500JSONResponse) VisitGetAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomDomainRequestObject struct {
+	Body *GetCustomDomainJSONRequestBody
+}
+
+type GetCustomDomainResponseObject interface {
+	VisitGetCustomDomainResponse(w http.ResponseWriter) error
+}
+
+type GetCustomDomain200JSONResponse GetCustomDomainResponse
+
+func (response GetCustomDomain200JSONResponse) VisitGetCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomDomain400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetCustomDomain400JSONResponse) VisitGetCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomDomain401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetCustomDomain401JSONResponse) VisitGetCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomDomain403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetCustomDomain403JSONResponse) VisitGetCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomDomain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetCustomDomain404JSONResponse) VisitGetCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomDomain415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetCustomDomain415JSONResponse) VisitGetCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomDomain429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetCustomDomain429JSONResponse) VisitGetCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCustomDomain500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetCustomDomain500JSONResponse) VisitGetCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetDomainVerificationRequestObject struct {
 	Body *GetDomainVerificationJSONRequestBody
 }
@@ -2776,6 +3611,114 @@ func (response GetDomainVerification429JSONResponse) VisitGetDomainVerificationR
 type GetDomainVerification500JSONResponse struct{ InternalJSONResponse }
 
 func (response GetDomainVerification500JSONResponse) VisitGetDomainVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOIDCConfigRequestObject struct {
+	Body *GetOIDCConfigJSONRequestBody
+}
+
+type GetOIDCConfigResponseObject interface {
+	VisitGetOIDCConfigResponse(w http.ResponseWriter) error
+}
+
+type GetOIDCConfig200JSONResponse GetOIDCConfigResponse
+
+func (response GetOIDCConfig200JSONResponse) VisitGetOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOIDCConfig400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetOIDCConfig400JSONResponse) VisitGetOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOIDCConfig401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetOIDCConfig401JSONResponse) VisitGetOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOIDCConfig403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetOIDCConfig403JSONResponse) VisitGetOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOIDCConfig415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetOIDCConfig415JSONResponse) VisitGetOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOIDCConfig429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetOIDCConfig429JSONResponse) VisitGetOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOIDCConfig500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetOIDCConfig500JSONResponse) VisitGetOIDCConfigResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -4349,6 +5292,508 @@ func (response SetRole503JSONResponse) VisitSetRoleResponse(w http.ResponseWrite
 	return err
 }
 
+type SetStripeCustomerIDRequestObject struct {
+	Body *SetStripeCustomerIDJSONRequestBody
+}
+
+type SetStripeCustomerIDResponseObject interface {
+	VisitSetStripeCustomerIDResponse(w http.ResponseWriter) error
+}
+
+type SetStripeCustomerID200JSONResponse Empty
+
+func (response SetStripeCustomerID200JSONResponse) VisitSetStripeCustomerIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetStripeCustomerID400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response SetStripeCustomerID400JSONResponse) VisitSetStripeCustomerIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetStripeCustomerID401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response SetStripeCustomerID401JSONResponse) VisitSetStripeCustomerIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetStripeCustomerID403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response SetStripeCustomerID403JSONResponse) VisitSetStripeCustomerIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetStripeCustomerID415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetStripeCustomerID415JSONResponse) VisitSetStripeCustomerIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetStripeCustomerID429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response SetStripeCustomerID429JSONResponse) VisitSetStripeCustomerIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetStripeCustomerID500JSONResponse struct{ InternalJSONResponse }
+
+func (response SetStripeCustomerID500JSONResponse) VisitSetStripeCustomerIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetStripeCustomerID503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response SetStripeCustomerID503JSONResponse) VisitSetStripeCustomerIDResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAnnouncementBannerRequestObject struct {
+	Body *UpdateAnnouncementBannerJSONRequestBody
+}
+
+type UpdateAnnouncementBannerResponseObject interface {
+	VisitUpdateAnnouncementBannerResponse(w http.ResponseWriter) error
+}
+
+type UpdateAnnouncementBanner200JSONResponse UpdateAnnouncementBannerResponse
+
+func (response UpdateAnnouncementBanner200JSONResponse) VisitUpdateAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAnnouncementBanner400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response UpdateAnnouncementBanner400JSONResponse) VisitUpdateAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAnnouncementBanner401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response UpdateAnnouncementBanner401JSONResponse) VisitUpdateAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAnnouncementBanner403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response UpdateAnnouncementBanner403JSONResponse) VisitUpdateAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAnnouncementBanner415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateAnnouncementBanner415JSONResponse) VisitUpdateAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAnnouncementBanner429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response UpdateAnnouncementBanner429JSONResponse) VisitUpdateAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAnnouncementBanner500JSONResponse struct{ InternalJSONResponse }
+
+func (response UpdateAnnouncementBanner500JSONResponse) VisitUpdateAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAnnouncementBanner503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateAnnouncementBanner503JSONResponse) VisitUpdateAnnouncementBannerResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCustomDomainRequestObject struct {
+	Body *UpdateCustomDomainJSONRequestBody
+}
+
+type UpdateCustomDomainResponseObject interface {
+	VisitUpdateCustomDomainResponse(w http.ResponseWriter) error
+}
+
+type UpdateCustomDomain200JSONResponse UpdateCustomDomainResponse
+
+func (response UpdateCustomDomain200JSONResponse) VisitUpdateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCustomDomain400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response UpdateCustomDomain400JSONResponse) VisitUpdateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCustomDomain401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response UpdateCustomDomain401JSONResponse) VisitUpdateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCustomDomain403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response UpdateCustomDomain403JSONResponse) VisitUpdateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCustomDomain404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateCustomDomain404JSONResponse) VisitUpdateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCustomDomain415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateCustomDomain415JSONResponse) VisitUpdateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCustomDomain429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response UpdateCustomDomain429JSONResponse) VisitUpdateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCustomDomain500JSONResponse struct{ InternalJSONResponse }
+
+func (response UpdateCustomDomain500JSONResponse) VisitUpdateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCustomDomain503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateCustomDomain503JSONResponse) VisitUpdateCustomDomainResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOIDCConfigRequestObject struct {
+	Body *UpdateOIDCConfigJSONRequestBody
+}
+
+type UpdateOIDCConfigResponseObject interface {
+	VisitUpdateOIDCConfigResponse(w http.ResponseWriter) error
+}
+
+type UpdateOIDCConfig200JSONResponse UpdateOIDCConfigResponse
+
+func (response UpdateOIDCConfig200JSONResponse) VisitUpdateOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOIDCConfig400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response UpdateOIDCConfig400JSONResponse) VisitUpdateOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOIDCConfig401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response UpdateOIDCConfig401JSONResponse) VisitUpdateOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOIDCConfig403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response UpdateOIDCConfig403JSONResponse) VisitUpdateOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOIDCConfig415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateOIDCConfig415JSONResponse) VisitUpdateOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOIDCConfig429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response UpdateOIDCConfig429JSONResponse) VisitUpdateOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOIDCConfig500JSONResponse struct{ InternalJSONResponse }
+
+func (response UpdateOIDCConfig500JSONResponse) VisitUpdateOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOIDCConfig503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateOIDCConfig503JSONResponse) VisitUpdateOIDCConfigResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateOrganizationRequestObject struct {
 	Body *UpdateOrganizationJSONRequestBody
 }
@@ -4881,6 +6326,9 @@ func (response VerifyDomain503JSONResponse) VisitVerifyDomainResponse(w http.Res
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// CreateCustomDomain Creates the organization's custom domain (admins only).
+	// (POST /gitpod.v1.OrganizationService/CreateCustomDomain)
+	CreateCustomDomain(ctx context.Context, request CreateCustomDomainRequestObject) (CreateCustomDomainResponseObject, error)
 	// CreateDomainVerification Starts verifying a domain for an organization (admins only).
 	// (POST /gitpod.v1.OrganizationService/CreateDomainVerification)
 	CreateDomainVerification(ctx context.Context, request CreateDomainVerificationRequestObject) (CreateDomainVerificationResponseObject, error)
@@ -4896,6 +6344,9 @@ type StrictServerInterface interface {
 	// CreateSSOConfiguration Creates an SSO (OIDC) configuration for an organization.
 	// (POST /gitpod.v1.OrganizationService/CreateSSOConfiguration)
 	CreateSSOConfiguration(ctx context.Context, request CreateSSOConfigurationRequestObject) (CreateSSOConfigurationResponseObject, error)
+	// DeleteCustomDomain Deletes the organization's custom domain (admins only).
+	// (POST /gitpod.v1.OrganizationService/DeleteCustomDomain)
+	DeleteCustomDomain(ctx context.Context, request DeleteCustomDomainRequestObject) (DeleteCustomDomainResponseObject, error)
 	// DeleteDomainVerification Deletes a domain verification (admins only).
 	// (POST /gitpod.v1.OrganizationService/DeleteDomainVerification)
 	DeleteDomainVerification(ctx context.Context, request DeleteDomainVerificationRequestObject) (DeleteDomainVerificationResponseObject, error)
@@ -4908,9 +6359,18 @@ type StrictServerInterface interface {
 	// DeleteSSOConfiguration Deletes an SSO configuration that no SCIM configuration links.
 	// (POST /gitpod.v1.OrganizationService/DeleteSSOConfiguration)
 	DeleteSSOConfiguration(ctx context.Context, request DeleteSSOConfigurationRequestObject) (DeleteSSOConfigurationResponseObject, error)
+	// GetAnnouncementBanner Gets the organization's announcement banner (any member).
+	// (POST /gitpod.v1.OrganizationService/GetAnnouncementBanner)
+	GetAnnouncementBanner(ctx context.Context, request GetAnnouncementBannerRequestObject) (GetAnnouncementBannerResponseObject, error)
+	// GetCustomDomain Gets the organization's custom domain (any member).
+	// (POST /gitpod.v1.OrganizationService/GetCustomDomain)
+	GetCustomDomain(ctx context.Context, request GetCustomDomainRequestObject) (GetCustomDomainResponseObject, error)
 	// GetDomainVerification Gets a domain verification (admins only).
 	// (POST /gitpod.v1.OrganizationService/GetDomainVerification)
 	GetDomainVerification(ctx context.Context, request GetDomainVerificationRequestObject) (GetDomainVerificationResponseObject, error)
+	// GetOIDCConfig Gets the organization's OIDC token configuration (admins only).
+	// (POST /gitpod.v1.OrganizationService/GetOIDCConfig)
+	GetOIDCConfig(ctx context.Context, request GetOIDCConfigRequestObject) (GetOIDCConfigResponseObject, error)
 	// GetOrganization Gets an organization the caller is a member of.
 	// (POST /gitpod.v1.OrganizationService/GetOrganization)
 	GetOrganization(ctx context.Context, request GetOrganizationRequestObject) (GetOrganizationResponseObject, error)
@@ -4950,6 +6410,20 @@ type StrictServerInterface interface {
 	// SetRole Sets a member's role (admins only).
 	// (POST /gitpod.v1.OrganizationService/SetRole)
 	SetRole(ctx context.Context, request SetRoleRequestObject) (SetRoleResponseObject, error)
+	// SetStripeCustomerID Sets the organization's Stripe customer id (admins only; deprecated).
+	// (POST /gitpod.v1.OrganizationService/SetStripeCustomerID)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	SetStripeCustomerID(ctx context.Context, request SetStripeCustomerIDRequestObject) (SetStripeCustomerIDResponseObject, error)
+	// UpdateAnnouncementBanner Updates the organization's announcement banner (admins only).
+	// (POST /gitpod.v1.OrganizationService/UpdateAnnouncementBanner)
+	UpdateAnnouncementBanner(ctx context.Context, request UpdateAnnouncementBannerRequestObject) (UpdateAnnouncementBannerResponseObject, error)
+	// UpdateCustomDomain Updates the organization's custom domain (admins only).
+	// (POST /gitpod.v1.OrganizationService/UpdateCustomDomain)
+	UpdateCustomDomain(ctx context.Context, request UpdateCustomDomainRequestObject) (UpdateCustomDomainResponseObject, error)
+	// UpdateOIDCConfig Replaces the organization's OIDC token configuration (admins only).
+	// (POST /gitpod.v1.OrganizationService/UpdateOIDCConfig)
+	UpdateOIDCConfig(ctx context.Context, request UpdateOIDCConfigRequestObject) (UpdateOIDCConfigResponseObject, error)
 	// UpdateOrganization Renames an organization or sets its invite domains (admins only).
 	// (POST /gitpod.v1.OrganizationService/UpdateOrganization)
 	UpdateOrganization(ctx context.Context, request UpdateOrganizationRequestObject) (UpdateOrganizationResponseObject, error)
@@ -4974,6 +6448,52 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// CreateCustomDomain operation middleware
+func (sh *strictHandler) CreateCustomDomain(ctx echo.Context) error {
+	var request CreateCustomDomainRequestObject
+
+	var body CreateCustomDomainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCustomDomain(ctx.Request().Context(), request.(CreateCustomDomainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCustomDomain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateCustomDomainResponseObject); ok {
+		return validResponse.VisitCreateCustomDomainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // CreateDomainVerification operation middleware
@@ -5206,6 +6726,52 @@ func (sh *strictHandler) CreateSSOConfiguration(ctx echo.Context) error {
 	return nil
 }
 
+// DeleteCustomDomain operation middleware
+func (sh *strictHandler) DeleteCustomDomain(ctx echo.Context) error {
+	var request DeleteCustomDomainRequestObject
+
+	var body DeleteCustomDomainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteCustomDomain(ctx.Request().Context(), request.(DeleteCustomDomainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteCustomDomain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteCustomDomainResponseObject); ok {
+		return validResponse.VisitDeleteCustomDomainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // DeleteDomainVerification operation middleware
 func (sh *strictHandler) DeleteDomainVerification(ctx echo.Context) error {
 	var request DeleteDomainVerificationRequestObject
@@ -5390,6 +6956,98 @@ func (sh *strictHandler) DeleteSSOConfiguration(ctx echo.Context) error {
 	return nil
 }
 
+// GetAnnouncementBanner operation middleware
+func (sh *strictHandler) GetAnnouncementBanner(ctx echo.Context) error {
+	var request GetAnnouncementBannerRequestObject
+
+	var body GetAnnouncementBannerJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAnnouncementBanner(ctx.Request().Context(), request.(GetAnnouncementBannerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAnnouncementBanner")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAnnouncementBannerResponseObject); ok {
+		return validResponse.VisitGetAnnouncementBannerResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCustomDomain operation middleware
+func (sh *strictHandler) GetCustomDomain(ctx echo.Context) error {
+	var request GetCustomDomainRequestObject
+
+	var body GetCustomDomainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCustomDomain(ctx.Request().Context(), request.(GetCustomDomainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCustomDomain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCustomDomainResponseObject); ok {
+		return validResponse.VisitGetCustomDomainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetDomainVerification operation middleware
 func (sh *strictHandler) GetDomainVerification(ctx echo.Context) error {
 	var request GetDomainVerificationRequestObject
@@ -5430,6 +7088,52 @@ func (sh *strictHandler) GetDomainVerification(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetDomainVerificationResponseObject); ok {
 		return validResponse.VisitGetDomainVerificationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOIDCConfig operation middleware
+func (sh *strictHandler) GetOIDCConfig(ctx echo.Context) error {
+	var request GetOIDCConfigRequestObject
+
+	var body GetOIDCConfigJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOIDCConfig(ctx.Request().Context(), request.(GetOIDCConfigRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOIDCConfig")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOIDCConfigResponseObject); ok {
+		return validResponse.VisitGetOIDCConfigResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -6042,6 +7746,190 @@ func (sh *strictHandler) SetRole(ctx echo.Context) error {
 	return nil
 }
 
+// SetStripeCustomerID operation middleware
+func (sh *strictHandler) SetStripeCustomerID(ctx echo.Context) error {
+	var request SetStripeCustomerIDRequestObject
+
+	var body SetStripeCustomerIDJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetStripeCustomerID(ctx.Request().Context(), request.(SetStripeCustomerIDRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetStripeCustomerID")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetStripeCustomerIDResponseObject); ok {
+		return validResponse.VisitSetStripeCustomerIDResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateAnnouncementBanner operation middleware
+func (sh *strictHandler) UpdateAnnouncementBanner(ctx echo.Context) error {
+	var request UpdateAnnouncementBannerRequestObject
+
+	var body UpdateAnnouncementBannerJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateAnnouncementBanner(ctx.Request().Context(), request.(UpdateAnnouncementBannerRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateAnnouncementBanner")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateAnnouncementBannerResponseObject); ok {
+		return validResponse.VisitUpdateAnnouncementBannerResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateCustomDomain operation middleware
+func (sh *strictHandler) UpdateCustomDomain(ctx echo.Context) error {
+	var request UpdateCustomDomainRequestObject
+
+	var body UpdateCustomDomainJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCustomDomain(ctx.Request().Context(), request.(UpdateCustomDomainRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCustomDomain")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateCustomDomainResponseObject); ok {
+		return validResponse.VisitUpdateCustomDomainResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateOIDCConfig operation middleware
+func (sh *strictHandler) UpdateOIDCConfig(ctx echo.Context) error {
+	var request UpdateOIDCConfigRequestObject
+
+	var body UpdateOIDCConfigJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateOIDCConfig(ctx.Request().Context(), request.(UpdateOIDCConfigRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateOIDCConfig")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateOIDCConfigResponseObject); ok {
+		return validResponse.VisitUpdateOIDCConfigResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // UpdateOrganization operation middleware
 func (sh *strictHandler) UpdateOrganization(ctx echo.Context) error {
 	var request UpdateOrganizationRequestObject
@@ -6231,176 +8119,206 @@ func (sh *strictHandler) VerifyDomain(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H0LUxs51uhfUfXdqsBd2zHPBFO39rLgpLybAB8mO/vtOJeWu2Vbk7bkaakBz1z++1c6Ur/VdtsYQmao",
-	"mqoJ7tfR0dF5P353PD6dcUaYFE7nd2eGQzwlkoTw1yUekz79jah/+0R4IZ1JypnTgStI0N/IMbqbEIYG",
-	"Ubu9R1AbUYnuKBOI35IQuTM8pgyrZ1oz8y635TQcqt7xa0TCudNwGJ4Sp+PENzgNR3gTMsXqqyMeTrF0",
-	"Og5lcm/XaThTfE+n0dTp7LTbDWdKmf6r3XDkfEb0jWRMQufhoQFQXvNvhFUsQKpraEtOCHIZuZdwr4v4",
-	"CKmfZiG5pTwSSEG2fVyxLnhH5aLgam5FBkwhQ8rGzoMCMyRixpkggPOTICTYn3fvqdBb4nEmCZPqn3g2",
-	"C6gH3337i+CwLHKPp7NAP4uLz97iICL6Jb76qrnhhug7Gs6UCIHH6pLPp5iyDuLhGDP6G3wEDdtkZ3d0",
-	"6DX3vcN3zf3dI7+J9/Fh0z96v/d+eODj9v47RAW6JSEdzSkbI+xNSdPj4azl8Sky30Nb+u36PrMC5O96",
-	"R/ve7rvm3vDdYXMf7+82h+/fe82jA/z+gOwd7XqH77c1hlL0/SUkI6fj/K+3Kd2+1VfF21POGPFkNwx5",
-	"qJ/L7/n1hKCQCB6FHkEaBSmEbh437nbLeWg4PSZJyHCw4kbQzGPFPUiuZbH/kcj+ae/zKWcjOo5CjaDd",
-	"druDYuJAPicCMS7RFEtvAhQqZsTrIOHRae7BliK+DppGQqIhQViiKRcS7ey+R94Eh9iD871BxJ6gYTRG",
-	"lGmgSKjOyJYbL9TdbiDSGrcQThcjJ1iiEaYB8dEtDqivAdcohx9OwnE0NeheCfOlp8sbALfc4Pie7EaU",
-	"kNnzM5hEX770zjZPkr9GREh1jgxogLw8kAqJPERYcSWPM58ChSgMCrTlakzeZK8ZAj7n8gOPmL8iGlnm",
-	"sSL+GJc3I7i4FHGKppGXI+qd97tD/4AcNA/JDm7uj8h+E787OmpifOgf4UM83D0kQOb6E091/JPTBMc9",
-	"pl0PBwEJ34g8F9xykyUbrF6ScEqFoJydEUbJqtidWR4vYjm958bXN2WxnYVPIToFXpGRWhdGUzIdklBJ",
-	"s9xqDkc7eM872G2+9/dJc3/4HjePvB2/uUv2Rvv4YHjovds42g1oUzzXsHkScaaZQAHTpWW72x2lVJhV",
-	"cUbUgqji3J6kt8SsUsDpUFjgM2IojQo0UkfGnyrBjZlfwBJGs0AJJf0G2NcrQx7d+wmOhFx5Y0Pb88Wd",
-	"jW+6Icld2a2N2cGQ+3NE7j1CfAGQB3RKpVr9Tnv//cG7QzScSyKeihvB56lAknMU4HBM0JZbhtychy8M",
-	"R3JCmFTIWRlrUfnpIs6Kt2QRBvTCxmhIcEhCrdR1kCDMRwPnJJITHhr66qC/63tAXfXgTq25DpxN4vGc",
-	"A69mKGLfGL9jOdDQlltYTYrEW0wDPAzI6gjMPmlBXnI5izg4DhPMxgR5PAp8OGFDggS+JT6SXItziSVB",
-	"IxqQBhIc9Hsc6yE+6SAfSzzEQhEO9ibER0ZDB+tg43ykElpAarxKxTMU7FPufXsjMksAnhAFgdoeDzPz",
-	"hruQSklYC51zOVGUpFaoP+UfJ0wDuNdQrVOGlPhmy0Q0m/FQEv8z8Sm+BuV+xb2zv2IlreVUf6+pHkYD",
-	"R5J7+RaY28CJOWfyFXM0SnA9MR9RMLjFj7pWTaflpKBom8jXOg0O+h6fEfFl5mMJyMHJlctQcX5JFVZH",
-	"OBCkCNQVmQXYI5qXknsZYnTROztFAl6pzdhZSARh8lidXTKdyTkKlHbgBQSH8OBUGXosCsxZk2FEGs4s",
-	"8+nfHf0+0EUlmcI/pvj+E2FjOXE6O7vvwWxN/m4ULUKwcXv6UTByzXUchngOmDE/8OEvxJPqgdx+rIYV",
-	"8+gbgSKGwzki6h2waWql+ZVpSlxMGgDDqboRqEIqBTWHi7p0dQbPOg/F9WfIvmjTn5FbEiiAmyPsqXPc",
-	"ZeOAigkyTyCGp+pnRQAjSgI/UQrCKCBqvUXjvAHSmIZKKP2s1/91Cf4N3ErLyyHPJ8NonHEApE9Lc+JL",
-	"dJCwgPwyFbc93G8SpuDx0Szkkg+jUbzKpcuAq/Hb7cuJmLzS53cpOeVXSZkXRL4FaHMBYfFNq2UK7SyK",
-	"NVQgD7MxgQRVUXoTItLFDDkPCGZVBwAg1sbliiCHJMAayGXEmfnGVfxQ9TbVXmDJx2XxZC1e8VVmCYRF",
-	"U7XLpxdfzq9vrrr9y4vzfvfmqvvp5Lp3cX7z5bx/2T3tfeh1z5xG5V3d/1pw8eN1N0M3Kb2ehgRLcgau",
-	"nn9lPD3rkZJ2GRXY5+7BXo597lvAyNtGOS9iFFF/6fkoPN+IIbEelcolr0WLfulFy6iy/OnSeiwvrV7K",
-	"RXbx7JZKst7ubXgTVgN4LdxTeHgZvsufK4FuXlQP5HXZrPrEiecpLiB+onLyWbETysZnyanJcyNBpGY/",
-	"+lGkiULEWn7i+CBTTANz1cJ8G84vnLLsAsqfmuJvRssytjZwQnKXM/XfCG2YH6M7Kic8ksqyAPs96w8Q",
-	"EodSwC2IcWOpW8HS/vYiKOrX2J1fhMDJMZK9ZQQJH6i7p2sRoFndCgT4WT9R4HmrvGHhuVuw3JKzej06",
-	"xkHA774wHRYgflcRn6HqT5R9U/tQ2tOASO1XDCj7prSfWyooZ8RHkSAhUDT49HQ0Qp8QTUFR8iFN5sKi",
-	"y69EWeBEmkRTzJohwb56D4ILsYJT9n/qEFbOGqgAYZFAy8OSvX5DffDaTAjqncWknztTkiMP9rACQgV8",
-	"Viuxs+uGIwQv+HstXEfwm9zLM+D1+xeFD0uu93QrJkjAo9rVdJspG2/XgQ5cLd37GQ2J6FmYFFy/IfqG",
-	"G8piqAI6IpKmXAPwAzcfI5+McBRItIPmBIdoa2/nYO+w3W6L7caAYYkCgoW66uM52np/uA9XkvDLLjwl",
-	"0NbhXvvdLjw2YDZrEktJQgXj//u5ORj89evftn5uN4++/nUwaP0N/vW///9g0NK/bYu/rK7PWHZupZO+",
-	"FncrxQeWsanSh5NtrdjNeAtzzjZFQbCHJ5c9lPG6Uc6OkZjwO4Y4C+aIM69sOTWc+6YgXkik3pwCXZ3I",
-	"ZXSFwXENrgUFmQbpjgYB0ndkKdnHkjQV6S034JKgchGlJfgW7Gv/YhMMvOCZKSOk7GmRPHYONdCQCOoT",
-	"gfiMMOo3jPqhzPJZyEcUHJZP4kZpOF6A6VR072chgXhDGXSMTruf1E6ZO3TwP91I/QYdxohDhIpMgOgC",
-	"PqbA0kTkeUS7rFP499tHhzU4vxdQwqSNs+orGXaqf8gwfUB5xuGGBDFRF4J6/qWzFH/6jX1D/xUA6ONR",
-	"AML8uBFALGfQp2IW4Pm5EcxFsigtBIgqVYzz5uPSPcg8Xd+T1c18sujCajgRo79GxBCnWRQVIiLhlzCw",
-	"+E7g0k0UBjGev1x9irHb8y+RviEnFkPqPIdpnBBogVyy61mFB60nWgrybKlkKXy2tMzSC21LOCMB2bS3",
-	"I/uedfbH+pZq4B9viD6Dma9B3ZDBYclSsGitHp1Wqq0pg7WozpIjH8BdrqIWSc4C2AJsbER42zX4FeGu",
-	"p0ueWR1bK8CqTRZfq1x1dKbG+g5EWgcPazDThgORyNVden147KHhZPPnKhIbFWWCRzom0+t/X6OQeDyE",
-	"kO4sGkJIBEt0M6Zyxv1m9qUtHRnXqNOhcds6Yju6/nYUfWQKPVWO1hhP9QipH+M09nyfXXw+6Z3f/Kt7",
-	"1fvQO9Uu6/71yXW34Puuvu+ye37WO/+48B79U/fM6gnvFjSOhfSXMfi2/tb5GTd/O2n+R1l3ub+aX39v",
-	"Nw53HjLXt/82GLS2/2p++fr7buPhL44VmpmcrxgXPIkDoCaqlImOpZuRBvtKZGhCYm/HV5enEICPBPK4",
-	"b/wjlCHB8Ddy42EBr473zsPMIwFoyyZ3AhJrS6Fvn2A/oIzc6AQZeCCbl1ZKdLWlU1kTcSypdOp9Q4id",
-	"K6KN5A0f3YSYQagtYnQ6C4gCCy5nsjvzaRc+lvgm4ELoK7lsFhsJfSTyB9UtKiD/4QIiH4n8gaIhFdC+",
-	"2FCIFd5+NJ3icP6YoMg66E2eXB3QtfC7hubAS25/iAAvCzvnkyTrBJvzn4pt7E2T549yjDawwU8bjrEV",
-	"DrxU02gMjoGnsYvsePhunuplq6hcwxMadvVDM5mNtAVp1trHenaiFQU/kFNIS4eMt3BlXUfYWXo2Li/Q",
-	"3YQLkkY3p3iOfuGUJbF0zEycP+s+36S/0paS9I9CZkBd2i3WEnFG+AhtqQXdUH/7GPzF5B57EuI0ugDA",
-	"SGwIFeTZekubAjq1a4HrMhX6D4s0iTx0CiiBhvNSWPWNQF4UhoTJFPNreBAqvpYL4FK/kYaUrIkb6hxn",
-	"KiXyKR+1jm6NzX3mHIfCaTQvsp3BTwTfbsC1GQkSrqNkmOeskFFhMY3EMylDDSctW122A5fJnTFwa+hS",
-	"lcvdkClYPxxjMwrLEcH10GMWU8RP5mVVuNGkveb2e7H6XyNn1exgw9G5p8ueKsPW+qAfXM/r+SiyaziC",
-	"h3INkPvqsTWp1r761TaI3EPG88eQR7OebxHrjCMyGhEvqT6ccu8b2qISTaDCBo3Vo2I7K8OX4joNeu8e",
-	"lCncwGSW12MnbH5N8HQN2CTBUwCtnDAV8oDUP5o5Rs0DYjuYguDQm9gC9B4WpEmZIExQsHRFNNTIiDVY",
-	"LSjemLofnRAYammZD8nvHhxWeOwjscJ6vggS9uEh20q0cMi/7VF7+lCPgvvmDK1Av1AhsVRr5qH8ADcC",
-	"a/CXMxf1xAXcuBz2teTEKowx5t0NJ/aQrEO2aRrmc0mUFN4qDlaySdcUM49VGWoDt9ZePw6/lgyq+gRg",
-	"T08rns0VNYKiEbox1fCRCaNQBVfyBYi6qaLfQe+0YPL7UFjBa7ACgZUcEo+jr2LS/tMG32vG0GnRX7II",
-	"I3nnSiY1e0kim6SrmZzXVHPzCMpMHxnkBhgbGRRm32tgW7ZdvSQe8/3DIRbBt2LK6C2WOE50s2fb1dhT",
-	"pc2d19t+yMS8DPktNerJsrxRWFWfMo/Up3el9K6j6mr9cjWl8pGeCQNsfqEZjMabkABXROEysrgyuIiD",
-	"+hdXH0/Oe//R2RNXF5+KiRjl6ydnn3vn1iufu5//3r2yRsxLR7gKhOte92oRCHD9w1W3a73QPb/uXl1e",
-	"9fr2y6cXV93KF95cnJ9YYS/LvZXFVKZTG5QpaGshL/g/m94MxbrUGQmhy9kxaqMpwUzrA3G9w9buwXbL",
-	"Fjus34ytMnP/ukbvtWOTisJDhIeCMJnU14xoKCTc06rnxrQI6dUQnYBqWUpScKDLze6lgd4AHftsQ4Jw",
-	"SKCejYfQkigKpKi7AHMI4zYRMYFfXl38q3fWvbq5/u/L4vnKX/v7l96nazhd+d9Pv/SvLz5bqfOKjAkj",
-	"oakGgXW+1BhjmICaSdSvqaZuqmaIkTv94QbSVUAKsKTqx3RM1EQxYLkHUEBviUBYoICzsfp/7jBwRpBP",
-	"/ecpG6obebUSx1pnq05xj0JVtsDn+Yt40s3aWCFPjaKdsrn59JWW8MxNWjV5A3rBjQk73gT6ORQQKepW",
-	"ZA5YErQkt2pX0yKGiWkrNArweEx0Xw5TDmQaTFKiSb/scswZKIU6FX2puIsW7gFdf/TdNbez4RCmzqCF",
-	"iZkLiDIfkvyEWip8NFvKCBWkOkVni0+plMTXIMIe2t2r1PK1lD/qUC2iPmFSYSysZpd1WOKTF78+dbHr",
-	"hArbXg+JYrCKNJ+j1FWdC+Jbkim2+Eyf35VrWldmW3F0Oi1oNaxL1Cb2nD2c/7S5VPOUBVhIZB5Zj3Pa",
-	"88crjewa/LXobXn6OkhTBEl8hCUSdMyalK1YEVkmEWuRY/ViLK8olvlBjaNSWL+R+VtdWTDDNDR1jz4Z",
-	"UaZUFjTFs5mJu5iHoATMj7MldKlfCfEvoAzzmcsuyxh/XD3jd6tYXFMQFblgHdaXq45c4r9ZJ0JdsKoW",
-	"+nmz99at6SmyF1PRU4urpWuPP1YAuA4/K1XJ9PsXN6cX5x96H79cVdfIVN3VOz85ve79q7vgFnODzZ7s",
-	"E3nFA/JseS/rOufWdbSVtnBBTlAaQc1uzsXV9c2HXvfTWXE/0gvnJ5+7+V/OFNr/cdE7r6hKSkOvxU9d",
-	"XJ2VXGKZCyf90/wPZ93+qfUTujPjphocPTYuYMmMJ3egpEJbDt2vYy/bFH2tbiwbT0K3YfGF56FrkP9E",
-	"bYGWWn4eZzLkAWjDckLCRdbfD9KI6Ondd1pr/67thywfX4KYNR1nlUfmx6paMMt4snYyi9ZQ0Rh4Y4ZP",
-	"bNQcozDbPTi2pTkj2tZlnDUhRvEYC0ebKknVaaYJscloM22IqXx0L5m8Bl3z0bQTzCqPr96/ZZWOLBvo",
-	"55LfCus+Q/pLaaOfoxFMoaHLcg79tJU/K7Dn2N6w62Bw+RhlNE6ljd0SRd0oYqb5eqYw/BnNlRW5fb3C",
-	"pkwEP6N8f+l3r+D7X/qFlWSvJLBnf+x/6V92z89KN3/qfri2quaQ/T7XpPhD1JHnAf7Byscha9mLQirn",
-	"ffVqDY+OXJ1E0pLM7NYcVeEeZ3xfPvHAW1g5vKYVDx8DZRJeme7QRMqZ7t9P2Yjbg/MzHEInL1d3C2nd",
-	"7rSylkKfhLfUI64e+2ScfVRAvngjnqyARiGforsJeIcHZiZGHOmPhgH1oD3fVl9iygIiBOqf/VM0TPCT",
-	"Q1cdDRcP00ku6hGfe2K7NWCm3URTyHlATCv7q8tT0UHkloTz/FQY9/Kif43eLlzQW433q5lnsD5gYCxg",
-	"9I/+xbmeaqAACYmMQibg12PdPV8oiwOljfXhAd1XX0zwjLQGDAC+JQwyAjsD1kRX6bgECr5hRUbJ/JCU",
-	"qtGWa6P/jo4YuQoXTXRhogrJEAbI5Tbmjp5x4OkkBDdmdm5H/9s1+R8DB4ZGEDlwWho+M6MO8SmV6DcS",
-	"ct1mRjRQQL+ZffpFwBAfYwLFQDVyaoxoZEYrCA1wt7BJcAkR7E1ixOkOIlQiDzOD9GOEg0ChNNSx/mwX",
-	"fqTPM7zcvW9Sn0xnXBLmzZsBuSWBizhT+lWOLtRLri5P34i0p37mwRt4sDNgCJ1f3PR7Z92b7ocP3dPr",
-	"fvoWgZiit3hOiR48slU5iiQ+HngkSahebIgVzEVwWAsxigI42dvxWrQy1QEXt15GTB5zNMXhN2UKmgZ8",
-	"WzjOQ8D51ny5+Sjqw7/wKFQEIyb8DtCMFQn8HBIfe5L4XwdOA84viV3vYkaCwLj7qRRgbbZ0dJbKAEba",
-	"wfFC2bOlT3mWPYlGOsBJ+3xEA1mGBTZAH1EHTpkt2w60INLKtLPTarfa4JmZEYZn1Ok4e612a8+BpIgJ",
-	"MN4lh72qjTukVnFhCXidMHFHQhgiRZivEJGbbagLdN1SvyY3prOqrkwD5tbsy+S20EmMqlLcMz+T0cw4",
-	"BC/BfvtowIrDDvXOJWSsxHpla3unEY+o+jv356tOPgvpFIfwlNAtNJyOEfTIXEubj6eDFYyu7+SmS5Z9",
-	"5R2nzsBKLZyjoaA+rYIlvbwUnPTWRwJVf/zOkjkLD3mNxdgVuSmju+32ijvHv+WmEtk1q0wehrPb3j1s",
-	"tnea7Z3rdrsD//0n7fFV3kuqUFVnJujaKE6sklqtvyy91hzLyfw/J8PTnd09hfQNbGBS+lPyR1z8EyZO",
-	"7euNs7092eC3xRGa8NzO8ueKY9zgub3lz5XGIcKDR8sfzA+7VU/tHNQB0zIySz28W+OT5RF/Dw3noB5W",
-	"TWsveGCvFjqTBmBZg8Dp/Jw3BX7++vC1kWFCfT32IMPBY0Y/0nPl8kMTzYRDzoI55OlKPBbQCK8sR6Fg",
-	"zKIPOR2nd9b9fHlx3T0//e+bL+f/PL/46RygriU6i8UldqH5k9I/3eIECTc7K2JIPD4lompmhE74hQWj",
-	"Le07bwyYmXQpqFJrGb/bTmwEDGIaTXjgxxkCWt2Y0Fmd0RNG609mT7SQu2z2hjKFas3aGLBszwYlzYsL",
-	"1n0ckGtPJl8gtS/ycy7Wl9dDLKiXl5D6CwgjuFYcqZEIiPKcEO1NMYOxT7yp0tjDGeqyMWWEJL6CtG1n",
-	"6ZuwF/p6c4gFpNeBzpj98PLZKBqQugCuLplt4c/nkMlpc41MjQ0Y+aLz9q3+TbTMC5TUfYt93JqBk9bU",
-	"3TjYx/+3KJnTWhvnxMfoRJ2+UlFIxxlzPi7VlVTqATomv6D2I66MsbvC4tC8MzrY83f39trNvXdHB819",
-	"78Bv4p3RXnP/YG9ndwePjrzDtm1CSg1Vha6gWZQC1kk3n58Lms7XhyWHIC5YW1Z7kknHs6/g4ZGU+/KU",
-	"kVftIGGGoqgHNDR7zMhSLPSgZJCWEL6gEvpEiayWkN3z51AP0mLGWElYJsF6cUOl9eWYPu1WoZIXuPGn",
-	"Eqb6TNZcdafR55AcacPPtGq0ni32sJGV/oHMnlcWlWFRli5pmsAaJqAej2PNRtQr7ZmeUfaehkdZK2zs",
-	"dkxfKfjRTOew7Lba+awei43WiEsAJIeofpyI1O9fDFg+ygphkcJc/Ba6jjNmcsONqDCucOLrAihdXMh8",
-	"NJwPmKUwq4XcfJGbGxd5gnWisF8cbQWvg7TqgCqLZsB+1kVtjbSk7Wu1JVLG6tOYI9oYsSQVbSVTu5qw",
-	"NFj/9uM5vD3WXpdpNhwvEpJPYSMSaiutylY/oYS8fjhbxmEWe9RGPp6L77y+ciml8+7dO6Cn1SVjZU7h",
-	"kwjGuAAsKx2tqVV5+2HnqLmz29x9d73zvrOz09k5au3svPuPk0kT1MYlmBQ773eH/gE5aB6SHdzcH5H9",
-	"Jn53dNTE+NA/wod4uHtInMRIMA0kSrtY8y3WXaz5bLHgaNFC89ZIxW1pHXhV7eOihzdAOdWKhuKwZk9t",
-	"x05xQQpcUrHRH8wTu7/8wXMuP8DshFcdpmhmVZHDlDKpLaysUM4qLOUHn0x5sZSv2XWX+DZY2TCigWxS",
-	"hrZIa9xCH8GDs414GEsYqGaKi020GhL/heR8RiCfwychvSW+zvIAvyeksKEtN/E9GW9cS/uIWh6fQiQU",
-	"vo8o2z5GGDFyV1SGzPxfyrSrVwOQHzJHBRKSh0S3Atbh91gpWqCWFPH1KOMScKVQVRDiMaqt2MyK6DQ3",
-	"M3UWNfW+FyerdRy98CZQW1O/opATWY6tpTmFiT9QCN7aXDzVOP8q1p/QmaYwpfdWLL+9s7u3f3D47n0T",
-	"Dz2fjMYT+su3YMr47NdQyOj27n7+WwvPZjEpRYKEZqvMGgrY+nhx2r/894K36Q+uhUILWT9f/Lcq4/r5",
-	"1CJLh/XMTmZGA+YSfnN/FbGe/Ws1bSm7P9mKuXX1pnxJoL1XShpQXpp4+rCB/a2pvBQTd18dKD+0j1ft",
-	"55aSHNvlOd1FP0NO+Si1a9y47lE1ArPauVv5xGPkrxm5mJM9+kO52Hc5haeYylzb5Vn3JC+bEfoMvt0V",
-	"oNVz4v4QuSevFs8aTEdTq0izTXIpjd83zaQ8sLbaxOlJUcwqtSaVinxWabG57ZhrZxuVxyjAkKHr4SCA",
-	"XFdIymFzk8Q+jfNMMLTERTRONtHmCLh77daIZVlPxAmr8jSeXFutHjX8yv1eNainZ2aFbDl12iHNXk6g",
-	"BFsifsdENXd72vB4xXDrZQrUZqMqC7iGtW682jH+hErU84YBNEr8TbMSvRT/VZv6U2lTtqikkHwmcnHj",
-	"7ef2HNtHyS/I3p3QgNiXE1D2TSAqG3r8vUldDckoEsTXWtR+u41cy3Bld8CMPgUaU/nl1WrTRp24i5ig",
-	"pWNVpRfsKVngc3r8XjngKwfcnApm6SYA9hGv5CbP7MqyDi2vVsPstz+G/4x1a40Uex+JzBvgSTf+5/Zi",
-	"LRxF/1ps9sKLzRaP43/19r1U7rwKp/1I5BO77Qol7zVZapW/rsRMN+YBs7LRnAPAJ9I0eXs+H1jF9Pvn",
-	"4J2vdS+r7cxrKvpLZ3Os2OI9KXiBBgemGJSP1vDiPZ7LLatusd++cY6Xzan/DjUt1lX+8QpaKpb5ykL+",
-	"WHbsx7iee+HA/4bOwIGeOIwgOkLJtOTvUdRipc1+vKbqtjZzlCOfmLVO8RyFBPuIyhY6iQvltBV/h0Xc",
-	"H9NHPDTNb3JM+g5Dnij4fhSbhkEvSh+3efcWgr5xVmlWIpL3F5jIU5nUlUv8XtrhKrYtL02BPNVjl/d3",
-	"8xfPF5f7bwhhL5Dj/ultUr059DdLGaDS4cyxCwj2BZK8AYkTgk+J4pZ4yCOJJIdq5ZW45Xoa3AoBWOvd",
-	"G2dKLyHualvpk/ImEAivlVdPU3n16I1fnH1sidu9OhF/SCeiJSBjWrVWNphdK2q9JqdeEK4uM+pNBojt",
-	"fPq7h4Yty3xuJl27DuSHrPVI5+UuK/ZYo9TDuntLOG15iqBOM6VSFLq8vrLgH9TBWd7j2ix4hVD5Ghz4",
-	"H6WmaQt6ZCByjz0Jc3lhNrIbG9Su7om80J0CVahu/kS7aAtGAxF/wKDfRTrdMsZLtqWebp9HbINBk0Yk",
-	"cXO+bVNbCu8ZsLgNIWbxfFbjVk56LIU8IIXOfJkB9e4xwrHr5G7Cs57pAYv78Y5jv1Lak1D3bEJU2Pwi",
-	"JeQ/RpylHtKU/NQH0C3FFpfx6r6Qcss1y4dyVmHv7Fmd1EV0vrbqW7VVn6b1Tffqe9QWvqY1/Mmd9Yok",
-	"ykHC4Tzm9zxUf+SbvvnPl/D/ieDbmmVM15am7iDHGMnLPN0GCHsSqo9a6CQWVtppP+W38MBUkGB0jDAb",
-	"MN0SMHMZszlnpr8CTGc2Uk/f6GHGuNQTetBWZSavlqFxO14QZ0LiuYBxDnEeMAwP0NMc3OLcGmtH2zLG",
-	"HiP2YA15YQQfKFJMVhKtzL/qsq/S0l4ro15Z6stjqVfAI5QGq05C2uZlqTGiI0NPwESpsOQ0impWClNv",
-	"9XSircR93EDU3z5GMzyGak5duqknsKgPWHlRxYcbzgyHeEpghqxCp20n0lveXuIx0WmeD41aN/fpb8RR",
-	"u/IIzkdFwYGlVgMzdG4Li3l0eBBwmoq3eAGd3fYq2l0Ftr9v5rHe3z9z7vHX4v4yci/jB9N/b2SnX1Np",
-	"Xq6z6hMM6SroTW+EtdL+O6YhKzBjQVQpID7QQPHaDnIFwaE3cdGWhwVpUiYIExTmTCAzaEnZ2Hq6spIX",
-	"yhjfbiBX67REuA3kKoNZuI0Bc7XqKNxj5JJ7L4h88jHk0Uz9BJXI8a8GwB47YfNrgqduPEKMcV2nnAwR",
-	"MylFAzZWL1KyF0mCp2K7hX4y4ywwEjyUjWxmpPZmwfQM+N2MjJITEgolFWF8FzqBBweMK3EJv7uFgfPg",
-	"gRNcO97ABQf77+vkyzG9JUw77uxj6RVOsPDMxKxIz/pzC4Pl3WMEk+6Gc+RjSSAHgPgGbNBAqN9CLrTe",
-	"alEG+HMR9n0xYDA2JDIJoLFfTe8a7DCaYulNiGihywqxf4ywUgniAYtmcggfMKrMK/0StXMKU1UqQkxu",
-	"P7JakPV6Pr1OoNiOOnd5SPrwW84WTai1gYAAYEhs2khOJyH97hiySLQCvXHqCpxNsPMrJk98TWFxsI8T",
-	"75Z+yuLg+vrQ2DhSDtoKJTyExcD0RoWO/FkE9UD78zIn6KR/urLoNfT6nIpVslMhCXDcmvLiy/n1zVW3",
-	"f3lx3u/eXHU/6c3p/le6xzsPsdNSn6jXSScF78MTaWcJibxqZC9dI8tElJQQXKteYqnlvqYiVsorEiv4",
-	"P40SU3I/6L67qNrIB2lPkKC/kc6A/RopWe/GzNZFdKSnLBPUbiASCKLH+7rpOWotunn3AG1hiaZcSLTT",
-	"bm+3BuwyUSA6yHxOmvGfo3SGfNXH9K1VyoUFhT+wnmFLGcoI9M05Espoe1Jxp0DNCbxaTLlRzni0+Rte",
-	"cx7r5Tx+3QCNLJB3jGhLgY9sZPwqDF+KMLQ193spKY1AdoUMsAUysZQQA212NOtKJ7UMyYLFxZbviAcB",
-	"vwMMDZjAU4LCKCBCWcT2s1ApkErg/wjySBuV1ZZvtUz6/k7xEsZfpigryAIjyayZoX+g7M+vj9/MmjKn",
-	"lOr3KnJejMgp7Y3NFNvKcuntZ0zjtIwGW2yHMXJnHKIBvSWiPEZsSw8FQ5KnY8G2EQ8b2lWMh4Iw2VDC",
-	"JeDgdtW+2llIbimP4hwWn/omDzO79tjES3RDkHSJChi7yk2zXpuYsq33McIjTN6XFyDpd1A832gzRVuN",
-	"zCd/onJSNTesCIBGitq97JSwnfeWMWGPgM8y72vn4OBgd9WBX5ZtelLJluI0X9HwLDOqrItdnPqfnMLX",
-	"tJs/Q9oNl8kQzdLsx2NkYZ+6qegdD79RNn7udqJ9Iq94QBbLEciaj20Ut8Il7kIEsTK1viJLccBMmuKQ",
-	"IJ9MuST+wlxFi5iIl/C4PqLq04VBSFpASW6crZuwJpYnZa+atgiacBn4S/0jjC418ZCnAz4OiTxZyqXZ",
-	"4tdEy1eO//I4fl9X4Gom8UZoblmZOfNU2ZVfQLGul6P+gZIgHnaBQ2L0fPhnQEYSRUwr5/5xXP1lWsW5",
-	"SnbBvaZzjJZzARVywLbc3x9c5AUEhwJRud1CJzrhBiTHBNK1IR1dSLSn1P8Qe5KEooXcxCpwEfZvMfOI",
-	"1W9lWeOG5xLrL5i5xIJISdlYlCuq7J3zFFlhNjdRaRENBfUpDufFRnrn5A6d6nvReYXnvvYIP8B3Bp5i",
-	"AnCc2BUSIUPqlfxiCxa0forECtyzvKevfRZfTJ9F2+a8phL80eoEFN2Vi694qBigHpWbr7r9XmNXNDWu",
-	"MPG/C4FVyLb0qdD/BqMqO8GhYeYg2Aq4GyjU2GmhjMwcsIzQ5CFiURBYhGcLXcFEWy0j7yZKLTCnc/ms",
-	"hKq1PsrI0TgoTEvQPwJesnIhCUqPcCBI47GOMIXjfv+iGLlh35SFUhgs+yifljWWvWl7pGJ3nlRyGdJ5",
-	"7bT03TstVe7+Yj9gfPZfmy79KeWsphp7r6bn9voZCq49ROgC/oEDNNJSUGchGGPQI52iMKQiKwZdL8B0",
-	"qmsnBszNdBASrrYLGc+8K8m0S4zMBtJ/Qxlw9tUD5mJf+wZx0Pf4jCwyUZG2UHmI3N8HjoDbB04H/fw1",
-	"b7cOGNSFkA6qihp/Oe9fdk97H3rdMzeGKi6RJjn4qgT7RifZh8RXRxsHwmrNZq/b57czctfUfzapZXZ9",
-	"5rLuUVTFvWurAyYsbwE2jutbBqes/8lVukCtKAWes4uXRQXYhJ9Sr+R1utOfSgpZrJ1jFBqDBTPDcadE",
-	"CDwmzzzWCcpJ53HLucpeVZHnEeIrM9QjyL2xVL+2IOnb03arTgB3oRQPo+t/X6OQeDz0Efk1woGyQyCp",
-	"zi1V1rppHd8bgc7O+0q++SG9jSP17uVF/xq9vVF3vPWZcLePdZXeHRUE7bfbA2YNZ6Fkhh5JYLmfEU8d",
-	"RnRiqiuJH7vwdFuO+FebcMkh7jEiBT4yzzNo/fIYGH7HdLeQ7zDaKrvM14lWj68q1z91z1YvK48f2JTD",
-	"Mb+zr22h/uTS6nRCvG9atdZH6I3IMm5IncZh7o6Uaz7p6PvlqzBf+z32luR9ow+N5EIcEcz8FDdMz/xk",
-	"BTpz3WY2Zi+XpfbD14f/CQAA//8=",
+	"7H0Jc9s4l+BfQXGnKvaOpMjyER+19a3bVrL6JrE9lt0987WyJkRCEjoUoCZAO+5e//ctPIASD1CizjiJ",
+	"qrqqY5EgHh4e3oV3/O14fDjijDApnNO/nREO8ZBIEsJfN7hP2vQvov7tE+GFdCQpZ84pPEGC/kXO0NOA",
+	"MNSJ6vV9guqISvREmUD8kYTIHeE+ZViNqY3Mt9yaU3Go+safEQmfnYrD8JA4p078glNxhDcgQ6xm7fFw",
+	"iKVz6lAm9xtOxRnir3QYDZ3TvXq94gwp03/VK458HhH9IumT0Hl5qQCUd/wLYQULkOoZ2pEDglxGvkp4",
+	"10W8h9RPo5A8Uh4JpCDbPStYF3yjcFHwNLUiA6aQIWV950WBGRIx4kwQwPl5EBLsPze/UqG3xONMEibV",
+	"P/FoFFAP5n37h+CwLPIVD0eBHouzYx9xEBH9EV/Nal54IPqNijMkQuC+euTzIabsFPGwjxn9CyZB3TrZ",
+	"a/SOvOqBd/SuetA48av4AB9V/ZPj/ePuoY/rB+8QFeiRhLT3TFkfYW9Iqh4PRzWPD5GZD+3or+v3zAqQ",
+	"3/BODrzGu+p+991R9QAfNKrd42OvenKIjw/J/knDOzre1RiaoO/fQtJzTp3/8XZCt2/1U/H2gjNGPNkM",
+	"Qx7qcek9vxsQFBLBo9AjSKNgAqGbxo27W3NeKk6LSRIyHMy5ETQxLLsH42dJ7H8gsn3R+nTBWY/2o1Aj",
+	"qFGvn6KYOJDPiUCMSzTE0hsAhYoR8U6R8OgwNbCmiO8UDSMhUZcgLNGQC4n2GsfIG+AQe3C+V4jYc9SN",
+	"+ogyDRQJ1RnZceOFursVRGr9GsKTxcgBlqiHaUB89IgD6mvANcrhh/OwHw0NuufCfG50fgPglQccv5Pc",
+	"iBwyW34Ck+j+vnW5epL8MyJCqnNkQAPkpYFUSOQhwooreZz5FChEYVCgHVdj8iH5zBDwFZfvecT8OdHI",
+	"EsOy+GNcPvTg4UzEKZpGXoqo944bXf+QHFaPyB6uHvTIQRW/OzmpYnzkn+Aj3G0cESBzPcW6jv/4NMFx",
+	"j2nXw0FAwjcizQV33PGSDVZvSDikQlDOLgmjZF7sjizDs1ievPPg65eS2E7CpxA9AV6RkVoXRkMy7JJQ",
+	"SbPUao56e3jfO2xUj/0DUj3oHuPqibfnVxtkv3eAD7tH3ruVo92ANsTPGjZPIs40E8hgOrdsd/dUKRVm",
+	"VZwRtSCqOLcn6SMxqxRwOhQW+IgYSqMC9dSR8YdKcGPmZ7CE0ShQQkl/Afb11pBH8+sAR0LOvbGhbXx2",
+	"Z+OXHsj4reTWxuygy/1nRL56hPgCIA/okEq1+r36wfHhuyPUfZZErIsbwfRUIMk5CnDYJ2jHzUNuzsM9",
+	"w5EcECYVcubGWpQfncVZ9pUkwoBeWB91CQ5JqJW6UyQI81HHOY/kgIeGvk7RL/odUFc9eFNrrh1nlXi8",
+	"4sCrGYrYF8afWAo0tONmVjNB4iOmAe4GZH4EJkdakDd+nEQcHIcBZn2CPB4FPpywLkECPxIfSa7FucSS",
+	"oB4NSAUJDvo9jvUQn5wiH0vcxUIRDvYGxEdGQwfrYOV8pBBaQGq8SsUzFOxD7n15IxJLAJ4QBYHaHg8z",
+	"84WnkEpJWA1dcTlQlKRWqKfyz8ZMA7hXV61ThpT4ZstENBrxUBL/E/EpvgPlfs69s39iLq3lQs9XVYNR",
+	"x5Hkq3wLzK3jxJxzPIs5Gjm41sxHFAxudlLXqunUnAko2ibytU6Dg7bHR0Tcj3wsATl4/OQmVJxfUoXV",
+	"Hg4EyQJ1S0YB9ojmpeSrDDG6bl1eIAGf1GbsKCSCMHmmzi4ZjuQzCpR24AUEhzBwqAw9FgXmrMkwIhVn",
+	"lJj6b0d/D3RRSYbwjyH++pGwvhw4p3uNYzBbx39XshYh2LgtPRSMXPMchyF+BsyYH3j3D+JJNeCcMR4x",
+	"jyj0/YIZI+FM3KRhJkytx0/Yp13OA4IZgBOTWdaGVojswnRvBFI0h3aGOPzi8ye2W0FioDif5Ig8kvA5",
+	"1kaeBuoYxvNVUqipJ1Y7wUZa1Uk5BaKIqm9kTeoKyFAaqgX9nh3/2YK/FD3PR1Vm6BuBIobDZ0TUN4Do",
+	"FaWksaxP8vSjBTBcqBfhVEml4Kdoqey5vISxzkuWfqbs5yV5JIECuNrDnuKDTdYPqBggMwIxPFQ/q33v",
+	"URL4Y6UqjAJSm7kTsP5Z+DdwKy05hTyfdKN+gkAno6XhmDnKGbPQ9DKVtDo6qBKm4PHRKOSSd6NevMqZ",
+	"y4Cn8dfty4mYvNX8b86DSJkXRL4FaPMAYfFFq7UK7SyKNXwgD7MxgQRVW3oDIiaLGR/ol2KItXE+J8gh",
+	"CbAGchZxJua4jQcVb1PpBeZ8hBZP4PQV3yaWQFg0VLt8cX1/dfdw22zfXF+1mw+3zY/nd63rq4f7q/ZN",
+	"86L1vtW8dCqFbzX/c8rDD3fNBN1M6PUiJFiSi0hIPrwEh9liRISfxLnnqQVqfpmVV7mJvYBH/nxDtEPv",
+	"CrycKQHXONxPCbiDVbB0WOEj9bVgm0plCezdxGNmiITUaqwH2rIxC50VL/GJeVaSZ6XJh8Ug6xd+TXhd",
+	"F6Mofwzxune63E7NueSF9srPfWjWjuWnzq3H8tHipVwnF88eqSSL7d4mNKhCgBfCPYXBs/Cdny4HuvlQ",
+	"OZAXFdlqCsM9xW9UDj4p0URZf3LO05JNEKlFmR6KNFGI2OIeOyHJENPAPLUI8orzB6csuYD8VEP8xVg8",
+	"xu8FUpU8pdxub4R2kp2hJyoHPJLKygdfWtI3JyQOpYBXEONGn7eCxYxUSIOifo2v1rIQOClGsj+LINl0",
+	"Rp3e04UI0KxuDgL8pEdkeN48X5h67qYsN3dxtKDWEAT86Z7pKzriNxXxGar+SNkXtQ+5PQ2I1D7+gLIv",
+	"CGS0oJwRH0WChEDR4F/XN4P6hGgKisYTaTIXFrt6LsoCh+4gGmJWDQn21XcQPIiV5fxdRMb8VJb5TL0n",
+	"z0vTsCSfP1AfPKgDglqXMemnzpTkyIM9LIBQAZ/UcIu0IyF45u7FwnUEf0h9PAFeu32dmVhyvac7MUEC",
+	"HtWuTraZsv5uGejA7dn8OqIhES0Lk4LnD0S/8EBZDFVAe0TSCdcA/MDLZ8gnPRwFEu2hZ4JDtLO/d7h/",
+	"VK/XxW6lw7BEAcFCPfXxM9o5PjqAJ+Or0AaMEmjnaL/+rgHDOszm2cFSklDB+H9/r3Y6//75Hzu/16sn",
+	"n/+906n9A/71P/9fp1PTv+2Kf5tfn7Hs3FwnfSHulrurm8WmchOPt7VgN+MtTDm+FQXBHp7ftFDCA045",
+	"OzPuIs6CZ8SZl7fCK87XqiBeSKTenAxdnctZdIXhEgncfAoyDdITDQKk30hSso8lqSrSm+0MGAd4ZFGa",
+	"g2/KvravV8HAM17SPELyXk/JY0dtBXWJoD4RiI8Io37FqB+YgYukR+HyYC0uTWWAYjoUza+jkMDdXx50",
+	"jC6aH9VOmTd0IM5kI/UX9JVifF2vyASILuB9CixNRJ5Hsn7Hg/rJUaWMkUxJbB6nYdNPEuxU/5Bg+oDy",
+	"hPMbCWJuQAlq+TfOTPzpL7YN/RcAoI9HBgjz40oAsZxBn4pRgJ8tjgAgi9xCgKgminHafJy5B4nR5b2i",
+	"zcSUWXdoxYkY/TMihjjNoqgQEQnvw8Dih4NHD1EYxHi+v/0YY7fl3yD9QkoshtTZhGk8JtAMuSTXMw8P",
+	"Wky0ZOTZTMmSmTa3zNwHrUvI+FWWcJblnZDnv7Vj5RVRH+2ov5Wc2nVKudLyH4R3cp+M/+Yh+nBxo3iu",
+	"Wp19EtgxX8u8MkJrSX8dLeej27hbr+JEcBM4Byay/gEF1TR3YBLZyelmUeFNYmFjl/J9++7608Pl9afz",
+	"1tXDze31r63L5m3Wo2x/6fy3dvHDDxc3VofyJQnIKhzKG3AgaVBX669MfmcRsK1fKQZ+eVfSxvC8IpeB",
+	"JebPYnd6dFhoeE5UJIvxKznyAdzZRmZWaFgAm4KNlajfdht8TrjLWYOXVtf0PPcQiwqQVyU8IK5nfqd8",
+	"G4a9VJxkNHpBmoCiTLifjMn07r/uUEg8HkKA1CjqwgU5luihT+WI+9XkR2s6zkyjTgea2dYRe8LWIsWc",
+	"GE/lCKkd4zQWWkbW/Nq8bb1vXegLzPbd+V0zI7eK37tpXl22rj5MfUf/1Ly0irFmxmaYSn8Jl83OP05/",
+	"x9W/zqv/qldPPqf+qn7+u1452ntJPN/9R6dT2/1388vnvxuVl39zrNCM5POcUSLncTiRiTFIxEpMNmMS",
+	"+pEjQxMg8bZ/e3MB4WyRQB73jYeTMiQY/kIePCzg0/HeeZh5RMfZmEhESFPJBZL5BPsBZeRBh5vCgGSU",
+	"dy5txBacbA1rtQSmq+91IRJNEW0kH3jvIcQMAi8iRoejAOKY4HEiVyIdxOhjiR8CLoR+kooNtZHQByLz",
+	"QVKvVkgXQLuQQdYdx4NN45KWCLIs3OZDBfB+F0pmDs5Xfon/gcjvVCMugPy7u4j/QOR16/JCK2Wvma6T",
+	"UC6EZU59T39g5p3leKo8rJOPFMH5/cQ0FED7agMarPC2o+EQh8/LhDYsgt7xyPkBXYx657ceeO7yHmIC",
+	"ZwUiptOOyoQfpqeKXXCrJs/v5RitYIPXG1RhS8V9re6RPrj31+MbsePhm903z1pF4RrW6NwpH2CR2Ehb",
+	"qMVC+1jOV2RFwXd0taOlQ+LOb27NUdhZejK6TqCnARdkEqM0xM/oD07ZOCIOMxOtl7wEX+Wtoy1I/Z+Z",
+	"+L6ytJvNzueM8B7aUQt6oP7uGdz6kq/YkxBtoVNqjcSGC/80W69pd4AO9p9yATkR+i/TNIk0dAoogbrP",
+	"ueCoNwJ5URgSJieYX8CLWDBbKgyL+pVJYIg1/FKd40TucTpws9TRLbG5G45UzJxG8yHbGfxI8OMKrjci",
+	"QcJFlAwzzgoZFRZDU2xIGao4k0Iws3bgZvxmDNwCulThcldkWJcPqrCZ2Pm4nsXQYxaTxU/iY0W40aS9",
+	"4PZ7sfpfIovJ7GDF0dlIs0blYau91wMXvDZfhuwqjuChXADkthq2INXaVz9nlupXyIH7EPJo1PItYp1x",
+	"RHo94o3reQy59wXtUIkGkLOO+mqo2E3K8Jm4noSuNQ7zFG5gMstrsXP2fEfwcAHYJMFDsWsNqA95QMof",
+	"zRSj5gGxHUxBcOgNbGF2HhakSpkgTFCwdEXU1ciINVgtKN6YTHod1h9qaZkOrGscHhXc2kVijvXcCxK2",
+	"YZBtJVo4pL+21J6+lKPgtjlDc9Av5MzO1Jp5KN/Di8AaSsTGqBHXoV+U6ZiCfTGH9xyMMebdFSf2kCxC",
+	"tpNkik1JlAm8RRwsZ5MuKGaWVRlKA7fQXi+HX0scdHkCsAeZZ8/mnBpB1ghdmWq4ZNoH1JXI+QJE2YSP",
+	"b6B3WjD5bSgs4zWYg8ByDonl6CtxEbKgRf5IQkE5s1vkjw2wxR/3C+zvx4ZTcR73Ldb2Y6P8Hc6vDQhB",
+	"2Z9jxL6dD6W+OR9CftV4QI1UnLqJ7E9u2RmaKEwcRgtrLEUK2nm1TBnidtQFISxswfaQaYB9f1IkCSB9",
+	"I5SulEqSKJsUcVhf0EOUzf5cbwxYyVAumnXZTaOrtH8vkeM3A3mSzuf1uKMrjBhm00KDDWyfZ2xXa3wl",
+	"+O1v5Cy615xR9I9Y4jhjwp62UWJPlUFxVW77IaUnGWQ966zBqtqUeaQ8vSu7axFrS5s489k1SzrHDLDp",
+	"hSYwGm/CGLgsCmeRxa3BRRxbdn374fyq9S8dxHd7/TEbD5h/fn75qXVlffKp+emX5q01cCt3hItAuGvl",
+	"Qunzz9/fNpvWB82ru+btzW2rbX98cX3bLPzgw/XVuRX2vOo1t6aUKL8N+a7aYE0LpE+m4F62WM6IhFC6",
+	"+gzV0ZBgplXSOHF2p3G4W7NdX5evsF2YAnpXoqD2mYmI5CHCXUGYHCdq92goJLxTK+dJt+iJ8yF6DKpl",
+	"KePMVV234Ks00Bug42uDkCAcEiiMwEOoMxsFUpRdgDmEce2/mMDHCR53/32TPV/pZ7/ctz7ewelK/64T",
+	"RqzUeUv6hJHQpBXDOl/rNXc4BjWR8VnSUlpV8jkjT3riCtLp5Aqwcfq4KYOviaLDUgNQQB+JQFiggLO+",
+	"+n/qMCht36f+ZvLPy17+W4ljobNVJktcoSqZKb75bPDJZq0sI7xE9nfe47H+kh0w5mFSfuMB9IIHc/P9",
+	"EOhxKCBSlC3t0WHje3PyqHZ1kg07MLViewHu94kuFmjyyk3XAEo06ee93ikDJWOD6UfZXbRwDyjlqt8u",
+	"uZ2VZDXMTP68foAo8yHWXKilwqTJmhhQikRHie3wIZWS+BpE2EO7h59aZpvwR20LIuoTJhXGwmJ2WYYl",
+	"rr2KyrqrpgyosO11lygGq0hzEzVT1LkgviWeZ0c7JnAwd3GUudlWHCAxqYxiWJcoTewpezg9tXlU8pQF",
+	"WEhkhizGOe1pTIVGdgn+mnX4rb+ghqmmQXyEJRK0z6qUzVlaI08i1moZxYuxfMLuwgoJ+kKe3+oEtxGm",
+	"oSmg4ZMeZUplQUM8GpmrPzMIagn4ccCOrhmRQ/wrqOex4fodeYwvVxjjm5W+WFAQZblgGdaXKrMxw3+z",
+	"RG2B2KqaetWQfLdsammWvZjE0lJcbbL2eLIMwGX4WS5Zs92+fri4vnrf+nB/W5yqWfRW6+r84q71a3PK",
+	"K+YFmz3ZJvKWB2RjoVeLOucWdbTltnBKWFqbyLYM6cjUXiBh63JjeBHpif2Zh2tmibLsB60rHoctJMnx",
+	"+vbu4X2r+fEyS4GTB1fnn5rpXy4Vof3zunVVkA48iXfITnV9m6+nkXhw3r5I/3DZbF9Yp9ANBlaVMZqw",
+	"J2aXOExUZ8/Vxl+gOuHK0zmKUfNq01M1yNu62rMK8FjSnsgTit84Q4mDhQKCH5X9K1HETKuUROL5uivd",
+	"zEDjkuW+bfTyyjOFNchLp6oulAO6hlJmM/JI86t9tSmvBtQVVZle9k7dfsLVU6iNqoum7ie7RL4mofNd",
+	"pRFqkH+i2swzvaYeZzLkAXiS5ICE0zyn30k16PVffWmP1zetAW2ZfD75W/bSqfDIfF9Jp2YZa6vpO1VR",
+	"tndKW5nTMHYInqEw2U4t9kNzRrSfmHFWhfv9ZbyD2s03LhyU6MpmEhJMXzYqly7omzaQSw6dlOOdZ/j8",
+	"RXTnKYu7gqK66a2w7jNEL+c2ehPVeDNVdWdz6PUmbs/BnmNfnV0Hg8fzmFgbdPXNye3L5aUnot8Sbpz7",
+	"dvMW5r9vZ1aSfDKGPflj+75907y6zL38sfn+zurkgeTF52UcAhsuqpQG+DurpQRJZ14UUvncVp827h+I",
+	"+jiPpCUXzS3Zu9c9S9wb+cSDm7bCbt41x7QWBWUSPjnZoYGUI93QlLIetwe2jXAI5dRdXfCx9rhXS1oK",
+	"bRI+Uo+4ug++uSijAtL9KnGrWdQL+RA9DeBmtWOaBMdRclE3oB70SNhpS0xZQIRA7cv/EBUTOMShMKqG",
+	"i4eT1tZqiM89sVvrMFMxsCrkc0BMb8rbmwtxatpxptpkuzfX7Tv0duqC3mq83448g/UOA2MBo3+2r690",
+	"m1cFSEhkFDIBv57pdphCWRxo0ikTBuhGmWKAR6TWYQDwI2EQ0X/aYVV0O+kfS+FeVZHRuKHyhKrRjmuj",
+	"/1MdbeEqXFTRtbmRH3elhVQ8Y+7opq+eDuBzY2bnnup/uyZ2suNAF10iO05Nw6cPoEB8SCX6i4RcVwoV",
+	"FRTQL2af/hDQ1dyYQDFQlZQaIyqJXrNCA9zMbBI8QgR7gxhxuggklcjDzCD9DOEgUCgNdZxcsq0m0ucZ",
+	"Pu5+rVKfDEdcEuY9VwPySAIXcab0qxRdqI/c3ly8EZMmmYmBDzDwtMMQurp+aLcumw/N9++bF3ftyVcE",
+	"Yore4sbNuhPzTmFv5vh44J4kofqwIVYwF+GyV4heFMDJ3o3XopWpU7ge1suIyeMZDXH4RZmCpgvCDo5j",
+	"+HC6P0KqYbSa+A8ehYpgxIA/AZqxIoHfQ+JjTxL/c8epwPkl8bW1GJEgMFflVAqwNms6solKJTudD3C8",
+	"UPJs6VOeZE+iMulor30+ohLXoEiWlq2APqIOnDJbdh2oIquVaWevVq/VwTMzIgyPqHPq7NfqtX0HAgoH",
+	"wHhnHPZ8x0MISObCEiZyzQjEGieXcYow07sGlvhB/QS56SqiriYDAenDjCDcV0vETDwRUOmh2zjuMNNu",
+	"O+6TZG78xW4NucUOZBcxaJuPWYdly/fvNZBP+1QCgpGbdOq7iIfITXvt3d1K4UwfLm5cBWN2yJnu/S5G",
+	"xNNulNiHrrCh4AHVOTM1FahPHwnTRDM+QUqjsDSgdLQIJkL+wv3nOXuO4ydtIeuSa7q+LChsutmB9jZP",
+	"Gs+NG7SmL0Ccvcb+weHRu+OT+l4j7VU/dZ54+EWMlOFQw96QVD0ejmoeH+bvwk+dbp3sNXpHXvXAO3pX",
+	"PWic+FV8gI+q/snx/nH30Mf1g3dO8qpi2tXBPG3MC/utvqRVHGOIhDHLVx9u1OtzYp1/Sfd1z/asmIrc",
+	"7FVS7vkkWNJp1BtH1fpetb53V6+fwn//mmN/qPr8oXfkvyPHveoJrnerB96eXz0mjV51Hx9042dr38tU",
+	"dJp9WS9L7vc4Mzzn77j+D2jxf6D32fbdMT28bemayudxSWUYtzd73H2mdDGM25897mZcf/lSl1+GgSez",
+	"B55rHtzUhZzVqL3DMmCKaDSCms2fiE9xHCVz0Cgx5a2pC90cl4V+qTiH5bBqqj/DgP1S6BzXiE4aHM7p",
+	"72lT4/fPL58rSf4HlCHsNagSzBDtQKNMofu/QHYH7gu48UzxzM8Vx6JjOadO67L56eb6rnl18d8P91f/",
+	"cXX92xVAWkoc28v+24XyuRGkGI0I85VektQeTLkzN1cB343VvqI69x3mlqx079bQeYy2XAgvNdHfz3D7",
+	"oIlyrCp0WFZXKJaJFpwsIxlHIdUkkZSO2u5G5plFLsa9EZzViDog3agrqE+LYJk8ngnO5NUlgZqTzxZX",
+	"rt6EdLU7OkpLScteglj0G97Jgdd4V93vvjuqHuCDRrV7fOxVTw7x8SHZP2l4R8dLiEXjJCzVTMHSvcKx",
+	"nMz/dd692GvsLyAopxTw3orLn1pctnUr6AQHjxl9j4fgRUjy+kKZeZk3a8WaRGe2ToJdaP5G5QC52a7a",
+	"brJ/dpd4fEhEUR9tnbsKC0Y7+iq70mHaokeCMo8gxp92xy47be+iAQ/8ONhdW/8DOirTjts44cb9uGvI",
+	"ndWP3EUl+493WLICppLm2QXrqpjItedFT5Ha1+ne34vL6y4W1MvYstpRgBE8y7YZHwuIfO90fbmhgwqc",
+	"c29I0AUPR6jJ+pQRMnbdTxoh5eaEvdDPq10sIFMMXDjJiWf3i9eAlAVwfslsi0bahEyelCpNlIsAn7s4",
+	"fftW/yZq5gNK6r7FPq6N4M7UlJBwsI//d1YyT8pGOOc+Rufq9OXqG5w6fc77uRIJhXqADi+fUsYgLvJg",
+	"v5mKo8yd3uG+39jfr1f3350cVg+8Q7+K93r71YPD/b3GHu6deEd1W9f4EqoKnUOzyMWPjWsj/57RdD6/",
+	"zDgEce2VWWUU1mC7WyPAXpEystUOEsZ0Rg+oaPaYkKVYgKdcS0twiVIJVbdFUktI7vkm1INJXZ5YSZgl",
+	"wVpxeerF5Zg+7Vahkha48VRjproha664b8smJMekfcqkAFI5W+xlJSv9gcyeLYua7u/TBFYx8W3KuMkG",
+	"uBXaMy2j7K2HR1mLRdjtmLZS8KORDilt1OrpIFuLjVaJs9klhyC7OC643b7usHTQE0QpYJmOqUB3cQBr",
+	"soyHMg/0zTTxdS0PXSeH+aj73GGWGiM15KbrtbhxvSKwThT2nwkO0c7+3uH+Ub1eF9qUggzhgCqLpsN+",
+	"1/VZKpPqLJ+LLZE8VtdjjmhjxBLjuxMXZNqrwtJg/bvLc3h76FtZplkx11OwEWNqy63KVgpACXnjNE9U",
+	"JDCLPakjHz+Lb7y+fFUg5927d0BP80vGwhD/tQjGuJZJUjpaI53T9sPeSXWvUW28u9s7Pt3bO907qe3t",
+	"vfuXk4ja18YlmBR7x42uf0gOq0dkD1cPeuSgit+dnFQxPvJP8BHuNo6IMzYSTC3E3C6W/Ip1F0uOzdbO",
+	"mLbQtDVS8NqkpFlRGZ9pg1dAOcWKhuKwZk9tx05xQQpcUrHR78wTezB74BWX76Eb7VaHyZpZReQwpExq",
+	"CysplJMKS37g2pQXSyUWu+4yDkVRK+tGNJBVytAOqfVr6AN4cHYRD2MJA4U54mACrYaMY23k84hAeKVP",
+	"QvpIfB10CX5PiChHO+7Y92S8cTXtI6p5fAg3oTA/omz3DGHEyFNWGdJOWESZdvVqAFKBZeorQvKQ6MZK",
+	"OhouVoqmqCVZfC1lXAKuFKqKon5s2EyK6EmqxMRZVNX77mSzIRy98CpQW1V/IpOikL9bm4T4j/2BQvDa",
+	"6u5TjfOvYP1jOtMUpvTeguXX47ibKu56Pun1B/SPL8GQ8dGfoZDR49PX579qeDSKSSkSJDRbZdaQwdaH",
+	"64v2zX9N+ZqecCEUWsh6c/e/RQlQm1OLLP3qEjs5/mcm/yb1Vxbryb/m05aS+5Ms/rKo3pSubmMv+zm5",
+	"UJ6ZB/Kygv0tqbxk82i2DpTv2ser9nNHSY7djA5i8TOklI9c84uV6x6XJCDFUcxpuWt5dxmZ68Pn0vJG",
+	"T1EcXrt2xpxf4waduHPA2YSEwh8iyGRr2izAXTSdvt5wTA3f9HBMG3dZcbDiFB7zmJ5jSljcXFcp8zGa",
+	"bxoBuGU3W3YzJ7vBtkSrbxy+pmErF77WkiKbPGbNHRPp5LFsC7I+1058Ks9QgCERz8NBACltEOzHnk2u",
+	"6jCOX8PQuAzROIhNuzngGsnu5bAsa02csCj+a0PK1jeKtfopud+WmSWZWSYKV512yKaVA6i0JBF/YqKY",
+	"u6037EZDOfVK28YwVntbO4VrWMtDFV+4rVGJ2uz1okaJv2pWopfib7Wpn0qbskU7CMlHIhWPsrvpGylz",
+	"rkrfSP02oAGxLyeg7ItOVoeDY0LiQ9KLBPG1FnVQryO3h2lA/IdRSMbVrNwOM/oUaEz5jxerTSu9HJrG",
+	"BC1F3Qu96+tkgZu8SdhywC0HXJ0KZikaBvYRL+QmG3aRfyDSUlx7SlpxthXP2NrTLTEItHzCyKdCV/3U",
+	"dbnRJE0JypvbmJsdlGV4W19X55vszAciEU7MYaDbqF1oXeYmg6knJdczwV/j0vNO2xsQP1LbN8RUzYOZ",
+	"RxBnqI1lFPr4GWGJ9uqn9Tq6v7tY5k55WbRtI7M3yzvn4YMf4jzDjA/fcgLRDmbPxnmVUgjPLad1DTyw",
+	"XKWjLPeL8zMV2zPFCw6Qy7h86CmJ6BZwuZVdMlr5W/qGpFB/2wSf25bW+VlK6+Q2+0cqFPBDKsGrYOTZ",
+	"y1g7Cy95F5upIViScc9zCWt/feUMOHV7NO62vukrWOtitxVYvpMKLAW7t+WqPxpXXeud82IsNdHsZlk/",
+	"gPt3x3lsdJxT9PfLi6vrFxMcBpSEyNQrLdCRE0CsnEGPO3p+U+U436xpE1w53fPocV+/LkPcjrrQvw/I",
+	"TFfb+PzysviStob596fPwaEw/XfT1zaFt8Sty4uV85+CYJc8j1hV+IiVS6T4m0+kaYS0WR7xjSr1bIvR",
+	"zLczW2b32tWsnL4yrkIDjjtToY33FgiBWZ7LzSo5Y399LXpRXOjiGxSasa7yx6syU7DMLQv5sS6Bi31m",
+	"yQNW0Wlx0DeCEUR7iEqwnNg3qTRjpc12vKZiY/AZpcgnZq1D/IxCgn1EZQ2dx9WrtLH4hEXcQ85HPDQV",
+	"qdPXKxiStyFwQrFpxiWCi5Uim7EQ9JWzSrMSMf5+homsy6VXuMRvpR3O41tLjvsEAveCRwqCg0b64dX0",
+	"GpwrQtgr5Lg/vU9Mbw79y5L8pXQ4c+wCgn2BJK9A1oHgQwIdZLo8kkhyKCE4F7dcTIObI3rZ+vbKmdJr",
+	"CFq2rXStvAkEwrYc0nrKIS298dNLAliCXreXGN/lJYYlmtG0MyxswrhQyPeCnHpKrHeeUa8yutrOp795",
+	"XLVlmZtm0qWLs3yXBVh+uW99vBuXCZ9WgWWB+ivW3ZvBaXNxyDv6to5KkemEuGXB36mDM7/HpVnwHHHm",
+	"C3Dgf+Y6GUwpXIvIV+zJ4Bn8IbwX97No+aZh5FR3CpSGc9Mn2kU7OAj4E/E7DIrQQqXxFF6SfS50TwsS",
+	"485aHTjumLFrCr7Bdzos7g2CGdL14GK38rjwecgDkmmXAT0FPjU//dK8dc8Qjl0nTwOe9Ex3WNwkqx/7",
+	"lSaNQnQhdUSFzS+SQ/4y4mziIZ2Qn5oAPVJscRnP7wvJ90GwTJSyCluXG3VSZ9G57Z8xb/8MTeurbqCx",
+	"1BZuw6p+cme9Ion8JWH3Oeb3PFR/pDsx+JvLlv9I8GPJGiB3lk6LIMcYScs8HeaBPQmlO2roPBZW2mk/",
+	"5I8wYChI0DuDRsq6T0fiMWbPnJmipwEWMpZ6+kUPM8YlChTsaKcwDVbL0LhHFogzIfGzgJbncRItdIrW",
+	"Hc/dJLf42Hx/Z82yyGNsGbEHa0gLI5ggSzFJSTQ3/yrLvnJL25YV2bLU18dSb4FHKA1WnYRJ7eWZxoi+",
+	"GVoDE6XCElMtpvS1D30SEl9x/p2x+7iCqL97hka4D6WQdN0jqKuC1ARWXlQwccUZ4RAPiVSrVei07cTk",
+	"lbc3uE90mPlLpdTLbfoXcdSuLMH5qMg4sNRqEA6CTAzyCvo5AE4n4i1ewGmjPo92V4Dtb5v5oPf3Z859",
+	"+JzdX0a+ynjg5N8r2eltKM3rdVapTctp2m+EtUzdN0yDUGDGgqhQQLyngeK1p8gVBIfewEU7HhakSpkg",
+	"TFBo/opM93NlYyOGh2BLgDG+W0Gu1mmJcCvIVQazcCsd5mrVUbhnyCVfvSDyyYeQRyP1E5Txin81ALbY",
+	"OXu+I3joIm+AWZ8gxnWRL3CYDbn3xYQUdVhffUjJXiQJHordGvrN5DBjJHgoK8nISO3Ngpa28Lvp4y4H",
+	"JBRKKqrlKMNBDewwrsQl/O62r2/vHt63mh8vH67OPzXBAye4dryBCw7239fBl336SJh23CXGXSp288/r",
+	"1lXzUuEEC8+0sY9YQIQw717fXjZvHy6b7Qv3DElKYHofSwIxAMQ3YIMGQv0aciHJt0YZ4M9F2PdFh0Ev",
+	"38gEgMZ+Nb1rsMNoiKU3IKKGbgrE/hnCSiUgxqoy7Xx5h1FlXumPqJ1TmCpSEWJy+57VgqTXc/06gWI7",
+	"6tylIWnDbylbdEytFQQEQPxUdwcdhPS3Y8hirBXojVNP4GyCnV/QDvbzBBYH+3js3dKjLA6uzy+VlSPl",
+	"sK5QwkNYTI+SQH0zcxZBPdD+vMQJOm9fzC16Db1uNK8/3qmQBDjuF3N9f3X3cNts31xftZsPt82PenOa",
+	"/znZ472X2GmpT9S2/XDG+7Am7WxMIluN7LVrZIkbJSUEF8qXmGm5L6iI5eKKxBz+T6PE5NwPuhkWKjby",
+	"QdoTJOhf5LTD/oyUrHdjZusi2kOdqF7fJ6heQSQQBHW5r98w56g27eXGIdrBEg25kGivXt+tddjNWIE4",
+	"RWY6+AuGM86qZDiSz0WT6VeLlAsLCr9jPcMWMpQQ6KtzJOTRtlZxN4LqW38XraSAKVfyEY82f8M25rFc",
+	"zOPnFdDIFHnHiLYUeM9Gxlth+FqEoa0y/msJaQSyy0SATZGJuYAYqFGrWdekfXKXTFlcbPn2eBDwJ8BQ",
+	"hwk8JCiMAiKURWw/C4UCKQf+9yCPtFFZbPkWy6Rv7xTPYfx1irKMLDCSzBoZ+gNFf35efjNLypxcqN9W",
+	"5LwakZPbG5sptpPk0rsbDOO09Oufbocx8mQcogF9JCLf239Hd+pHkk969e8iHla0qxh3BWGyooRLwMHt",
+	"qn21o5A8Uh7FMSw+9U0cZnLtsYk31g1B0o1VwNhVbjrd2MSUbb3LCI9w/L20AJnMg+Km46tJ2qokpvyN",
+	"ykFRM/8sAKZYM3lKte7fO7b07l8CPksT/r3Dw8PGvF34Ldu0Vsk2wWk6o2EjjeOti50e+j8+hduwm58h",
+	"7IZLHLdOBDMk2fv9DFnYp+7I8cTDL5T1N92Lo03kLQ/IdDkCUfOxjeIWuMRduEEsDK0viFLsMBOm2CXI",
+	"J0MuiT81VtEiJuIlLNeEQ02d6U6uBZTkxtm6CmtidlD2vGGLoAnngb/RPyrosbkPWR/w8ZXI2kIuzRZv",
+	"Ay23HP/1cfy2zsDVTOKN0NyyMHJmXdGVbSLbMqQj012ahK3LNFNXjFTrTNrNnGfzFIq8CMljt5TOUAyJ",
+	"jEKmr2iU+Dq/aWkbCGxrpaLyUCIx4E8CUVnEonPALcOuRTart22qZ+lZTF1siDlZBeMTadjBCxKJh6te",
+	"L3xP7ntXvzb+D+3Oyc+y+Njytq3bYjOsypJVmT82KQZ2hibsI8XMfqFBQFl/5czsHrwE8/RF0qVzdWUr",
+	"HBLjulAqKYuCAH4KSE+iiGm/g7WEVeG0S6mWuhFTpsGb/nFWL6TxzWAPB4Is3uUnvmNMA9Fkc8Hw7XoU",
+	"leVWRfu3be60OOa2kUM/lgjQOz1HW6gCPXYTfaE0rOVaQ7mTFkBwvyqIRNgEN2u3C9YdhqBJutJutStG",
+	"3yLF3uhJfYJRSJQE6bAdt6CLz/1V+6Z50Xrfal66OstSpL85ljW7xcJmZa2o8JNIc3f9fXT+W3u88nSq",
+	"fqYp08nxu6PDg/3GXv3keI6OShti6q+0k1UGablOVtnn205WC+33tj7AVmoVSa1sD6wCeVWyCdZSkqpM",
+	"4xZ30gDE1T51kam5Y/qynCL3seGiHcYRh8FC5+g87rvF4mRFXVseG2lZ8gv2viDJY9BQI+VVSXc0aYCH",
+	"YRlbRTdFSWy+GCMF7eu7UeiYgkTURT3dM6WycIeVjYmwH63fTH5VW1vhRyshAOXBN9KqZjnGW6o0S4GP",
+	"KO8bOouLnpkOKW5sDcQF0zVGAirAPvj7xUVeQHCo/d/oXOeZAnMfQJUSqMIiJNpXdkaIPUlCUUPuWG9y",
+	"EfYfMVN6XjFrX1UxlS4W1LPaCvBEySNJWV/kC4nZG8YomsPs2eilIuoK6lMcPmf7x1yRJ3Sh30VXBQHr",
+	"pWUE4DsBT7buRawPhETIkHq5cNApC/q8QZGwbS/0GtsL2TZnK9t+NNmm6C5fc4xDA0UBdVnTxSanSLa1",
+	"Fh/T1Di12H2aILVfH4oMmMsHoUORwJ5XxEBZv4ICyr7Y65ZWUKixU0MJmdlh5S5W0C1cGGsZ+TTgAYmj",
+	"PjOlxgtF3WpL9U+9gFFTTbtxWTL+U+G43b7OJiwwsKbUg1WFclpTuFYdhlOwO2uVXIZ0tg0GvnmDgcLd",
+	"nx7+Gp/9ba+Bn9pzh60EsNlgV0PBU5oRZDQ7+AcOjJPJJN8ZY9Ajp1lhSEVSDLpegOlQlwzqMDdROF+4",
+	"2i5kPPGtcYL52MisIP23uVtKhi642NchsThoe3xEppmoSFuoPIRu0AJe7zin6PfPabu1w6AcEjlFRclS",
+	"RTdeOhCsRGjFSls7eCHx1dHGgf3mK/k8WW1mksrGyFNV/1mFQDH97zaU4U8/1qX5i7h3aXXAZKNZgB1f",
+	"GpqyIitpSDFP84M5pcAmm1dYVIBVhLDplfhbKfQzSSGLtXNmIlzhqea4JlZn0dy+BcUTVFF8nhXo0I48",
+	"jxBfmaEeQe6DpehjDWqdeNpu1XVPXKhAh9Hdf92hkHg89BH5M8KBskMgl9zNFZR0J+Xr3gh0edVW8s0P",
+	"6WOcoObeXLfv0NsH9cZbnwl390wXp3uigqCDer3DrFkciOEhZX3dkMHA8nVEPHUY0bkpKkj82IWnq1HH",
+	"v9qESwpxS917wYfSDFp/PAaGPzFdJDvJofP1RtfSNCi5zG9bTrWkz/CVF1PVPzUv56+mGg9YlcMxvbPb",
+	"aIefXFpdDIj3RavW+gi9EUnGDRVDcJh6Y8I1V1Sz1S7DZq/CzPZ37C1J+0ZfKuMHcSJM4qe4T2jiJyvQ",
+	"iedwqZj42xaWmHgcB6wnfkoHhiQe2CzS5OO8QvDy+eX/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -28,8 +28,7 @@ func IsDomainName(s string) bool { return domainName.MatchString(s) }
 // orgRecord is o with its members, sorted by user id (the record the state keeps). Callers
 // hold the lock.
 func (s *Store) orgRecord(o *Organization) Organization {
-	out := *o
-	out.InviteDomains = slices.Clone(o.InviteDomains)
+	out := o.clone()
 	out.Members = nil
 	for _, m := range s.members[o.ID] {
 		out.Members = append(out.Members, *m)

@@ -32,6 +32,23 @@ type Organization struct {
 	InviteID string
 	// Members are the organization's memberships, one per user, in no particular order.
 	Members []Member
+	// Settings of one record each (see settings.go).
+	Banner           Banner
+	OIDC             OIDCConfig
+	StripeCustomerID string
+	CustomDomain     *CustomDomain // nil: none
+}
+
+// clone is o with nothing shared with o.
+func (o Organization) clone() Organization {
+	o.InviteDomains = slices.Clone(o.InviteDomains)
+	o.Members = slices.Clone(o.Members)
+	o.OIDC.ExtraSubFields = slices.Clone(o.OIDC.ExtraSubFields)
+	if o.CustomDomain != nil {
+		d := *o.CustomDomain
+		o.CustomDomain = &d
+	}
+	return o
 }
 
 // User is a caller identity: a person with a bearer token (the token may be empty for a user
@@ -235,9 +252,9 @@ func New(data Data, opts Options) (*Store, error) {
 		}
 	}
 	for _, o := range data.Organizations {
+		o = o.clone()
 		members := o.Members
 		o.Members = nil
-		o.InviteDomains = slices.Clone(o.InviteDomains)
 		s.orgs[o.ID] = &o
 		s.members[o.ID] = map[string]*Member{}
 		for _, m := range members {

@@ -376,6 +376,55 @@ func (DomainVerificationState) EnumDescriptor() ([]byte, []int) {
 	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{6}
 }
 
+type CustomDomainProvider int32
+
+const (
+	CustomDomainProvider_CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED CustomDomainProvider = 0
+	CustomDomainProvider_CUSTOM_DOMAIN_PROVIDER_AWS         CustomDomainProvider = 1
+	CustomDomainProvider_CUSTOM_DOMAIN_PROVIDER_GCP         CustomDomainProvider = 2
+)
+
+// Enum value maps for CustomDomainProvider.
+var (
+	CustomDomainProvider_name = map[int32]string{
+		0: "CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED",
+		1: "CUSTOM_DOMAIN_PROVIDER_AWS",
+		2: "CUSTOM_DOMAIN_PROVIDER_GCP",
+	}
+	CustomDomainProvider_value = map[string]int32{
+		"CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED": 0,
+		"CUSTOM_DOMAIN_PROVIDER_AWS":         1,
+		"CUSTOM_DOMAIN_PROVIDER_GCP":         2,
+	}
+)
+
+func (x CustomDomainProvider) Enum() *CustomDomainProvider {
+	p := new(CustomDomainProvider)
+	*p = x
+	return p
+}
+
+func (x CustomDomainProvider) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CustomDomainProvider) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[7].Descriptor()
+}
+
+func (CustomDomainProvider) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[7]
+}
+
+func (x CustomDomainProvider) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CustomDomainProvider.Descriptor instead.
+func (CustomDomainProvider) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{7}
+}
+
 type SSOConfiguration_ProviderType int32
 
 const (
@@ -409,11 +458,11 @@ func (x SSOConfiguration_ProviderType) String() string {
 }
 
 func (SSOConfiguration_ProviderType) Descriptor() protoreflect.EnumDescriptor {
-	return file_gitpod_v1_organization_proto_enumTypes[7].Descriptor()
+	return file_gitpod_v1_organization_proto_enumTypes[8].Descriptor()
 }
 
 func (SSOConfiguration_ProviderType) Type() protoreflect.EnumType {
-	return &file_gitpod_v1_organization_proto_enumTypes[7]
+	return &file_gitpod_v1_organization_proto_enumTypes[8]
 }
 
 func (x SSOConfiguration_ProviderType) Number() protoreflect.EnumNumber {
@@ -458,11 +507,11 @@ func (x ListMembersRequest_SortField) String() string {
 }
 
 func (ListMembersRequest_SortField) Descriptor() protoreflect.EnumDescriptor {
-	return file_gitpod_v1_organization_proto_enumTypes[8].Descriptor()
+	return file_gitpod_v1_organization_proto_enumTypes[9].Descriptor()
 }
 
 func (ListMembersRequest_SortField) Type() protoreflect.EnumType {
-	return &file_gitpod_v1_organization_proto_enumTypes[8]
+	return &file_gitpod_v1_organization_proto_enumTypes[9]
 }
 
 func (x ListMembersRequest_SortField) Number() protoreflect.EnumNumber {
@@ -4080,6 +4129,1200 @@ func (*DeleteDomainVerificationResponse) Descriptor() ([]byte, []int) {
 	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{65}
 }
 
+type OIDCConfigV2 struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OIDCConfigV2) Reset() {
+	*x = OIDCConfigV2{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[66]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OIDCConfigV2) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OIDCConfigV2) ProtoMessage() {}
+
+func (x *OIDCConfigV2) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[66]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OIDCConfigV2.ProtoReflect.Descriptor instead.
+func (*OIDCConfigV2) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{66}
+}
+
+type OIDCConfigV3 struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	ExtraSubFields []string               `protobuf:"bytes,1,rep,name=extra_sub_fields,json=extraSubFields,proto3" json:"extra_sub_fields,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *OIDCConfigV3) Reset() {
+	*x = OIDCConfigV3{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[67]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OIDCConfigV3) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OIDCConfigV3) ProtoMessage() {}
+
+func (x *OIDCConfigV3) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[67]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OIDCConfigV3.ProtoReflect.Descriptor instead.
+func (*OIDCConfigV3) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{67}
+}
+
+func (x *OIDCConfigV3) GetExtraSubFields() []string {
+	if x != nil {
+		return x.ExtraSubFields
+	}
+	return nil
+}
+
+type OIDCConfig struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Version:
+	//
+	//	*OIDCConfig_V2
+	//	*OIDCConfig_V3
+	Version       isOIDCConfig_Version `protobuf_oneof:"version"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OIDCConfig) Reset() {
+	*x = OIDCConfig{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[68]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OIDCConfig) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OIDCConfig) ProtoMessage() {}
+
+func (x *OIDCConfig) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[68]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OIDCConfig.ProtoReflect.Descriptor instead.
+func (*OIDCConfig) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{68}
+}
+
+func (x *OIDCConfig) GetVersion() isOIDCConfig_Version {
+	if x != nil {
+		return x.Version
+	}
+	return nil
+}
+
+func (x *OIDCConfig) GetV2() *OIDCConfigV2 {
+	if x != nil {
+		if x, ok := x.Version.(*OIDCConfig_V2); ok {
+			return x.V2
+		}
+	}
+	return nil
+}
+
+func (x *OIDCConfig) GetV3() *OIDCConfigV3 {
+	if x != nil {
+		if x, ok := x.Version.(*OIDCConfig_V3); ok {
+			return x.V3
+		}
+	}
+	return nil
+}
+
+type isOIDCConfig_Version interface {
+	isOIDCConfig_Version()
+}
+
+type OIDCConfig_V2 struct {
+	V2 *OIDCConfigV2 `protobuf:"bytes,1,opt,name=v2,proto3,oneof"`
+}
+
+type OIDCConfig_V3 struct {
+	V3 *OIDCConfigV3 `protobuf:"bytes,2,opt,name=v3,proto3,oneof"`
+}
+
+func (*OIDCConfig_V2) isOIDCConfig_Version() {}
+
+func (*OIDCConfig_V3) isOIDCConfig_Version() {}
+
+type GetOIDCConfigRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *GetOIDCConfigRequest) Reset() {
+	*x = GetOIDCConfigRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[69]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOIDCConfigRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOIDCConfigRequest) ProtoMessage() {}
+
+func (x *GetOIDCConfigRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[69]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOIDCConfigRequest.ProtoReflect.Descriptor instead.
+func (*GetOIDCConfigRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{69}
+}
+
+func (x *GetOIDCConfigRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type GetOIDCConfigResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	OidcConfig    *OIDCConfig            `protobuf:"bytes,1,opt,name=oidc_config,json=oidcConfig,proto3" json:"oidc_config,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOIDCConfigResponse) Reset() {
+	*x = GetOIDCConfigResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[70]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOIDCConfigResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOIDCConfigResponse) ProtoMessage() {}
+
+func (x *GetOIDCConfigResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[70]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOIDCConfigResponse.ProtoReflect.Descriptor instead.
+func (*GetOIDCConfigResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{70}
+}
+
+func (x *GetOIDCConfigResponse) GetOidcConfig() *OIDCConfig {
+	if x != nil {
+		return x.OidcConfig
+	}
+	return nil
+}
+
+type UpdateOIDCConfigRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	OidcConfig     *OIDCConfig            `protobuf:"bytes,2,opt,name=oidc_config,json=oidcConfig,proto3" json:"oidc_config,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *UpdateOIDCConfigRequest) Reset() {
+	*x = UpdateOIDCConfigRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[71]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOIDCConfigRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOIDCConfigRequest) ProtoMessage() {}
+
+func (x *UpdateOIDCConfigRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[71]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOIDCConfigRequest.ProtoReflect.Descriptor instead.
+func (*UpdateOIDCConfigRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{71}
+}
+
+func (x *UpdateOIDCConfigRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *UpdateOIDCConfigRequest) GetOidcConfig() *OIDCConfig {
+	if x != nil {
+		return x.OidcConfig
+	}
+	return nil
+}
+
+type UpdateOIDCConfigResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	OidcConfig    *OIDCConfig            `protobuf:"bytes,1,opt,name=oidc_config,json=oidcConfig,proto3" json:"oidc_config,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateOIDCConfigResponse) Reset() {
+	*x = UpdateOIDCConfigResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[72]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOIDCConfigResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOIDCConfigResponse) ProtoMessage() {}
+
+func (x *UpdateOIDCConfigResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[72]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOIDCConfigResponse.ProtoReflect.Descriptor instead.
+func (*UpdateOIDCConfigResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{72}
+}
+
+func (x *UpdateOIDCConfigResponse) GetOidcConfig() *OIDCConfig {
+	if x != nil {
+		return x.OidcConfig
+	}
+	return nil
+}
+
+type AnnouncementBanner struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Message        string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	Enabled        bool                   `protobuf:"varint,3,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *AnnouncementBanner) Reset() {
+	*x = AnnouncementBanner{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[73]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnnouncementBanner) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnnouncementBanner) ProtoMessage() {}
+
+func (x *AnnouncementBanner) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[73]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnnouncementBanner.ProtoReflect.Descriptor instead.
+func (*AnnouncementBanner) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{73}
+}
+
+func (x *AnnouncementBanner) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *AnnouncementBanner) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
+func (x *AnnouncementBanner) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+type GetAnnouncementBannerRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *GetAnnouncementBannerRequest) Reset() {
+	*x = GetAnnouncementBannerRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[74]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetAnnouncementBannerRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetAnnouncementBannerRequest) ProtoMessage() {}
+
+func (x *GetAnnouncementBannerRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[74]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetAnnouncementBannerRequest.ProtoReflect.Descriptor instead.
+func (*GetAnnouncementBannerRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{74}
+}
+
+func (x *GetAnnouncementBannerRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type GetAnnouncementBannerResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Banner        *AnnouncementBanner    `protobuf:"bytes,1,opt,name=banner,proto3" json:"banner,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetAnnouncementBannerResponse) Reset() {
+	*x = GetAnnouncementBannerResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[75]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetAnnouncementBannerResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetAnnouncementBannerResponse) ProtoMessage() {}
+
+func (x *GetAnnouncementBannerResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[75]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetAnnouncementBannerResponse.ProtoReflect.Descriptor instead.
+func (*GetAnnouncementBannerResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{75}
+}
+
+func (x *GetAnnouncementBannerResponse) GetBanner() *AnnouncementBanner {
+	if x != nil {
+		return x.Banner
+	}
+	return nil
+}
+
+type UpdateAnnouncementBannerRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Message        *string                `protobuf:"bytes,2,opt,name=message,proto3,oneof" json:"message,omitempty"`
+	Enabled        *bool                  `protobuf:"varint,3,opt,name=enabled,proto3,oneof" json:"enabled,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *UpdateAnnouncementBannerRequest) Reset() {
+	*x = UpdateAnnouncementBannerRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[76]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateAnnouncementBannerRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateAnnouncementBannerRequest) ProtoMessage() {}
+
+func (x *UpdateAnnouncementBannerRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[76]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateAnnouncementBannerRequest.ProtoReflect.Descriptor instead.
+func (*UpdateAnnouncementBannerRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{76}
+}
+
+func (x *UpdateAnnouncementBannerRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *UpdateAnnouncementBannerRequest) GetMessage() string {
+	if x != nil && x.Message != nil {
+		return *x.Message
+	}
+	return ""
+}
+
+func (x *UpdateAnnouncementBannerRequest) GetEnabled() bool {
+	if x != nil && x.Enabled != nil {
+		return *x.Enabled
+	}
+	return false
+}
+
+type UpdateAnnouncementBannerResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Banner        *AnnouncementBanner    `protobuf:"bytes,1,opt,name=banner,proto3" json:"banner,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateAnnouncementBannerResponse) Reset() {
+	*x = UpdateAnnouncementBannerResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[77]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateAnnouncementBannerResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateAnnouncementBannerResponse) ProtoMessage() {}
+
+func (x *UpdateAnnouncementBannerResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[77]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateAnnouncementBannerResponse.ProtoReflect.Descriptor instead.
+func (*UpdateAnnouncementBannerResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{77}
+}
+
+func (x *UpdateAnnouncementBannerResponse) GetBanner() *AnnouncementBanner {
+	if x != nil {
+		return x.Banner
+	}
+	return nil
+}
+
+type SetStripeCustomerIDRequest struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId   string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	StripeCustomerId string                 `protobuf:"bytes,2,opt,name=stripe_customer_id,json=stripeCustomerId,proto3" json:"stripe_customer_id,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *SetStripeCustomerIDRequest) Reset() {
+	*x = SetStripeCustomerIDRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[78]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetStripeCustomerIDRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetStripeCustomerIDRequest) ProtoMessage() {}
+
+func (x *SetStripeCustomerIDRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[78]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetStripeCustomerIDRequest.ProtoReflect.Descriptor instead.
+func (*SetStripeCustomerIDRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{78}
+}
+
+func (x *SetStripeCustomerIDRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *SetStripeCustomerIDRequest) GetStripeCustomerId() string {
+	if x != nil {
+		return x.StripeCustomerId
+	}
+	return ""
+}
+
+type SetStripeCustomerIDResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetStripeCustomerIDResponse) Reset() {
+	*x = SetStripeCustomerIDResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[79]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetStripeCustomerIDResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetStripeCustomerIDResponse) ProtoMessage() {}
+
+func (x *SetStripeCustomerIDResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[79]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetStripeCustomerIDResponse.ProtoReflect.Descriptor instead.
+func (*SetStripeCustomerIDResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{79}
+}
+
+type CustomDomain struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	Id             string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	OrganizationId string                 `protobuf:"bytes,2,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	DomainName     string                 `protobuf:"bytes,3,opt,name=domain_name,json=domainName,proto3" json:"domain_name,omitempty"`
+	Provider       CustomDomainProvider   `protobuf:"varint,4,opt,name=provider,proto3,enum=gitpod.v1.CustomDomainProvider" json:"provider,omitempty"`
+	AwsAccountId   string                 `protobuf:"bytes,5,opt,name=aws_account_id,json=awsAccountId,proto3" json:"aws_account_id,omitempty"`
+	CreatedAt      *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	UpdatedAt      *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	CloudAccountId string                 `protobuf:"bytes,8,opt,name=cloud_account_id,json=cloudAccountId,proto3" json:"cloud_account_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *CustomDomain) Reset() {
+	*x = CustomDomain{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[80]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CustomDomain) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CustomDomain) ProtoMessage() {}
+
+func (x *CustomDomain) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[80]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CustomDomain.ProtoReflect.Descriptor instead.
+func (*CustomDomain) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{80}
+}
+
+func (x *CustomDomain) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *CustomDomain) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *CustomDomain) GetDomainName() string {
+	if x != nil {
+		return x.DomainName
+	}
+	return ""
+}
+
+func (x *CustomDomain) GetProvider() CustomDomainProvider {
+	if x != nil {
+		return x.Provider
+	}
+	return CustomDomainProvider_CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED
+}
+
+func (x *CustomDomain) GetAwsAccountId() string {
+	if x != nil {
+		return x.AwsAccountId
+	}
+	return ""
+}
+
+func (x *CustomDomain) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *CustomDomain) GetUpdatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAt
+	}
+	return nil
+}
+
+func (x *CustomDomain) GetCloudAccountId() string {
+	if x != nil {
+		return x.CloudAccountId
+	}
+	return ""
+}
+
+type CreateCustomDomainRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	DomainName     string                 `protobuf:"bytes,2,opt,name=domain_name,json=domainName,proto3" json:"domain_name,omitempty"`
+	Provider       CustomDomainProvider   `protobuf:"varint,3,opt,name=provider,proto3,enum=gitpod.v1.CustomDomainProvider" json:"provider,omitempty"`
+	AwsAccountId   *string                `protobuf:"bytes,4,opt,name=aws_account_id,json=awsAccountId,proto3,oneof" json:"aws_account_id,omitempty"`
+	CloudAccountId *string                `protobuf:"bytes,5,opt,name=cloud_account_id,json=cloudAccountId,proto3,oneof" json:"cloud_account_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *CreateCustomDomainRequest) Reset() {
+	*x = CreateCustomDomainRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[81]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateCustomDomainRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateCustomDomainRequest) ProtoMessage() {}
+
+func (x *CreateCustomDomainRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[81]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateCustomDomainRequest.ProtoReflect.Descriptor instead.
+func (*CreateCustomDomainRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{81}
+}
+
+func (x *CreateCustomDomainRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *CreateCustomDomainRequest) GetDomainName() string {
+	if x != nil {
+		return x.DomainName
+	}
+	return ""
+}
+
+func (x *CreateCustomDomainRequest) GetProvider() CustomDomainProvider {
+	if x != nil {
+		return x.Provider
+	}
+	return CustomDomainProvider_CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED
+}
+
+func (x *CreateCustomDomainRequest) GetAwsAccountId() string {
+	if x != nil && x.AwsAccountId != nil {
+		return *x.AwsAccountId
+	}
+	return ""
+}
+
+func (x *CreateCustomDomainRequest) GetCloudAccountId() string {
+	if x != nil && x.CloudAccountId != nil {
+		return *x.CloudAccountId
+	}
+	return ""
+}
+
+type CreateCustomDomainResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	CustomDomain  *CustomDomain          `protobuf:"bytes,1,opt,name=custom_domain,json=customDomain,proto3" json:"custom_domain,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateCustomDomainResponse) Reset() {
+	*x = CreateCustomDomainResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[82]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateCustomDomainResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateCustomDomainResponse) ProtoMessage() {}
+
+func (x *CreateCustomDomainResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[82]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateCustomDomainResponse.ProtoReflect.Descriptor instead.
+func (*CreateCustomDomainResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{82}
+}
+
+func (x *CreateCustomDomainResponse) GetCustomDomain() *CustomDomain {
+	if x != nil {
+		return x.CustomDomain
+	}
+	return nil
+}
+
+type GetCustomDomainRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *GetCustomDomainRequest) Reset() {
+	*x = GetCustomDomainRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[83]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCustomDomainRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCustomDomainRequest) ProtoMessage() {}
+
+func (x *GetCustomDomainRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[83]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCustomDomainRequest.ProtoReflect.Descriptor instead.
+func (*GetCustomDomainRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{83}
+}
+
+func (x *GetCustomDomainRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type GetCustomDomainResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	CustomDomain  *CustomDomain          `protobuf:"bytes,1,opt,name=custom_domain,json=customDomain,proto3" json:"custom_domain,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCustomDomainResponse) Reset() {
+	*x = GetCustomDomainResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[84]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCustomDomainResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCustomDomainResponse) ProtoMessage() {}
+
+func (x *GetCustomDomainResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[84]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCustomDomainResponse.ProtoReflect.Descriptor instead.
+func (*GetCustomDomainResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{84}
+}
+
+func (x *GetCustomDomainResponse) GetCustomDomain() *CustomDomain {
+	if x != nil {
+		return x.CustomDomain
+	}
+	return nil
+}
+
+type UpdateCustomDomainRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	DomainName     string                 `protobuf:"bytes,2,opt,name=domain_name,json=domainName,proto3" json:"domain_name,omitempty"`
+	AwsAccountId   *string                `protobuf:"bytes,3,opt,name=aws_account_id,json=awsAccountId,proto3,oneof" json:"aws_account_id,omitempty"`
+	CloudAccountId *string                `protobuf:"bytes,4,opt,name=cloud_account_id,json=cloudAccountId,proto3,oneof" json:"cloud_account_id,omitempty"`
+	Provider       *CustomDomainProvider  `protobuf:"varint,5,opt,name=provider,proto3,enum=gitpod.v1.CustomDomainProvider,oneof" json:"provider,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *UpdateCustomDomainRequest) Reset() {
+	*x = UpdateCustomDomainRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[85]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateCustomDomainRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateCustomDomainRequest) ProtoMessage() {}
+
+func (x *UpdateCustomDomainRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[85]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateCustomDomainRequest.ProtoReflect.Descriptor instead.
+func (*UpdateCustomDomainRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{85}
+}
+
+func (x *UpdateCustomDomainRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *UpdateCustomDomainRequest) GetDomainName() string {
+	if x != nil {
+		return x.DomainName
+	}
+	return ""
+}
+
+func (x *UpdateCustomDomainRequest) GetAwsAccountId() string {
+	if x != nil && x.AwsAccountId != nil {
+		return *x.AwsAccountId
+	}
+	return ""
+}
+
+func (x *UpdateCustomDomainRequest) GetCloudAccountId() string {
+	if x != nil && x.CloudAccountId != nil {
+		return *x.CloudAccountId
+	}
+	return ""
+}
+
+func (x *UpdateCustomDomainRequest) GetProvider() CustomDomainProvider {
+	if x != nil && x.Provider != nil {
+		return *x.Provider
+	}
+	return CustomDomainProvider_CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED
+}
+
+type UpdateCustomDomainResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	CustomDomain  *CustomDomain          `protobuf:"bytes,1,opt,name=custom_domain,json=customDomain,proto3" json:"custom_domain,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateCustomDomainResponse) Reset() {
+	*x = UpdateCustomDomainResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[86]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateCustomDomainResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateCustomDomainResponse) ProtoMessage() {}
+
+func (x *UpdateCustomDomainResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[86]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateCustomDomainResponse.ProtoReflect.Descriptor instead.
+func (*UpdateCustomDomainResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{86}
+}
+
+func (x *UpdateCustomDomainResponse) GetCustomDomain() *CustomDomain {
+	if x != nil {
+		return x.CustomDomain
+	}
+	return nil
+}
+
+type DeleteCustomDomainRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *DeleteCustomDomainRequest) Reset() {
+	*x = DeleteCustomDomainRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[87]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteCustomDomainRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteCustomDomainRequest) ProtoMessage() {}
+
+func (x *DeleteCustomDomainRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[87]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteCustomDomainRequest.ProtoReflect.Descriptor instead.
+func (*DeleteCustomDomainRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{87}
+}
+
+func (x *DeleteCustomDomainRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type DeleteCustomDomainResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteCustomDomainResponse) Reset() {
+	*x = DeleteCustomDomainResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[88]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteCustomDomainResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteCustomDomainResponse) ProtoMessage() {}
+
+func (x *DeleteCustomDomainResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[88]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteCustomDomainResponse.ProtoReflect.Descriptor instead.
+func (*DeleteCustomDomainResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{88}
+}
+
 type ListMembersRequest_Filter struct {
 	state                   protoimpl.MessageState `protogen:"open.v1"`
 	Search                  string                 `protobuf:"bytes,1,opt,name=search,proto3" json:"search,omitempty"`
@@ -4094,7 +5337,7 @@ type ListMembersRequest_Filter struct {
 
 func (x *ListMembersRequest_Filter) Reset() {
 	*x = ListMembersRequest_Filter{}
-	mi := &file_gitpod_v1_organization_proto_msgTypes[68]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4106,7 +5349,7 @@ func (x *ListMembersRequest_Filter) String() string {
 func (*ListMembersRequest_Filter) ProtoMessage() {}
 
 func (x *ListMembersRequest_Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_gitpod_v1_organization_proto_msgTypes[68]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4174,7 +5417,7 @@ type ListMembersRequest_Sort struct {
 
 func (x *ListMembersRequest_Sort) Reset() {
 	*x = ListMembersRequest_Sort{}
-	mi := &file_gitpod_v1_organization_proto_msgTypes[69]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4186,7 +5429,7 @@ func (x *ListMembersRequest_Sort) String() string {
 func (*ListMembersRequest_Sort) ProtoMessage() {}
 
 func (x *ListMembersRequest_Sort) ProtoReflect() protoreflect.Message {
-	mi := &file_gitpod_v1_organization_proto_msgTypes[69]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4518,7 +5761,96 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\x13domain_verification\x18\x01 \x01(\v2\x1d.gitpod.v1.DomainVerificationB\x06\xbaH\x03\xc8\x01\x01R\x12domainVerification\"d\n" +
 	"\x1fDeleteDomainVerificationRequest\x12A\n" +
 	"\x16domain_verification_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x14domainVerificationId\"\"\n" +
-	" DeleteDomainVerificationResponse*\x8a\x01\n" +
+	" DeleteDomainVerificationResponse\"\x0e\n" +
+	"\fOIDCConfigV2\"J\n" +
+	"\fOIDCConfigV3\x12:\n" +
+	"\x10extra_sub_fields\x18\x01 \x03(\tB\x10\xbaH\r\x92\x01\n" +
+	"\x102\x18\x01\"\x04r\x02\x10\x01R\x0eextraSubFields\"m\n" +
+	"\n" +
+	"OIDCConfig\x12)\n" +
+	"\x02v2\x18\x01 \x01(\v2\x17.gitpod.v1.OIDCConfigV2H\x00R\x02v2\x12)\n" +
+	"\x02v3\x18\x02 \x01(\v2\x17.gitpod.v1.OIDCConfigV3H\x00R\x02v3B\t\n" +
+	"\aversion\"L\n" +
+	"\x14GetOIDCConfigRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"W\n" +
+	"\x15GetOIDCConfigResponse\x12>\n" +
+	"\voidc_config\x18\x01 \x01(\v2\x15.gitpod.v1.OIDCConfigB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"oidcConfig\"\x8f\x01\n" +
+	"\x17UpdateOIDCConfigRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12>\n" +
+	"\voidc_config\x18\x02 \x01(\v2\x15.gitpod.v1.OIDCConfigB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"oidcConfig\"Z\n" +
+	"\x18UpdateOIDCConfigResponse\x12>\n" +
+	"\voidc_config\x18\x01 \x01(\v2\x15.gitpod.v1.OIDCConfigB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"oidcConfig\"\x88\x01\n" +
+	"\x12AnnouncementBanner\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12\"\n" +
+	"\amessage\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aR\amessage\x12\x18\n" +
+	"\aenabled\x18\x03 \x01(\bR\aenabled\"T\n" +
+	"\x1cGetAnnouncementBannerRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"^\n" +
+	"\x1dGetAnnouncementBannerResponse\x12=\n" +
+	"\x06banner\x18\x01 \x01(\v2\x1d.gitpod.v1.AnnouncementBannerB\x06\xbaH\x03\xc8\x01\x01R\x06banner\"\xb7\x01\n" +
+	"\x1fUpdateAnnouncementBannerRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12'\n" +
+	"\amessage\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xe8\aH\x00R\amessage\x88\x01\x01\x12\x1d\n" +
+	"\aenabled\x18\x03 \x01(\bH\x01R\aenabled\x88\x01\x01B\n" +
+	"\n" +
+	"\b_messageB\n" +
+	"\n" +
+	"\b_enabled\"a\n" +
+	" UpdateAnnouncementBannerResponse\x12=\n" +
+	"\x06banner\x18\x01 \x01(\v2\x1d.gitpod.v1.AnnouncementBannerB\x06\xbaH\x03\xc8\x01\x01R\x06banner\"\x8c\x01\n" +
+	"\x1aSetStripeCustomerIDRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x128\n" +
+	"\x12stripe_customer_id\x18\x02 \x01(\tB\n" +
+	"\xbaH\a\xc8\x01\x01r\x02\x10\x01R\x10stripeCustomerId\"\x1d\n" +
+	"\x1bSetStripeCustomerIDResponse\"\xae\x03\n" +
+	"\fCustomDomain\x12\x1b\n" +
+	"\x02id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x02id\x124\n" +
+	"\x0forganization_id\x18\x02 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12.\n" +
+	"\vdomain_name\x18\x03 \x01(\tB\r\xbaH\n" +
+	"\xc8\x01\x01r\x05\x10\x04\x18\xfd\x01R\n" +
+	"domainName\x12E\n" +
+	"\bprovider\x18\x04 \x01(\x0e2\x1f.gitpod.v1.CustomDomainProviderB\b\xbaH\x05\x82\x01\x02\x10\x01R\bprovider\x12$\n" +
+	"\x0eaws_account_id\x18\x05 \x01(\tR\fawsAccountId\x12A\n" +
+	"\n" +
+	"created_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tcreatedAt\x12A\n" +
+	"\n" +
+	"updated_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tupdatedAt\x12(\n" +
+	"\x10cloud_account_id\x18\b \x01(\tR\x0ecloudAccountId\"\xca\x02\n" +
+	"\x19CreateCustomDomainRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12.\n" +
+	"\vdomain_name\x18\x02 \x01(\tB\r\xbaH\n" +
+	"\xc8\x01\x01r\x05\x10\x04\x18\xfd\x01R\n" +
+	"domainName\x12E\n" +
+	"\bprovider\x18\x03 \x01(\x0e2\x1f.gitpod.v1.CustomDomainProviderB\b\xbaH\x05\x82\x01\x02\x10\x01R\bprovider\x12)\n" +
+	"\x0eaws_account_id\x18\x04 \x01(\tH\x00R\fawsAccountId\x88\x01\x01\x12-\n" +
+	"\x10cloud_account_id\x18\x05 \x01(\tH\x01R\x0ecloudAccountId\x88\x01\x01B\x11\n" +
+	"\x0f_aws_account_idB\x13\n" +
+	"\x11_cloud_account_id\"b\n" +
+	"\x1aCreateCustomDomainResponse\x12D\n" +
+	"\rcustom_domain\x18\x01 \x01(\v2\x17.gitpod.v1.CustomDomainB\x06\xbaH\x03\xc8\x01\x01R\fcustomDomain\"N\n" +
+	"\x16GetCustomDomainRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"_\n" +
+	"\x17GetCustomDomainResponse\x12D\n" +
+	"\rcustom_domain\x18\x01 \x01(\v2\x17.gitpod.v1.CustomDomainB\x06\xbaH\x03\xc8\x01\x01R\fcustomDomain\"\xdc\x02\n" +
+	"\x19UpdateCustomDomainRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12.\n" +
+	"\vdomain_name\x18\x02 \x01(\tB\r\xbaH\n" +
+	"\xc8\x01\x01r\x05\x10\x04\x18\xfd\x01R\n" +
+	"domainName\x12)\n" +
+	"\x0eaws_account_id\x18\x03 \x01(\tH\x00R\fawsAccountId\x88\x01\x01\x12-\n" +
+	"\x10cloud_account_id\x18\x04 \x01(\tH\x01R\x0ecloudAccountId\x88\x01\x01\x12J\n" +
+	"\bprovider\x18\x05 \x01(\x0e2\x1f.gitpod.v1.CustomDomainProviderB\b\xbaH\x05\x82\x01\x02\x10\x01H\x02R\bprovider\x88\x01\x01B\x11\n" +
+	"\x0f_aws_account_idB\x13\n" +
+	"\x11_cloud_account_idB\v\n" +
+	"\t_provider\"b\n" +
+	"\x1aUpdateCustomDomainResponse\x12D\n" +
+	"\rcustom_domain\x18\x01 \x01(\v2\x17.gitpod.v1.CustomDomainB\x06\xbaH\x03\xc8\x01\x01R\fcustomDomain\"Q\n" +
+	"\x19DeleteCustomDomainRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"\x1c\n" +
+	"\x1aDeleteCustomDomainResponse*\x8a\x01\n" +
 	"\x15SSOConfigurationState\x12'\n" +
 	"#SSO_CONFIGURATION_STATE_UNSPECIFIED\x10\x00\x12$\n" +
 	" SSO_CONFIGURATION_STATE_INACTIVE\x10\x01\x12\"\n" +
@@ -4550,7 +5882,11 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\x17DomainVerificationState\x12)\n" +
 	"%DOMAIN_VERIFICATION_STATE_UNSPECIFIED\x10\x00\x12%\n" +
 	"!DOMAIN_VERIFICATION_STATE_PENDING\x10\x01\x12&\n" +
-	"\"DOMAIN_VERIFICATION_STATE_VERIFIED\x10\x022\xe5\x16\n" +
+	"\"DOMAIN_VERIFICATION_STATE_VERIFIED\x10\x02*~\n" +
+	"\x14CustomDomainProvider\x12&\n" +
+	"\"CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aCUSTOM_DOMAIN_PROVIDER_AWS\x10\x01\x12\x1e\n" +
+	"\x1aCUSTOM_DOMAIN_PROVIDER_GCP\x10\x022\xfb\x1d\n" +
 	"\x13OrganizationService\x12c\n" +
 	"\x12CreateOrganization\x12$.gitpod.v1.CreateOrganizationRequest\x1a%.gitpod.v1.CreateOrganizationResponse\"\x00\x12]\n" +
 	"\x10JoinOrganization\x12\".gitpod.v1.JoinOrganizationRequest\x1a#.gitpod.v1.JoinOrganizationResponse\"\x00\x12]\n" +
@@ -4578,7 +5914,16 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\x15GetDomainVerification\x12'.gitpod.v1.GetDomainVerificationRequest\x1a(.gitpod.v1.GetDomainVerificationResponse\"\x03\x90\x02\x01\x12u\n" +
 	"\x17ListDomainVerifications\x12).gitpod.v1.ListDomainVerificationsRequest\x1a*.gitpod.v1.ListDomainVerificationsResponse\"\x03\x90\x02\x01\x12Q\n" +
 	"\fVerifyDomain\x12\x1e.gitpod.v1.VerifyDomainRequest\x1a\x1f.gitpod.v1.VerifyDomainResponse\"\x00\x12u\n" +
-	"\x18DeleteDomainVerification\x12*.gitpod.v1.DeleteDomainVerificationRequest\x1a+.gitpod.v1.DeleteDomainVerificationResponse\"\x00B9Z7github.com/gitpod-mock/orgmock/server/contract/gitpodv1b\x06proto3"
+	"\x18DeleteDomainVerification\x12*.gitpod.v1.DeleteDomainVerificationRequest\x1a+.gitpod.v1.DeleteDomainVerificationResponse\"\x00\x12W\n" +
+	"\rGetOIDCConfig\x12\x1f.gitpod.v1.GetOIDCConfigRequest\x1a .gitpod.v1.GetOIDCConfigResponse\"\x03\x90\x02\x01\x12]\n" +
+	"\x10UpdateOIDCConfig\x12\".gitpod.v1.UpdateOIDCConfigRequest\x1a#.gitpod.v1.UpdateOIDCConfigResponse\"\x00\x12l\n" +
+	"\x15GetAnnouncementBanner\x12'.gitpod.v1.GetAnnouncementBannerRequest\x1a(.gitpod.v1.GetAnnouncementBannerResponse\"\x00\x12u\n" +
+	"\x18UpdateAnnouncementBanner\x12*.gitpod.v1.UpdateAnnouncementBannerRequest\x1a+.gitpod.v1.UpdateAnnouncementBannerResponse\"\x00\x12i\n" +
+	"\x13SetStripeCustomerID\x12%.gitpod.v1.SetStripeCustomerIDRequest\x1a&.gitpod.v1.SetStripeCustomerIDResponse\"\x03\x88\x02\x01\x12c\n" +
+	"\x12CreateCustomDomain\x12$.gitpod.v1.CreateCustomDomainRequest\x1a%.gitpod.v1.CreateCustomDomainResponse\"\x00\x12]\n" +
+	"\x0fGetCustomDomain\x12!.gitpod.v1.GetCustomDomainRequest\x1a\".gitpod.v1.GetCustomDomainResponse\"\x03\x90\x02\x01\x12c\n" +
+	"\x12UpdateCustomDomain\x12$.gitpod.v1.UpdateCustomDomainRequest\x1a%.gitpod.v1.UpdateCustomDomainResponse\"\x00\x12c\n" +
+	"\x12DeleteCustomDomain\x12$.gitpod.v1.DeleteCustomDomainRequest\x1a%.gitpod.v1.DeleteCustomDomainResponse\"\x00B9Z7github.com/gitpod-mock/orgmock/server/contract/gitpodv1b\x06proto3"
 
 var (
 	file_gitpod_v1_organization_proto_rawDescOnce sync.Once
@@ -4592,8 +5937,8 @@ func file_gitpod_v1_organization_proto_rawDescGZIP() []byte {
 	return file_gitpod_v1_organization_proto_rawDescData
 }
 
-var file_gitpod_v1_organization_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_gitpod_v1_organization_proto_msgTypes = make([]protoimpl.MessageInfo, 70)
+var file_gitpod_v1_organization_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
+var file_gitpod_v1_organization_proto_msgTypes = make([]protoimpl.MessageInfo, 93)
 var file_gitpod_v1_organization_proto_goTypes = []any{
 	(SSOConfigurationState)(0),                   // 0: gitpod.v1.SSOConfigurationState
 	(OrganizationTier)(0),                        // 1: gitpod.v1.OrganizationTier
@@ -4602,202 +5947,259 @@ var file_gitpod_v1_organization_proto_goTypes = []any{
 	(SortOrder)(0),                               // 4: gitpod.v1.SortOrder
 	(CountResponseRelation)(0),                   // 5: gitpod.v1.CountResponseRelation
 	(DomainVerificationState)(0),                 // 6: gitpod.v1.DomainVerificationState
-	(SSOConfiguration_ProviderType)(0),           // 7: gitpod.v1.SSOConfiguration.ProviderType
-	(ListMembersRequest_SortField)(0),            // 8: gitpod.v1.ListMembersRequest.SortField
-	(*PaginationRequest)(nil),                    // 9: gitpod.v1.PaginationRequest
-	(*PaginationResponse)(nil),                   // 10: gitpod.v1.PaginationResponse
-	(*SSOConfiguration)(nil),                     // 11: gitpod.v1.SSOConfiguration
-	(*CreateSSOConfigurationRequest)(nil),        // 12: gitpod.v1.CreateSSOConfigurationRequest
-	(*CreateSSOConfigurationResponse)(nil),       // 13: gitpod.v1.CreateSSOConfigurationResponse
-	(*GetSSOConfigurationRequest)(nil),           // 14: gitpod.v1.GetSSOConfigurationRequest
-	(*GetSSOConfigurationResponse)(nil),          // 15: gitpod.v1.GetSSOConfigurationResponse
-	(*ListSSOConfigurationsRequest)(nil),         // 16: gitpod.v1.ListSSOConfigurationsRequest
-	(*ListSSOConfigurationsResponse)(nil),        // 17: gitpod.v1.ListSSOConfigurationsResponse
-	(*DeleteSSOConfigurationRequest)(nil),        // 18: gitpod.v1.DeleteSSOConfigurationRequest
-	(*DeleteSSOConfigurationResponse)(nil),       // 19: gitpod.v1.DeleteSSOConfigurationResponse
-	(*UpdateSSOConfigurationRequest)(nil),        // 20: gitpod.v1.UpdateSSOConfigurationRequest
-	(*AdditionalScopesUpdate)(nil),               // 21: gitpod.v1.AdditionalScopesUpdate
-	(*UpdateSSOConfigurationResponse)(nil),       // 22: gitpod.v1.UpdateSSOConfigurationResponse
-	(*SCIMConfiguration)(nil),                    // 23: gitpod.v1.SCIMConfiguration
-	(*CreateSCIMConfigurationRequest)(nil),       // 24: gitpod.v1.CreateSCIMConfigurationRequest
-	(*CreateSCIMConfigurationResponse)(nil),      // 25: gitpod.v1.CreateSCIMConfigurationResponse
-	(*GetSCIMConfigurationRequest)(nil),          // 26: gitpod.v1.GetSCIMConfigurationRequest
-	(*GetSCIMConfigurationResponse)(nil),         // 27: gitpod.v1.GetSCIMConfigurationResponse
-	(*ListSCIMConfigurationsRequest)(nil),        // 28: gitpod.v1.ListSCIMConfigurationsRequest
-	(*ListSCIMConfigurationsResponse)(nil),       // 29: gitpod.v1.ListSCIMConfigurationsResponse
-	(*UpdateSCIMConfigurationRequest)(nil),       // 30: gitpod.v1.UpdateSCIMConfigurationRequest
-	(*UpdateSCIMConfigurationResponse)(nil),      // 31: gitpod.v1.UpdateSCIMConfigurationResponse
-	(*DeleteSCIMConfigurationRequest)(nil),       // 32: gitpod.v1.DeleteSCIMConfigurationRequest
-	(*DeleteSCIMConfigurationResponse)(nil),      // 33: gitpod.v1.DeleteSCIMConfigurationResponse
-	(*RegenerateSCIMTokenRequest)(nil),           // 34: gitpod.v1.RegenerateSCIMTokenRequest
-	(*RegenerateSCIMTokenResponse)(nil),          // 35: gitpod.v1.RegenerateSCIMTokenResponse
-	(*CountRequest)(nil),                         // 36: gitpod.v1.CountRequest
-	(*CountResponse)(nil),                        // 37: gitpod.v1.CountResponse
-	(*InviteDomains)(nil),                        // 38: gitpod.v1.InviteDomains
-	(*Organization)(nil),                         // 39: gitpod.v1.Organization
-	(*OrganizationMember)(nil),                   // 40: gitpod.v1.OrganizationMember
-	(*CreateOrganizationRequest)(nil),            // 41: gitpod.v1.CreateOrganizationRequest
-	(*CreateOrganizationResponse)(nil),           // 42: gitpod.v1.CreateOrganizationResponse
-	(*JoinOrganizationRequest)(nil),              // 43: gitpod.v1.JoinOrganizationRequest
-	(*JoinOrganizationResponse)(nil),             // 44: gitpod.v1.JoinOrganizationResponse
-	(*GetOrganizationRequest)(nil),               // 45: gitpod.v1.GetOrganizationRequest
-	(*GetOrganizationResponse)(nil),              // 46: gitpod.v1.GetOrganizationResponse
-	(*UpdateOrganizationRequest)(nil),            // 47: gitpod.v1.UpdateOrganizationRequest
-	(*UpdateOrganizationResponse)(nil),           // 48: gitpod.v1.UpdateOrganizationResponse
-	(*DeleteOrganizationRequest)(nil),            // 49: gitpod.v1.DeleteOrganizationRequest
-	(*DeleteOrganizationResponse)(nil),           // 50: gitpod.v1.DeleteOrganizationResponse
-	(*ListMembersRequest)(nil),                   // 51: gitpod.v1.ListMembersRequest
-	(*ListMembersResponse)(nil),                  // 52: gitpod.v1.ListMembersResponse
-	(*SetRoleRequest)(nil),                       // 53: gitpod.v1.SetRoleRequest
-	(*SetRoleResponse)(nil),                      // 54: gitpod.v1.SetRoleResponse
-	(*OrganizationInvite)(nil),                   // 55: gitpod.v1.OrganizationInvite
-	(*CreateOrganizationInviteRequest)(nil),      // 56: gitpod.v1.CreateOrganizationInviteRequest
-	(*CreateOrganizationInviteResponse)(nil),     // 57: gitpod.v1.CreateOrganizationInviteResponse
-	(*GetOrganizationInviteRequest)(nil),         // 58: gitpod.v1.GetOrganizationInviteRequest
-	(*GetOrganizationInviteResponse)(nil),        // 59: gitpod.v1.GetOrganizationInviteResponse
-	(*GetOrganizationInviteSummaryRequest)(nil),  // 60: gitpod.v1.GetOrganizationInviteSummaryRequest
-	(*GetOrganizationInviteSummaryResponse)(nil), // 61: gitpod.v1.GetOrganizationInviteSummaryResponse
-	(*LeaveOrganizationRequest)(nil),             // 62: gitpod.v1.LeaveOrganizationRequest
-	(*LeaveOrganizationResponse)(nil),            // 63: gitpod.v1.LeaveOrganizationResponse
-	(*DomainVerification)(nil),                   // 64: gitpod.v1.DomainVerification
-	(*CreateDomainVerificationRequest)(nil),      // 65: gitpod.v1.CreateDomainVerificationRequest
-	(*CreateDomainVerificationResponse)(nil),     // 66: gitpod.v1.CreateDomainVerificationResponse
-	(*GetDomainVerificationRequest)(nil),         // 67: gitpod.v1.GetDomainVerificationRequest
-	(*GetDomainVerificationResponse)(nil),        // 68: gitpod.v1.GetDomainVerificationResponse
-	(*ListDomainVerificationsRequest)(nil),       // 69: gitpod.v1.ListDomainVerificationsRequest
-	(*ListDomainVerificationsResponse)(nil),      // 70: gitpod.v1.ListDomainVerificationsResponse
-	(*VerifyDomainRequest)(nil),                  // 71: gitpod.v1.VerifyDomainRequest
-	(*VerifyDomainResponse)(nil),                 // 72: gitpod.v1.VerifyDomainResponse
-	(*DeleteDomainVerificationRequest)(nil),      // 73: gitpod.v1.DeleteDomainVerificationRequest
-	(*DeleteDomainVerificationResponse)(nil),     // 74: gitpod.v1.DeleteDomainVerificationResponse
-	nil,                                          // 75: gitpod.v1.SSOConfiguration.ClaimsEntry
-	nil,                                          // 76: gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
-	(*ListMembersRequest_Filter)(nil),            // 77: gitpod.v1.ListMembersRequest.Filter
-	(*ListMembersRequest_Sort)(nil),              // 78: gitpod.v1.ListMembersRequest.Sort
-	(*timestamppb.Timestamp)(nil),                // 79: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                  // 80: google.protobuf.Duration
+	(CustomDomainProvider)(0),                    // 7: gitpod.v1.CustomDomainProvider
+	(SSOConfiguration_ProviderType)(0),           // 8: gitpod.v1.SSOConfiguration.ProviderType
+	(ListMembersRequest_SortField)(0),            // 9: gitpod.v1.ListMembersRequest.SortField
+	(*PaginationRequest)(nil),                    // 10: gitpod.v1.PaginationRequest
+	(*PaginationResponse)(nil),                   // 11: gitpod.v1.PaginationResponse
+	(*SSOConfiguration)(nil),                     // 12: gitpod.v1.SSOConfiguration
+	(*CreateSSOConfigurationRequest)(nil),        // 13: gitpod.v1.CreateSSOConfigurationRequest
+	(*CreateSSOConfigurationResponse)(nil),       // 14: gitpod.v1.CreateSSOConfigurationResponse
+	(*GetSSOConfigurationRequest)(nil),           // 15: gitpod.v1.GetSSOConfigurationRequest
+	(*GetSSOConfigurationResponse)(nil),          // 16: gitpod.v1.GetSSOConfigurationResponse
+	(*ListSSOConfigurationsRequest)(nil),         // 17: gitpod.v1.ListSSOConfigurationsRequest
+	(*ListSSOConfigurationsResponse)(nil),        // 18: gitpod.v1.ListSSOConfigurationsResponse
+	(*DeleteSSOConfigurationRequest)(nil),        // 19: gitpod.v1.DeleteSSOConfigurationRequest
+	(*DeleteSSOConfigurationResponse)(nil),       // 20: gitpod.v1.DeleteSSOConfigurationResponse
+	(*UpdateSSOConfigurationRequest)(nil),        // 21: gitpod.v1.UpdateSSOConfigurationRequest
+	(*AdditionalScopesUpdate)(nil),               // 22: gitpod.v1.AdditionalScopesUpdate
+	(*UpdateSSOConfigurationResponse)(nil),       // 23: gitpod.v1.UpdateSSOConfigurationResponse
+	(*SCIMConfiguration)(nil),                    // 24: gitpod.v1.SCIMConfiguration
+	(*CreateSCIMConfigurationRequest)(nil),       // 25: gitpod.v1.CreateSCIMConfigurationRequest
+	(*CreateSCIMConfigurationResponse)(nil),      // 26: gitpod.v1.CreateSCIMConfigurationResponse
+	(*GetSCIMConfigurationRequest)(nil),          // 27: gitpod.v1.GetSCIMConfigurationRequest
+	(*GetSCIMConfigurationResponse)(nil),         // 28: gitpod.v1.GetSCIMConfigurationResponse
+	(*ListSCIMConfigurationsRequest)(nil),        // 29: gitpod.v1.ListSCIMConfigurationsRequest
+	(*ListSCIMConfigurationsResponse)(nil),       // 30: gitpod.v1.ListSCIMConfigurationsResponse
+	(*UpdateSCIMConfigurationRequest)(nil),       // 31: gitpod.v1.UpdateSCIMConfigurationRequest
+	(*UpdateSCIMConfigurationResponse)(nil),      // 32: gitpod.v1.UpdateSCIMConfigurationResponse
+	(*DeleteSCIMConfigurationRequest)(nil),       // 33: gitpod.v1.DeleteSCIMConfigurationRequest
+	(*DeleteSCIMConfigurationResponse)(nil),      // 34: gitpod.v1.DeleteSCIMConfigurationResponse
+	(*RegenerateSCIMTokenRequest)(nil),           // 35: gitpod.v1.RegenerateSCIMTokenRequest
+	(*RegenerateSCIMTokenResponse)(nil),          // 36: gitpod.v1.RegenerateSCIMTokenResponse
+	(*CountRequest)(nil),                         // 37: gitpod.v1.CountRequest
+	(*CountResponse)(nil),                        // 38: gitpod.v1.CountResponse
+	(*InviteDomains)(nil),                        // 39: gitpod.v1.InviteDomains
+	(*Organization)(nil),                         // 40: gitpod.v1.Organization
+	(*OrganizationMember)(nil),                   // 41: gitpod.v1.OrganizationMember
+	(*CreateOrganizationRequest)(nil),            // 42: gitpod.v1.CreateOrganizationRequest
+	(*CreateOrganizationResponse)(nil),           // 43: gitpod.v1.CreateOrganizationResponse
+	(*JoinOrganizationRequest)(nil),              // 44: gitpod.v1.JoinOrganizationRequest
+	(*JoinOrganizationResponse)(nil),             // 45: gitpod.v1.JoinOrganizationResponse
+	(*GetOrganizationRequest)(nil),               // 46: gitpod.v1.GetOrganizationRequest
+	(*GetOrganizationResponse)(nil),              // 47: gitpod.v1.GetOrganizationResponse
+	(*UpdateOrganizationRequest)(nil),            // 48: gitpod.v1.UpdateOrganizationRequest
+	(*UpdateOrganizationResponse)(nil),           // 49: gitpod.v1.UpdateOrganizationResponse
+	(*DeleteOrganizationRequest)(nil),            // 50: gitpod.v1.DeleteOrganizationRequest
+	(*DeleteOrganizationResponse)(nil),           // 51: gitpod.v1.DeleteOrganizationResponse
+	(*ListMembersRequest)(nil),                   // 52: gitpod.v1.ListMembersRequest
+	(*ListMembersResponse)(nil),                  // 53: gitpod.v1.ListMembersResponse
+	(*SetRoleRequest)(nil),                       // 54: gitpod.v1.SetRoleRequest
+	(*SetRoleResponse)(nil),                      // 55: gitpod.v1.SetRoleResponse
+	(*OrganizationInvite)(nil),                   // 56: gitpod.v1.OrganizationInvite
+	(*CreateOrganizationInviteRequest)(nil),      // 57: gitpod.v1.CreateOrganizationInviteRequest
+	(*CreateOrganizationInviteResponse)(nil),     // 58: gitpod.v1.CreateOrganizationInviteResponse
+	(*GetOrganizationInviteRequest)(nil),         // 59: gitpod.v1.GetOrganizationInviteRequest
+	(*GetOrganizationInviteResponse)(nil),        // 60: gitpod.v1.GetOrganizationInviteResponse
+	(*GetOrganizationInviteSummaryRequest)(nil),  // 61: gitpod.v1.GetOrganizationInviteSummaryRequest
+	(*GetOrganizationInviteSummaryResponse)(nil), // 62: gitpod.v1.GetOrganizationInviteSummaryResponse
+	(*LeaveOrganizationRequest)(nil),             // 63: gitpod.v1.LeaveOrganizationRequest
+	(*LeaveOrganizationResponse)(nil),            // 64: gitpod.v1.LeaveOrganizationResponse
+	(*DomainVerification)(nil),                   // 65: gitpod.v1.DomainVerification
+	(*CreateDomainVerificationRequest)(nil),      // 66: gitpod.v1.CreateDomainVerificationRequest
+	(*CreateDomainVerificationResponse)(nil),     // 67: gitpod.v1.CreateDomainVerificationResponse
+	(*GetDomainVerificationRequest)(nil),         // 68: gitpod.v1.GetDomainVerificationRequest
+	(*GetDomainVerificationResponse)(nil),        // 69: gitpod.v1.GetDomainVerificationResponse
+	(*ListDomainVerificationsRequest)(nil),       // 70: gitpod.v1.ListDomainVerificationsRequest
+	(*ListDomainVerificationsResponse)(nil),      // 71: gitpod.v1.ListDomainVerificationsResponse
+	(*VerifyDomainRequest)(nil),                  // 72: gitpod.v1.VerifyDomainRequest
+	(*VerifyDomainResponse)(nil),                 // 73: gitpod.v1.VerifyDomainResponse
+	(*DeleteDomainVerificationRequest)(nil),      // 74: gitpod.v1.DeleteDomainVerificationRequest
+	(*DeleteDomainVerificationResponse)(nil),     // 75: gitpod.v1.DeleteDomainVerificationResponse
+	(*OIDCConfigV2)(nil),                         // 76: gitpod.v1.OIDCConfigV2
+	(*OIDCConfigV3)(nil),                         // 77: gitpod.v1.OIDCConfigV3
+	(*OIDCConfig)(nil),                           // 78: gitpod.v1.OIDCConfig
+	(*GetOIDCConfigRequest)(nil),                 // 79: gitpod.v1.GetOIDCConfigRequest
+	(*GetOIDCConfigResponse)(nil),                // 80: gitpod.v1.GetOIDCConfigResponse
+	(*UpdateOIDCConfigRequest)(nil),              // 81: gitpod.v1.UpdateOIDCConfigRequest
+	(*UpdateOIDCConfigResponse)(nil),             // 82: gitpod.v1.UpdateOIDCConfigResponse
+	(*AnnouncementBanner)(nil),                   // 83: gitpod.v1.AnnouncementBanner
+	(*GetAnnouncementBannerRequest)(nil),         // 84: gitpod.v1.GetAnnouncementBannerRequest
+	(*GetAnnouncementBannerResponse)(nil),        // 85: gitpod.v1.GetAnnouncementBannerResponse
+	(*UpdateAnnouncementBannerRequest)(nil),      // 86: gitpod.v1.UpdateAnnouncementBannerRequest
+	(*UpdateAnnouncementBannerResponse)(nil),     // 87: gitpod.v1.UpdateAnnouncementBannerResponse
+	(*SetStripeCustomerIDRequest)(nil),           // 88: gitpod.v1.SetStripeCustomerIDRequest
+	(*SetStripeCustomerIDResponse)(nil),          // 89: gitpod.v1.SetStripeCustomerIDResponse
+	(*CustomDomain)(nil),                         // 90: gitpod.v1.CustomDomain
+	(*CreateCustomDomainRequest)(nil),            // 91: gitpod.v1.CreateCustomDomainRequest
+	(*CreateCustomDomainResponse)(nil),           // 92: gitpod.v1.CreateCustomDomainResponse
+	(*GetCustomDomainRequest)(nil),               // 93: gitpod.v1.GetCustomDomainRequest
+	(*GetCustomDomainResponse)(nil),              // 94: gitpod.v1.GetCustomDomainResponse
+	(*UpdateCustomDomainRequest)(nil),            // 95: gitpod.v1.UpdateCustomDomainRequest
+	(*UpdateCustomDomainResponse)(nil),           // 96: gitpod.v1.UpdateCustomDomainResponse
+	(*DeleteCustomDomainRequest)(nil),            // 97: gitpod.v1.DeleteCustomDomainRequest
+	(*DeleteCustomDomainResponse)(nil),           // 98: gitpod.v1.DeleteCustomDomainResponse
+	nil,                                          // 99: gitpod.v1.SSOConfiguration.ClaimsEntry
+	nil,                                          // 100: gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
+	(*ListMembersRequest_Filter)(nil),            // 101: gitpod.v1.ListMembersRequest.Filter
+	(*ListMembersRequest_Sort)(nil),              // 102: gitpod.v1.ListMembersRequest.Sort
+	(*timestamppb.Timestamp)(nil),                // 103: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),                  // 104: google.protobuf.Duration
 }
 var file_gitpod_v1_organization_proto_depIdxs = []int32{
-	0,  // 0: gitpod.v1.SSOConfiguration.state:type_name -> gitpod.v1.SSOConfigurationState
-	75, // 1: gitpod.v1.SSOConfiguration.claims:type_name -> gitpod.v1.SSOConfiguration.ClaimsEntry
-	7,  // 2: gitpod.v1.SSOConfiguration.provider_type:type_name -> gitpod.v1.SSOConfiguration.ProviderType
-	11, // 3: gitpod.v1.CreateSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
-	11, // 4: gitpod.v1.GetSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
-	9,  // 5: gitpod.v1.ListSSOConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	10, // 6: gitpod.v1.ListSSOConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	11, // 7: gitpod.v1.ListSSOConfigurationsResponse.sso_configurations:type_name -> gitpod.v1.SSOConfiguration
-	0,  // 8: gitpod.v1.UpdateSSOConfigurationRequest.state:type_name -> gitpod.v1.SSOConfigurationState
-	76, // 9: gitpod.v1.UpdateSSOConfigurationRequest.claims:type_name -> gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
-	21, // 10: gitpod.v1.UpdateSSOConfigurationRequest.additional_scopes:type_name -> gitpod.v1.AdditionalScopesUpdate
-	79, // 11: gitpod.v1.SCIMConfiguration.created_at:type_name -> google.protobuf.Timestamp
-	79, // 12: gitpod.v1.SCIMConfiguration.updated_at:type_name -> google.protobuf.Timestamp
-	79, // 13: gitpod.v1.SCIMConfiguration.token_expires_at:type_name -> google.protobuf.Timestamp
-	80, // 14: gitpod.v1.CreateSCIMConfigurationRequest.token_expires_in:type_name -> google.protobuf.Duration
-	23, // 15: gitpod.v1.CreateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	79, // 16: gitpod.v1.CreateSCIMConfigurationResponse.token_expires_at:type_name -> google.protobuf.Timestamp
-	23, // 17: gitpod.v1.GetSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	9,  // 18: gitpod.v1.ListSCIMConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	10, // 19: gitpod.v1.ListSCIMConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	23, // 20: gitpod.v1.ListSCIMConfigurationsResponse.scim_configurations:type_name -> gitpod.v1.SCIMConfiguration
-	23, // 21: gitpod.v1.UpdateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	80, // 22: gitpod.v1.RegenerateSCIMTokenRequest.token_expires_in:type_name -> google.protobuf.Duration
-	79, // 23: gitpod.v1.RegenerateSCIMTokenResponse.token_expires_at:type_name -> google.protobuf.Timestamp
-	5,  // 24: gitpod.v1.CountResponse.relation:type_name -> gitpod.v1.CountResponseRelation
-	79, // 25: gitpod.v1.Organization.created_at:type_name -> google.protobuf.Timestamp
-	79, // 26: gitpod.v1.Organization.updated_at:type_name -> google.protobuf.Timestamp
-	38, // 27: gitpod.v1.Organization.invite_domains:type_name -> gitpod.v1.InviteDomains
-	1,  // 28: gitpod.v1.Organization.tier:type_name -> gitpod.v1.OrganizationTier
-	2,  // 29: gitpod.v1.OrganizationMember.role:type_name -> gitpod.v1.OrganizationRole
-	79, // 30: gitpod.v1.OrganizationMember.member_since:type_name -> google.protobuf.Timestamp
-	3,  // 31: gitpod.v1.OrganizationMember.status:type_name -> gitpod.v1.UserStatus
-	39, // 32: gitpod.v1.CreateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
-	40, // 33: gitpod.v1.CreateOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
-	40, // 34: gitpod.v1.JoinOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
-	39, // 35: gitpod.v1.GetOrganizationResponse.organization:type_name -> gitpod.v1.Organization
-	38, // 36: gitpod.v1.UpdateOrganizationRequest.invite_domains:type_name -> gitpod.v1.InviteDomains
-	39, // 37: gitpod.v1.UpdateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
-	9,  // 38: gitpod.v1.ListMembersRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	77, // 39: gitpod.v1.ListMembersRequest.filter:type_name -> gitpod.v1.ListMembersRequest.Filter
-	78, // 40: gitpod.v1.ListMembersRequest.sort:type_name -> gitpod.v1.ListMembersRequest.Sort
-	36, // 41: gitpod.v1.ListMembersRequest.count:type_name -> gitpod.v1.CountRequest
-	10, // 42: gitpod.v1.ListMembersResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	40, // 43: gitpod.v1.ListMembersResponse.members:type_name -> gitpod.v1.OrganizationMember
-	37, // 44: gitpod.v1.ListMembersResponse.count:type_name -> gitpod.v1.CountResponse
-	2,  // 45: gitpod.v1.SetRoleRequest.role:type_name -> gitpod.v1.OrganizationRole
-	55, // 46: gitpod.v1.CreateOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
-	55, // 47: gitpod.v1.GetOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
-	6,  // 48: gitpod.v1.DomainVerification.state:type_name -> gitpod.v1.DomainVerificationState
-	79, // 49: gitpod.v1.DomainVerification.verified_at:type_name -> google.protobuf.Timestamp
-	79, // 50: gitpod.v1.DomainVerification.created_at:type_name -> google.protobuf.Timestamp
-	64, // 51: gitpod.v1.CreateDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
-	64, // 52: gitpod.v1.GetDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
-	9,  // 53: gitpod.v1.ListDomainVerificationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	64, // 54: gitpod.v1.ListDomainVerificationsResponse.domain_verifications:type_name -> gitpod.v1.DomainVerification
-	10, // 55: gitpod.v1.ListDomainVerificationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	64, // 56: gitpod.v1.VerifyDomainResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
-	3,  // 57: gitpod.v1.ListMembersRequest.Filter.statuses:type_name -> gitpod.v1.UserStatus
-	2,  // 58: gitpod.v1.ListMembersRequest.Filter.roles:type_name -> gitpod.v1.OrganizationRole
-	8,  // 59: gitpod.v1.ListMembersRequest.Sort.field:type_name -> gitpod.v1.ListMembersRequest.SortField
-	4,  // 60: gitpod.v1.ListMembersRequest.Sort.order:type_name -> gitpod.v1.SortOrder
-	41, // 61: gitpod.v1.OrganizationService.CreateOrganization:input_type -> gitpod.v1.CreateOrganizationRequest
-	43, // 62: gitpod.v1.OrganizationService.JoinOrganization:input_type -> gitpod.v1.JoinOrganizationRequest
-	45, // 63: gitpod.v1.OrganizationService.GetOrganization:input_type -> gitpod.v1.GetOrganizationRequest
-	47, // 64: gitpod.v1.OrganizationService.UpdateOrganization:input_type -> gitpod.v1.UpdateOrganizationRequest
-	49, // 65: gitpod.v1.OrganizationService.DeleteOrganization:input_type -> gitpod.v1.DeleteOrganizationRequest
-	51, // 66: gitpod.v1.OrganizationService.ListMembers:input_type -> gitpod.v1.ListMembersRequest
-	53, // 67: gitpod.v1.OrganizationService.SetRole:input_type -> gitpod.v1.SetRoleRequest
-	56, // 68: gitpod.v1.OrganizationService.CreateOrganizationInvite:input_type -> gitpod.v1.CreateOrganizationInviteRequest
-	58, // 69: gitpod.v1.OrganizationService.GetOrganizationInvite:input_type -> gitpod.v1.GetOrganizationInviteRequest
-	60, // 70: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:input_type -> gitpod.v1.GetOrganizationInviteSummaryRequest
-	62, // 71: gitpod.v1.OrganizationService.LeaveOrganization:input_type -> gitpod.v1.LeaveOrganizationRequest
-	12, // 72: gitpod.v1.OrganizationService.CreateSSOConfiguration:input_type -> gitpod.v1.CreateSSOConfigurationRequest
-	14, // 73: gitpod.v1.OrganizationService.GetSSOConfiguration:input_type -> gitpod.v1.GetSSOConfigurationRequest
-	16, // 74: gitpod.v1.OrganizationService.ListSSOConfigurations:input_type -> gitpod.v1.ListSSOConfigurationsRequest
-	18, // 75: gitpod.v1.OrganizationService.DeleteSSOConfiguration:input_type -> gitpod.v1.DeleteSSOConfigurationRequest
-	20, // 76: gitpod.v1.OrganizationService.UpdateSSOConfiguration:input_type -> gitpod.v1.UpdateSSOConfigurationRequest
-	24, // 77: gitpod.v1.OrganizationService.CreateSCIMConfiguration:input_type -> gitpod.v1.CreateSCIMConfigurationRequest
-	26, // 78: gitpod.v1.OrganizationService.GetSCIMConfiguration:input_type -> gitpod.v1.GetSCIMConfigurationRequest
-	28, // 79: gitpod.v1.OrganizationService.ListSCIMConfigurations:input_type -> gitpod.v1.ListSCIMConfigurationsRequest
-	30, // 80: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:input_type -> gitpod.v1.UpdateSCIMConfigurationRequest
-	32, // 81: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:input_type -> gitpod.v1.DeleteSCIMConfigurationRequest
-	34, // 82: gitpod.v1.OrganizationService.RegenerateSCIMToken:input_type -> gitpod.v1.RegenerateSCIMTokenRequest
-	65, // 83: gitpod.v1.OrganizationService.CreateDomainVerification:input_type -> gitpod.v1.CreateDomainVerificationRequest
-	67, // 84: gitpod.v1.OrganizationService.GetDomainVerification:input_type -> gitpod.v1.GetDomainVerificationRequest
-	69, // 85: gitpod.v1.OrganizationService.ListDomainVerifications:input_type -> gitpod.v1.ListDomainVerificationsRequest
-	71, // 86: gitpod.v1.OrganizationService.VerifyDomain:input_type -> gitpod.v1.VerifyDomainRequest
-	73, // 87: gitpod.v1.OrganizationService.DeleteDomainVerification:input_type -> gitpod.v1.DeleteDomainVerificationRequest
-	42, // 88: gitpod.v1.OrganizationService.CreateOrganization:output_type -> gitpod.v1.CreateOrganizationResponse
-	44, // 89: gitpod.v1.OrganizationService.JoinOrganization:output_type -> gitpod.v1.JoinOrganizationResponse
-	46, // 90: gitpod.v1.OrganizationService.GetOrganization:output_type -> gitpod.v1.GetOrganizationResponse
-	48, // 91: gitpod.v1.OrganizationService.UpdateOrganization:output_type -> gitpod.v1.UpdateOrganizationResponse
-	50, // 92: gitpod.v1.OrganizationService.DeleteOrganization:output_type -> gitpod.v1.DeleteOrganizationResponse
-	52, // 93: gitpod.v1.OrganizationService.ListMembers:output_type -> gitpod.v1.ListMembersResponse
-	54, // 94: gitpod.v1.OrganizationService.SetRole:output_type -> gitpod.v1.SetRoleResponse
-	57, // 95: gitpod.v1.OrganizationService.CreateOrganizationInvite:output_type -> gitpod.v1.CreateOrganizationInviteResponse
-	59, // 96: gitpod.v1.OrganizationService.GetOrganizationInvite:output_type -> gitpod.v1.GetOrganizationInviteResponse
-	61, // 97: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:output_type -> gitpod.v1.GetOrganizationInviteSummaryResponse
-	63, // 98: gitpod.v1.OrganizationService.LeaveOrganization:output_type -> gitpod.v1.LeaveOrganizationResponse
-	13, // 99: gitpod.v1.OrganizationService.CreateSSOConfiguration:output_type -> gitpod.v1.CreateSSOConfigurationResponse
-	15, // 100: gitpod.v1.OrganizationService.GetSSOConfiguration:output_type -> gitpod.v1.GetSSOConfigurationResponse
-	17, // 101: gitpod.v1.OrganizationService.ListSSOConfigurations:output_type -> gitpod.v1.ListSSOConfigurationsResponse
-	19, // 102: gitpod.v1.OrganizationService.DeleteSSOConfiguration:output_type -> gitpod.v1.DeleteSSOConfigurationResponse
-	22, // 103: gitpod.v1.OrganizationService.UpdateSSOConfiguration:output_type -> gitpod.v1.UpdateSSOConfigurationResponse
-	25, // 104: gitpod.v1.OrganizationService.CreateSCIMConfiguration:output_type -> gitpod.v1.CreateSCIMConfigurationResponse
-	27, // 105: gitpod.v1.OrganizationService.GetSCIMConfiguration:output_type -> gitpod.v1.GetSCIMConfigurationResponse
-	29, // 106: gitpod.v1.OrganizationService.ListSCIMConfigurations:output_type -> gitpod.v1.ListSCIMConfigurationsResponse
-	31, // 107: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:output_type -> gitpod.v1.UpdateSCIMConfigurationResponse
-	33, // 108: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:output_type -> gitpod.v1.DeleteSCIMConfigurationResponse
-	35, // 109: gitpod.v1.OrganizationService.RegenerateSCIMToken:output_type -> gitpod.v1.RegenerateSCIMTokenResponse
-	66, // 110: gitpod.v1.OrganizationService.CreateDomainVerification:output_type -> gitpod.v1.CreateDomainVerificationResponse
-	68, // 111: gitpod.v1.OrganizationService.GetDomainVerification:output_type -> gitpod.v1.GetDomainVerificationResponse
-	70, // 112: gitpod.v1.OrganizationService.ListDomainVerifications:output_type -> gitpod.v1.ListDomainVerificationsResponse
-	72, // 113: gitpod.v1.OrganizationService.VerifyDomain:output_type -> gitpod.v1.VerifyDomainResponse
-	74, // 114: gitpod.v1.OrganizationService.DeleteDomainVerification:output_type -> gitpod.v1.DeleteDomainVerificationResponse
-	88, // [88:115] is the sub-list for method output_type
-	61, // [61:88] is the sub-list for method input_type
-	61, // [61:61] is the sub-list for extension type_name
-	61, // [61:61] is the sub-list for extension extendee
-	0,  // [0:61] is the sub-list for field type_name
+	0,   // 0: gitpod.v1.SSOConfiguration.state:type_name -> gitpod.v1.SSOConfigurationState
+	99,  // 1: gitpod.v1.SSOConfiguration.claims:type_name -> gitpod.v1.SSOConfiguration.ClaimsEntry
+	8,   // 2: gitpod.v1.SSOConfiguration.provider_type:type_name -> gitpod.v1.SSOConfiguration.ProviderType
+	12,  // 3: gitpod.v1.CreateSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
+	12,  // 4: gitpod.v1.GetSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
+	10,  // 5: gitpod.v1.ListSSOConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	11,  // 6: gitpod.v1.ListSSOConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	12,  // 7: gitpod.v1.ListSSOConfigurationsResponse.sso_configurations:type_name -> gitpod.v1.SSOConfiguration
+	0,   // 8: gitpod.v1.UpdateSSOConfigurationRequest.state:type_name -> gitpod.v1.SSOConfigurationState
+	100, // 9: gitpod.v1.UpdateSSOConfigurationRequest.claims:type_name -> gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
+	22,  // 10: gitpod.v1.UpdateSSOConfigurationRequest.additional_scopes:type_name -> gitpod.v1.AdditionalScopesUpdate
+	103, // 11: gitpod.v1.SCIMConfiguration.created_at:type_name -> google.protobuf.Timestamp
+	103, // 12: gitpod.v1.SCIMConfiguration.updated_at:type_name -> google.protobuf.Timestamp
+	103, // 13: gitpod.v1.SCIMConfiguration.token_expires_at:type_name -> google.protobuf.Timestamp
+	104, // 14: gitpod.v1.CreateSCIMConfigurationRequest.token_expires_in:type_name -> google.protobuf.Duration
+	24,  // 15: gitpod.v1.CreateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	103, // 16: gitpod.v1.CreateSCIMConfigurationResponse.token_expires_at:type_name -> google.protobuf.Timestamp
+	24,  // 17: gitpod.v1.GetSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	10,  // 18: gitpod.v1.ListSCIMConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	11,  // 19: gitpod.v1.ListSCIMConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	24,  // 20: gitpod.v1.ListSCIMConfigurationsResponse.scim_configurations:type_name -> gitpod.v1.SCIMConfiguration
+	24,  // 21: gitpod.v1.UpdateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	104, // 22: gitpod.v1.RegenerateSCIMTokenRequest.token_expires_in:type_name -> google.protobuf.Duration
+	103, // 23: gitpod.v1.RegenerateSCIMTokenResponse.token_expires_at:type_name -> google.protobuf.Timestamp
+	5,   // 24: gitpod.v1.CountResponse.relation:type_name -> gitpod.v1.CountResponseRelation
+	103, // 25: gitpod.v1.Organization.created_at:type_name -> google.protobuf.Timestamp
+	103, // 26: gitpod.v1.Organization.updated_at:type_name -> google.protobuf.Timestamp
+	39,  // 27: gitpod.v1.Organization.invite_domains:type_name -> gitpod.v1.InviteDomains
+	1,   // 28: gitpod.v1.Organization.tier:type_name -> gitpod.v1.OrganizationTier
+	2,   // 29: gitpod.v1.OrganizationMember.role:type_name -> gitpod.v1.OrganizationRole
+	103, // 30: gitpod.v1.OrganizationMember.member_since:type_name -> google.protobuf.Timestamp
+	3,   // 31: gitpod.v1.OrganizationMember.status:type_name -> gitpod.v1.UserStatus
+	40,  // 32: gitpod.v1.CreateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	41,  // 33: gitpod.v1.CreateOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
+	41,  // 34: gitpod.v1.JoinOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
+	40,  // 35: gitpod.v1.GetOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	39,  // 36: gitpod.v1.UpdateOrganizationRequest.invite_domains:type_name -> gitpod.v1.InviteDomains
+	40,  // 37: gitpod.v1.UpdateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	10,  // 38: gitpod.v1.ListMembersRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	101, // 39: gitpod.v1.ListMembersRequest.filter:type_name -> gitpod.v1.ListMembersRequest.Filter
+	102, // 40: gitpod.v1.ListMembersRequest.sort:type_name -> gitpod.v1.ListMembersRequest.Sort
+	37,  // 41: gitpod.v1.ListMembersRequest.count:type_name -> gitpod.v1.CountRequest
+	11,  // 42: gitpod.v1.ListMembersResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	41,  // 43: gitpod.v1.ListMembersResponse.members:type_name -> gitpod.v1.OrganizationMember
+	38,  // 44: gitpod.v1.ListMembersResponse.count:type_name -> gitpod.v1.CountResponse
+	2,   // 45: gitpod.v1.SetRoleRequest.role:type_name -> gitpod.v1.OrganizationRole
+	56,  // 46: gitpod.v1.CreateOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
+	56,  // 47: gitpod.v1.GetOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
+	6,   // 48: gitpod.v1.DomainVerification.state:type_name -> gitpod.v1.DomainVerificationState
+	103, // 49: gitpod.v1.DomainVerification.verified_at:type_name -> google.protobuf.Timestamp
+	103, // 50: gitpod.v1.DomainVerification.created_at:type_name -> google.protobuf.Timestamp
+	65,  // 51: gitpod.v1.CreateDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	65,  // 52: gitpod.v1.GetDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	10,  // 53: gitpod.v1.ListDomainVerificationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	65,  // 54: gitpod.v1.ListDomainVerificationsResponse.domain_verifications:type_name -> gitpod.v1.DomainVerification
+	11,  // 55: gitpod.v1.ListDomainVerificationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	65,  // 56: gitpod.v1.VerifyDomainResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	76,  // 57: gitpod.v1.OIDCConfig.v2:type_name -> gitpod.v1.OIDCConfigV2
+	77,  // 58: gitpod.v1.OIDCConfig.v3:type_name -> gitpod.v1.OIDCConfigV3
+	78,  // 59: gitpod.v1.GetOIDCConfigResponse.oidc_config:type_name -> gitpod.v1.OIDCConfig
+	78,  // 60: gitpod.v1.UpdateOIDCConfigRequest.oidc_config:type_name -> gitpod.v1.OIDCConfig
+	78,  // 61: gitpod.v1.UpdateOIDCConfigResponse.oidc_config:type_name -> gitpod.v1.OIDCConfig
+	83,  // 62: gitpod.v1.GetAnnouncementBannerResponse.banner:type_name -> gitpod.v1.AnnouncementBanner
+	83,  // 63: gitpod.v1.UpdateAnnouncementBannerResponse.banner:type_name -> gitpod.v1.AnnouncementBanner
+	7,   // 64: gitpod.v1.CustomDomain.provider:type_name -> gitpod.v1.CustomDomainProvider
+	103, // 65: gitpod.v1.CustomDomain.created_at:type_name -> google.protobuf.Timestamp
+	103, // 66: gitpod.v1.CustomDomain.updated_at:type_name -> google.protobuf.Timestamp
+	7,   // 67: gitpod.v1.CreateCustomDomainRequest.provider:type_name -> gitpod.v1.CustomDomainProvider
+	90,  // 68: gitpod.v1.CreateCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
+	90,  // 69: gitpod.v1.GetCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
+	7,   // 70: gitpod.v1.UpdateCustomDomainRequest.provider:type_name -> gitpod.v1.CustomDomainProvider
+	90,  // 71: gitpod.v1.UpdateCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
+	3,   // 72: gitpod.v1.ListMembersRequest.Filter.statuses:type_name -> gitpod.v1.UserStatus
+	2,   // 73: gitpod.v1.ListMembersRequest.Filter.roles:type_name -> gitpod.v1.OrganizationRole
+	9,   // 74: gitpod.v1.ListMembersRequest.Sort.field:type_name -> gitpod.v1.ListMembersRequest.SortField
+	4,   // 75: gitpod.v1.ListMembersRequest.Sort.order:type_name -> gitpod.v1.SortOrder
+	42,  // 76: gitpod.v1.OrganizationService.CreateOrganization:input_type -> gitpod.v1.CreateOrganizationRequest
+	44,  // 77: gitpod.v1.OrganizationService.JoinOrganization:input_type -> gitpod.v1.JoinOrganizationRequest
+	46,  // 78: gitpod.v1.OrganizationService.GetOrganization:input_type -> gitpod.v1.GetOrganizationRequest
+	48,  // 79: gitpod.v1.OrganizationService.UpdateOrganization:input_type -> gitpod.v1.UpdateOrganizationRequest
+	50,  // 80: gitpod.v1.OrganizationService.DeleteOrganization:input_type -> gitpod.v1.DeleteOrganizationRequest
+	52,  // 81: gitpod.v1.OrganizationService.ListMembers:input_type -> gitpod.v1.ListMembersRequest
+	54,  // 82: gitpod.v1.OrganizationService.SetRole:input_type -> gitpod.v1.SetRoleRequest
+	57,  // 83: gitpod.v1.OrganizationService.CreateOrganizationInvite:input_type -> gitpod.v1.CreateOrganizationInviteRequest
+	59,  // 84: gitpod.v1.OrganizationService.GetOrganizationInvite:input_type -> gitpod.v1.GetOrganizationInviteRequest
+	61,  // 85: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:input_type -> gitpod.v1.GetOrganizationInviteSummaryRequest
+	63,  // 86: gitpod.v1.OrganizationService.LeaveOrganization:input_type -> gitpod.v1.LeaveOrganizationRequest
+	13,  // 87: gitpod.v1.OrganizationService.CreateSSOConfiguration:input_type -> gitpod.v1.CreateSSOConfigurationRequest
+	15,  // 88: gitpod.v1.OrganizationService.GetSSOConfiguration:input_type -> gitpod.v1.GetSSOConfigurationRequest
+	17,  // 89: gitpod.v1.OrganizationService.ListSSOConfigurations:input_type -> gitpod.v1.ListSSOConfigurationsRequest
+	19,  // 90: gitpod.v1.OrganizationService.DeleteSSOConfiguration:input_type -> gitpod.v1.DeleteSSOConfigurationRequest
+	21,  // 91: gitpod.v1.OrganizationService.UpdateSSOConfiguration:input_type -> gitpod.v1.UpdateSSOConfigurationRequest
+	25,  // 92: gitpod.v1.OrganizationService.CreateSCIMConfiguration:input_type -> gitpod.v1.CreateSCIMConfigurationRequest
+	27,  // 93: gitpod.v1.OrganizationService.GetSCIMConfiguration:input_type -> gitpod.v1.GetSCIMConfigurationRequest
+	29,  // 94: gitpod.v1.OrganizationService.ListSCIMConfigurations:input_type -> gitpod.v1.ListSCIMConfigurationsRequest
+	31,  // 95: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:input_type -> gitpod.v1.UpdateSCIMConfigurationRequest
+	33,  // 96: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:input_type -> gitpod.v1.DeleteSCIMConfigurationRequest
+	35,  // 97: gitpod.v1.OrganizationService.RegenerateSCIMToken:input_type -> gitpod.v1.RegenerateSCIMTokenRequest
+	66,  // 98: gitpod.v1.OrganizationService.CreateDomainVerification:input_type -> gitpod.v1.CreateDomainVerificationRequest
+	68,  // 99: gitpod.v1.OrganizationService.GetDomainVerification:input_type -> gitpod.v1.GetDomainVerificationRequest
+	70,  // 100: gitpod.v1.OrganizationService.ListDomainVerifications:input_type -> gitpod.v1.ListDomainVerificationsRequest
+	72,  // 101: gitpod.v1.OrganizationService.VerifyDomain:input_type -> gitpod.v1.VerifyDomainRequest
+	74,  // 102: gitpod.v1.OrganizationService.DeleteDomainVerification:input_type -> gitpod.v1.DeleteDomainVerificationRequest
+	79,  // 103: gitpod.v1.OrganizationService.GetOIDCConfig:input_type -> gitpod.v1.GetOIDCConfigRequest
+	81,  // 104: gitpod.v1.OrganizationService.UpdateOIDCConfig:input_type -> gitpod.v1.UpdateOIDCConfigRequest
+	84,  // 105: gitpod.v1.OrganizationService.GetAnnouncementBanner:input_type -> gitpod.v1.GetAnnouncementBannerRequest
+	86,  // 106: gitpod.v1.OrganizationService.UpdateAnnouncementBanner:input_type -> gitpod.v1.UpdateAnnouncementBannerRequest
+	88,  // 107: gitpod.v1.OrganizationService.SetStripeCustomerID:input_type -> gitpod.v1.SetStripeCustomerIDRequest
+	91,  // 108: gitpod.v1.OrganizationService.CreateCustomDomain:input_type -> gitpod.v1.CreateCustomDomainRequest
+	93,  // 109: gitpod.v1.OrganizationService.GetCustomDomain:input_type -> gitpod.v1.GetCustomDomainRequest
+	95,  // 110: gitpod.v1.OrganizationService.UpdateCustomDomain:input_type -> gitpod.v1.UpdateCustomDomainRequest
+	97,  // 111: gitpod.v1.OrganizationService.DeleteCustomDomain:input_type -> gitpod.v1.DeleteCustomDomainRequest
+	43,  // 112: gitpod.v1.OrganizationService.CreateOrganization:output_type -> gitpod.v1.CreateOrganizationResponse
+	45,  // 113: gitpod.v1.OrganizationService.JoinOrganization:output_type -> gitpod.v1.JoinOrganizationResponse
+	47,  // 114: gitpod.v1.OrganizationService.GetOrganization:output_type -> gitpod.v1.GetOrganizationResponse
+	49,  // 115: gitpod.v1.OrganizationService.UpdateOrganization:output_type -> gitpod.v1.UpdateOrganizationResponse
+	51,  // 116: gitpod.v1.OrganizationService.DeleteOrganization:output_type -> gitpod.v1.DeleteOrganizationResponse
+	53,  // 117: gitpod.v1.OrganizationService.ListMembers:output_type -> gitpod.v1.ListMembersResponse
+	55,  // 118: gitpod.v1.OrganizationService.SetRole:output_type -> gitpod.v1.SetRoleResponse
+	58,  // 119: gitpod.v1.OrganizationService.CreateOrganizationInvite:output_type -> gitpod.v1.CreateOrganizationInviteResponse
+	60,  // 120: gitpod.v1.OrganizationService.GetOrganizationInvite:output_type -> gitpod.v1.GetOrganizationInviteResponse
+	62,  // 121: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:output_type -> gitpod.v1.GetOrganizationInviteSummaryResponse
+	64,  // 122: gitpod.v1.OrganizationService.LeaveOrganization:output_type -> gitpod.v1.LeaveOrganizationResponse
+	14,  // 123: gitpod.v1.OrganizationService.CreateSSOConfiguration:output_type -> gitpod.v1.CreateSSOConfigurationResponse
+	16,  // 124: gitpod.v1.OrganizationService.GetSSOConfiguration:output_type -> gitpod.v1.GetSSOConfigurationResponse
+	18,  // 125: gitpod.v1.OrganizationService.ListSSOConfigurations:output_type -> gitpod.v1.ListSSOConfigurationsResponse
+	20,  // 126: gitpod.v1.OrganizationService.DeleteSSOConfiguration:output_type -> gitpod.v1.DeleteSSOConfigurationResponse
+	23,  // 127: gitpod.v1.OrganizationService.UpdateSSOConfiguration:output_type -> gitpod.v1.UpdateSSOConfigurationResponse
+	26,  // 128: gitpod.v1.OrganizationService.CreateSCIMConfiguration:output_type -> gitpod.v1.CreateSCIMConfigurationResponse
+	28,  // 129: gitpod.v1.OrganizationService.GetSCIMConfiguration:output_type -> gitpod.v1.GetSCIMConfigurationResponse
+	30,  // 130: gitpod.v1.OrganizationService.ListSCIMConfigurations:output_type -> gitpod.v1.ListSCIMConfigurationsResponse
+	32,  // 131: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:output_type -> gitpod.v1.UpdateSCIMConfigurationResponse
+	34,  // 132: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:output_type -> gitpod.v1.DeleteSCIMConfigurationResponse
+	36,  // 133: gitpod.v1.OrganizationService.RegenerateSCIMToken:output_type -> gitpod.v1.RegenerateSCIMTokenResponse
+	67,  // 134: gitpod.v1.OrganizationService.CreateDomainVerification:output_type -> gitpod.v1.CreateDomainVerificationResponse
+	69,  // 135: gitpod.v1.OrganizationService.GetDomainVerification:output_type -> gitpod.v1.GetDomainVerificationResponse
+	71,  // 136: gitpod.v1.OrganizationService.ListDomainVerifications:output_type -> gitpod.v1.ListDomainVerificationsResponse
+	73,  // 137: gitpod.v1.OrganizationService.VerifyDomain:output_type -> gitpod.v1.VerifyDomainResponse
+	75,  // 138: gitpod.v1.OrganizationService.DeleteDomainVerification:output_type -> gitpod.v1.DeleteDomainVerificationResponse
+	80,  // 139: gitpod.v1.OrganizationService.GetOIDCConfig:output_type -> gitpod.v1.GetOIDCConfigResponse
+	82,  // 140: gitpod.v1.OrganizationService.UpdateOIDCConfig:output_type -> gitpod.v1.UpdateOIDCConfigResponse
+	85,  // 141: gitpod.v1.OrganizationService.GetAnnouncementBanner:output_type -> gitpod.v1.GetAnnouncementBannerResponse
+	87,  // 142: gitpod.v1.OrganizationService.UpdateAnnouncementBanner:output_type -> gitpod.v1.UpdateAnnouncementBannerResponse
+	89,  // 143: gitpod.v1.OrganizationService.SetStripeCustomerID:output_type -> gitpod.v1.SetStripeCustomerIDResponse
+	92,  // 144: gitpod.v1.OrganizationService.CreateCustomDomain:output_type -> gitpod.v1.CreateCustomDomainResponse
+	94,  // 145: gitpod.v1.OrganizationService.GetCustomDomain:output_type -> gitpod.v1.GetCustomDomainResponse
+	96,  // 146: gitpod.v1.OrganizationService.UpdateCustomDomain:output_type -> gitpod.v1.UpdateCustomDomainResponse
+	98,  // 147: gitpod.v1.OrganizationService.DeleteCustomDomain:output_type -> gitpod.v1.DeleteCustomDomainResponse
+	112, // [112:148] is the sub-list for method output_type
+	76,  // [76:112] is the sub-list for method input_type
+	76,  // [76:76] is the sub-list for extension type_name
+	76,  // [76:76] is the sub-list for extension extendee
+	0,   // [0:76] is the sub-list for field type_name
 }
 
 func init() { file_gitpod_v1_organization_proto_init() }
@@ -4815,13 +6217,20 @@ func file_gitpod_v1_organization_proto_init() {
 		(*JoinOrganizationRequest_InviteId)(nil),
 	}
 	file_gitpod_v1_organization_proto_msgTypes[38].OneofWrappers = []any{}
+	file_gitpod_v1_organization_proto_msgTypes[68].OneofWrappers = []any{
+		(*OIDCConfig_V2)(nil),
+		(*OIDCConfig_V3)(nil),
+	}
+	file_gitpod_v1_organization_proto_msgTypes[76].OneofWrappers = []any{}
+	file_gitpod_v1_organization_proto_msgTypes[81].OneofWrappers = []any{}
+	file_gitpod_v1_organization_proto_msgTypes[85].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gitpod_v1_organization_proto_rawDesc), len(file_gitpod_v1_organization_proto_rawDesc)),
-			NumEnums:      9,
-			NumMessages:   70,
+			NumEnums:      10,
+			NumMessages:   93,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

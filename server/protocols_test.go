@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -373,6 +374,21 @@ func TestIdentityOnEveryProtocol(t *testing.T) {
 			if v := call(admin, "VerifyDomain", fmt.Sprintf(`{"domainVerificationId":%q}`, dvID))["domainVerification"].(map[string]any); v["state"] != "DOMAIN_VERIFICATION_STATE_VERIFIED" {
 				t.Errorf("verified %v", v)
 			}
+
+			// Settings: a oneof of messages, one of them empty, survives every codec both ways.
+			for _, v := range []string{`{"v2":{}}`, `{"v3":{"extraSubFields":["email","groups"]}}`} {
+				call(admin, "UpdateOIDCConfig", fmt.Sprintf(`{"organizationId":%q,"oidcConfig":%s}`, id, v))
+				got := call(admin, "GetOIDCConfig", fmt.Sprintf(`{"organizationId":%q}`, id))["oidcConfig"]
+				if b, _ := json.Marshal(got); string(b) != v {
+					t.Errorf("OIDC config %s read back as %s", v, b)
+				}
+			}
+			banner := call(&guest, "GetAnnouncementBanner", fmt.Sprintf(`{"organizationId":%q}`, id))["banner"].(map[string]any)
+			if len(banner) != 1 || banner["organizationId"] != id {
+				t.Errorf("a banner never set: %v", banner)
+			}
+			expectRPCError(t, admin, "GetCustomDomain", fmt.Sprintf(`{"organizationId":%q}`, id), connect.CodeNotFound,
+				"organizationId: organization "+id+" has no custom domain")
 
 			call(admin, "DeleteOrganization", fmt.Sprintf(`{"organizationId":%q}`, id))
 			expectRPCError(t, admin, "GetDomainVerification", fmt.Sprintf(`{"domainVerificationId":%q}`, dvID), connect.CodeNotFound,

@@ -88,6 +88,8 @@ func settingsCases() map[string][]contractCase {
 						"message": "Scheduled maintenance on Saturday at 10:00 UTC"})
 				}},
 			{name: "200 null leaves a field unchanged", req: updateBanner(acme, with(with(acmeOrg, "message", nil), "enabled", true)), status: 200},
+			{name: "400 not on the enterprise tier", req: updateBanner(acme, with(labsOrg, "enabled", true)), status: 400, code: "failed_precondition",
+				message: "organizationId: the announcement banner needs ORGANIZATION_TIER_ENTERPRISE, and organization " + mocktest.AcmeLabsOrgID + " is on ORGANIZATION_TIER_FREE"},
 			{name: "400 message over 1000 characters", req: updateBanner(acme, with(acmeOrg, "message", string(make([]byte, 1001)))),
 				status: 400, code: "invalid_argument", message: "message: must be at most 1000 characters long"},
 			{name: "403 a plain member", req: updateBanner(acmeMember, with(acmeOrg, "enabled", false)),

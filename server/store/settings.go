@@ -58,13 +58,18 @@ func (s *Store) GetBanner(user, org string) (Banner, error) {
 	return o.Banner, nil
 }
 
-// UpdateBanner sets the banner's non-nil fields (admins only).
+// UpdateBanner sets the banner's non-nil fields (admins of an enterprise organization only, as
+// the API documents).
 func (s *Store) UpdateBanner(user, org string, message *string, enabled *bool) (Banner, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, err := s.orgAs(user, org, true)
 	if err != nil {
 		return Banner{}, err
+	}
+	if o.Tier != TierEnterprise {
+		return Banner{}, errorf(ErrFailedPrecondition,
+			"organizationId: the announcement banner needs %s, and organization %s is on %s", TierEnterprise, org, o.Tier)
 	}
 	if message != nil {
 		o.Banner.Message = *message

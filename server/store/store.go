@@ -81,7 +81,8 @@ const (
 	StatusSuspended = "USER_STATUS_SUSPENDED"
 	StatusLeft      = "USER_STATUS_LEFT"
 
-	TierFree = "ORGANIZATION_TIER_FREE"
+	TierFree       = "ORGANIZATION_TIER_FREE"
+	TierEnterprise = "ORGANIZATION_TIER_ENTERPRISE"
 )
 
 // Data is a whole state: what fixtures load and what a store starts from.

@@ -70,6 +70,8 @@ var sdkCalls = []struct {
 // test calls them): the facts' section 8, "not exposed by any Stainless SDK".
 var sdkAbsent = map[string]bool{
 	"GetOIDCConfig": true, "UpdateOIDCConfig": true, "SetStripeCustomerID": true,
+	"GetTermsOfService": true, "UpdateTermsOfService": true, "AcceptTermsOfService": true,
+	"ListTermsOfServiceVersions": true, "ListTermsOfServiceAcceptances": true, "GetTermsOfServiceAcceptancesExport": true,
 }
 
 // sdkRefused are the SDK tests that no mock true to the API can pass, and what they get:

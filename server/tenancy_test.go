@@ -196,6 +196,24 @@ func TestTenancyMatrix(t *testing.T) {
 			},
 			status: 403, code: "permission_denied", message: orgDenied},
 		"DeleteCustomDomain of theirs": {op: "DeleteCustomDomain", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
+		"GetTermsOfService of theirs":  {op: "GetTermsOfService", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
+		"UpdateTermsOfService of theirs": {op: "UpdateTermsOfService",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "markdown": "# Mine", "enabled": true}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
+		"AcceptTermsOfService of theirs": {op: "AcceptTermsOfService",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "versionId": "8e9f0a1b-2c3d-4e5f-9a6b-7c8d9e0f1a2b"}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
+		"ListTermsOfServiceVersions of theirs": {op: "ListTermsOfServiceVersions", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
+		"ListTermsOfServiceAcceptances of theirs": {op: "ListTermsOfServiceAcceptances",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org, "version": 1} },
+			status: 403, code: "permission_denied", message: orgDenied},
+		"GetTermsOfServiceAcceptancesExport of theirs": {op: "GetTermsOfServiceAcceptancesExport",
+			body:   func(_, them tenant) map[string]any { return map[string]any{"organizationId": them.org, "version": 1} },
+			status: 403, code: "permission_denied", message: orgDenied},
 	}
 	// Every operation of the contract is in the matrix: a new one fails here until its rows
 	// are written. Three are no one else's business by design, each checked elsewhere:
@@ -333,7 +351,21 @@ func TestRoleMatrix(t *testing.T) {
 		"UpdateCustomDomain": adminOnly(func(me tenant) map[string]any {
 			return map[string]any{"organizationId": me.org, "domainName": "mine.example"}
 		}, "organizationId"),
-		"DeleteCustomDomain": adminOnly(org, "organizationId"),
+		"DeleteCustomDomain":         adminOnly(org, "organizationId"),
+		"GetTermsOfService":          {body: org, status: 200},
+		"ListTermsOfServiceVersions": {body: org, status: 200},
+		"AcceptTermsOfService": {body: func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "versionId": "8e9f0a1b-2c3d-4e5f-9a6b-7c8d9e0f1a2b"}
+		}, status: allowed}, // acme's version: 200; globex has none: 404
+		"UpdateTermsOfService": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "markdown": "# Mine"}
+		}, "organizationId"),
+		"ListTermsOfServiceAcceptances": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "version": 1}
+		}, "organizationId"),
+		"GetTermsOfServiceAcceptancesExport": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "version": 1}
+		}, "organizationId"),
 		"CreateOrganization": {body: func(tenant) map[string]any { return map[string]any{"name": "Side project", "joinOrganization": true} }, status: 200},
 	}
 	sp := mocktest.Start(t).Spec()

@@ -277,6 +277,27 @@ func (e SortOrder) Valid() bool {
 	}
 }
 
+// Defines values for TermsOfServiceAcceptanceStatus.
+const (
+	TermsOfServiceAcceptanceStatusTERMSOFSERVICEACCEPTANCESTATUSACCEPTED    TermsOfServiceAcceptanceStatus = "TERMS_OF_SERVICE_ACCEPTANCE_STATUS_ACCEPTED"
+	TermsOfServiceAcceptanceStatusTERMSOFSERVICEACCEPTANCESTATUSPENDING     TermsOfServiceAcceptanceStatus = "TERMS_OF_SERVICE_ACCEPTANCE_STATUS_PENDING"
+	TermsOfServiceAcceptanceStatusTERMSOFSERVICEACCEPTANCESTATUSUNSPECIFIED TermsOfServiceAcceptanceStatus = "TERMS_OF_SERVICE_ACCEPTANCE_STATUS_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the TermsOfServiceAcceptanceStatus enum.
+func (e TermsOfServiceAcceptanceStatus) Valid() bool {
+	switch e {
+	case TermsOfServiceAcceptanceStatusTERMSOFSERVICEACCEPTANCESTATUSACCEPTED:
+		return true
+	case TermsOfServiceAcceptanceStatusTERMSOFSERVICEACCEPTANCESTATUSPENDING:
+		return true
+	case TermsOfServiceAcceptanceStatusTERMSOFSERVICEACCEPTANCESTATUSUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UpdateCustomDomainRequestProvider.
 const (
 	UpdateCustomDomainRequestProviderCUSTOMDOMAINPROVIDERAWS         UpdateCustomDomainRequestProvider = "CUSTOM_DOMAIN_PROVIDER_AWS"
@@ -341,6 +362,17 @@ func (e UserStatus) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// AcceptTermsOfServiceRequest defines model for AcceptTermsOfServiceRequest.
+type AcceptTermsOfServiceRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+	VersionId      openapi_types.UUID `json:"versionId"`
+}
+
+// AcceptTermsOfServiceResponse defines model for AcceptTermsOfServiceResponse.
+type AcceptTermsOfServiceResponse struct {
+	Acceptance TermsOfServiceAcceptance `json:"acceptance"`
 }
 
 // AdditionalScopesUpdate Replaces the extra OIDC scopes when present; an empty list clears them.
@@ -669,6 +701,29 @@ type GetSSOConfigurationResponse struct {
 	SsoConfiguration SSOConfiguration `json:"ssoConfiguration"`
 }
 
+// GetTermsOfServiceAcceptancesExportRequest defines model for GetTermsOfServiceAcceptancesExportRequest.
+type GetTermsOfServiceAcceptancesExportRequest struct {
+	Filter         *TermsOfServiceAcceptanceFilter `json:"filter,omitempty"`
+	OrganizationId openapi_types.UUID              `json:"organizationId"`
+	Version        *int32                          `json:"version,omitempty"`
+}
+
+// GetTermsOfServiceAcceptancesExportResponse defines model for GetTermsOfServiceAcceptancesExportResponse.
+type GetTermsOfServiceAcceptancesExportResponse struct {
+	// DownloadUrl a data:text/csv URL holding the CSV
+	DownloadUrl *string `json:"downloadUrl,omitempty"`
+}
+
+// GetTermsOfServiceRequest defines model for GetTermsOfServiceRequest.
+type GetTermsOfServiceRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// GetTermsOfServiceResponse defines model for GetTermsOfServiceResponse.
+type GetTermsOfServiceResponse struct {
+	TermsOfService TermsOfService `json:"termsOfService"`
+}
+
 // InviteDomains defines model for InviteDomains.
 type InviteDomains struct {
 	// Domains the email domains whose accounts may join without an invite
@@ -765,6 +820,44 @@ type ListSSOConfigurationsRequest struct {
 type ListSSOConfigurationsResponse struct {
 	Pagination        PaginationResponse  `json:"pagination"`
 	SsoConfigurations *[]SSOConfiguration `json:"ssoConfigurations,omitempty"`
+}
+
+// ListTermsOfServiceAcceptancesRequest defines model for ListTermsOfServiceAcceptancesRequest.
+type ListTermsOfServiceAcceptancesRequest struct {
+	Filter         *TermsOfServiceAcceptanceFilter `json:"filter,omitempty"`
+	OrganizationId openapi_types.UUID              `json:"organizationId"`
+	Pagination     *PaginationRequest              `json:"pagination,omitempty"`
+
+	// Version the version whose acceptance is listed; at least 1
+	Version *int32 `json:"version,omitempty"`
+}
+
+// ListTermsOfServiceAcceptancesResponse defines model for ListTermsOfServiceAcceptancesResponse.
+type ListTermsOfServiceAcceptancesResponse struct {
+	Acceptances []MemberTermsOfServiceAcceptance `json:"acceptances"`
+	Pagination  PaginationResponse               `json:"pagination"`
+}
+
+// ListTermsOfServiceVersionsRequest defines model for ListTermsOfServiceVersionsRequest.
+type ListTermsOfServiceVersionsRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+	Pagination     *PaginationRequest `json:"pagination,omitempty"`
+}
+
+// ListTermsOfServiceVersionsResponse defines model for ListTermsOfServiceVersionsResponse.
+type ListTermsOfServiceVersionsResponse struct {
+	Pagination PaginationResponse      `json:"pagination"`
+	Versions   []TermsOfServiceVersion `json:"versions"`
+}
+
+// MemberTermsOfServiceAcceptance defines model for MemberTermsOfServiceAcceptance.
+type MemberTermsOfServiceAcceptance struct {
+	AcceptedAt *time.Time `json:"acceptedAt,omitempty"`
+
+	// AcceptedVersion the member's most recent acceptance, of any version
+	AcceptedVersion *int32                         `json:"acceptedVersion,omitempty"`
+	Member          OrganizationMember             `json:"member"`
+	Status          TermsOfServiceAcceptanceStatus `json:"status"`
 }
 
 // OIDCConfig A oneof (version); set exactly one of v2 and v3.
@@ -931,6 +1024,42 @@ type SortField string
 // SortOrder defines model for SortOrder.
 type SortOrder string
 
+// TermsOfService defines model for TermsOfService.
+type TermsOfService struct {
+	CurrentUserAcceptance *TermsOfServiceAcceptance `json:"currentUserAcceptance,omitempty"`
+	CurrentVersion        *TermsOfServiceVersion    `json:"currentVersion,omitempty"`
+	Enabled               *bool                     `json:"enabled,omitempty"`
+	OrganizationId        openapi_types.UUID        `json:"organizationId"`
+}
+
+// TermsOfServiceAcceptance defines model for TermsOfServiceAcceptance.
+type TermsOfServiceAcceptance struct {
+	AcceptedAt time.Time          `json:"acceptedAt"`
+	Version    *int32             `json:"version,omitempty"`
+	VersionId  openapi_types.UUID `json:"versionId"`
+}
+
+// TermsOfServiceAcceptanceFilter defines model for TermsOfServiceAcceptanceFilter.
+type TermsOfServiceAcceptanceFilter struct {
+	// Search a case-insensitive substring of the member's full name or email
+	Search   *string                           `json:"search,omitempty"`
+	Statuses *[]TermsOfServiceAcceptanceStatus `json:"statuses,omitempty"`
+}
+
+// TermsOfServiceAcceptanceStatus defines model for TermsOfServiceAcceptanceStatus.
+type TermsOfServiceAcceptanceStatus string
+
+// TermsOfServiceVersion defines model for TermsOfServiceVersion.
+type TermsOfServiceVersion struct {
+	CreatedAt       time.Time          `json:"createdAt"`
+	CreatedByUserId openapi_types.UUID `json:"createdByUserId"`
+	Id              openapi_types.UUID `json:"id"`
+	Markdown        *string            `json:"markdown,omitempty"`
+
+	// Version numbered from 1, in the order published
+	Version *int32 `json:"version,omitempty"`
+}
+
 // UpdateAnnouncementBannerRequest defines model for UpdateAnnouncementBannerRequest.
 type UpdateAnnouncementBannerRequest struct {
 	Enabled        *bool              `json:"enabled,omitempty"`
@@ -1041,6 +1170,20 @@ type UpdateSSOConfigurationRequest struct {
 // UpdateSSOConfigurationRequestState the new state; UNSPECIFIED leaves it unchanged
 type UpdateSSOConfigurationRequestState string
 
+// UpdateTermsOfServiceRequest defines model for UpdateTermsOfServiceRequest.
+type UpdateTermsOfServiceRequest struct {
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Markdown publishes a new version when it differs from the current one
+	Markdown       *string            `json:"markdown,omitempty"`
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// UpdateTermsOfServiceResponse defines model for UpdateTermsOfServiceResponse.
+type UpdateTermsOfServiceResponse struct {
+	TermsOfService TermsOfService `json:"termsOfService"`
+}
+
 // UserStatus defines model for UserStatus.
 type UserStatus string
 
@@ -1123,6 +1266,27 @@ type ListSSOConfigurationsParams struct {
 	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
 }
 
+// ListTermsOfServiceAcceptancesParams defines parameters for ListTermsOfServiceAcceptances.
+type ListTermsOfServiceAcceptancesParams struct {
+	// Token Page token (the `nextToken` of the previous page); wins over `pagination.token`.
+	Token *PageToken `form:"token,omitempty" json:"token,omitempty"`
+
+	// PageSize Page size; when > 0 it wins over `pagination.pageSize`.
+	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+}
+
+// ListTermsOfServiceVersionsParams defines parameters for ListTermsOfServiceVersions.
+type ListTermsOfServiceVersionsParams struct {
+	// Token Page token (the `nextToken` of the previous page); wins over `pagination.token`.
+	Token *PageToken `form:"token,omitempty" json:"token,omitempty"`
+
+	// PageSize Page size; when > 0 it wins over `pagination.pageSize`.
+	PageSize *PageSize `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+}
+
+// AcceptTermsOfServiceJSONRequestBody defines body for AcceptTermsOfService for application/json ContentType.
+type AcceptTermsOfServiceJSONRequestBody = AcceptTermsOfServiceRequest
+
 // CreateCustomDomainJSONRequestBody defines body for CreateCustomDomain for application/json ContentType.
 type CreateCustomDomainJSONRequestBody = CreateCustomDomainRequest
 
@@ -1183,6 +1347,12 @@ type GetSCIMConfigurationJSONRequestBody = GetSCIMConfigurationRequest
 // GetSSOConfigurationJSONRequestBody defines body for GetSSOConfiguration for application/json ContentType.
 type GetSSOConfigurationJSONRequestBody = GetSSOConfigurationRequest
 
+// GetTermsOfServiceJSONRequestBody defines body for GetTermsOfService for application/json ContentType.
+type GetTermsOfServiceJSONRequestBody = GetTermsOfServiceRequest
+
+// GetTermsOfServiceAcceptancesExportJSONRequestBody defines body for GetTermsOfServiceAcceptancesExport for application/json ContentType.
+type GetTermsOfServiceAcceptancesExportJSONRequestBody = GetTermsOfServiceAcceptancesExportRequest
+
 // JoinOrganizationJSONRequestBody defines body for JoinOrganization for application/json ContentType.
 type JoinOrganizationJSONRequestBody = JoinOrganizationRequest
 
@@ -1200,6 +1370,12 @@ type ListSCIMConfigurationsJSONRequestBody = ListSCIMConfigurationsRequest
 
 // ListSSOConfigurationsJSONRequestBody defines body for ListSSOConfigurations for application/json ContentType.
 type ListSSOConfigurationsJSONRequestBody = ListSSOConfigurationsRequest
+
+// ListTermsOfServiceAcceptancesJSONRequestBody defines body for ListTermsOfServiceAcceptances for application/json ContentType.
+type ListTermsOfServiceAcceptancesJSONRequestBody = ListTermsOfServiceAcceptancesRequest
+
+// ListTermsOfServiceVersionsJSONRequestBody defines body for ListTermsOfServiceVersions for application/json ContentType.
+type ListTermsOfServiceVersionsJSONRequestBody = ListTermsOfServiceVersionsRequest
 
 // RegenerateSCIMTokenJSONRequestBody defines body for RegenerateSCIMToken for application/json ContentType.
 type RegenerateSCIMTokenJSONRequestBody = RegenerateSCIMTokenRequest
@@ -1230,11 +1406,17 @@ type UpdateSCIMConfigurationJSONRequestBody = UpdateSCIMConfigurationRequest
 // UpdateSSOConfigurationJSONRequestBody defines body for UpdateSSOConfiguration for application/json ContentType.
 type UpdateSSOConfigurationJSONRequestBody = UpdateSSOConfigurationRequest
 
+// UpdateTermsOfServiceJSONRequestBody defines body for UpdateTermsOfService for application/json ContentType.
+type UpdateTermsOfServiceJSONRequestBody = UpdateTermsOfServiceRequest
+
 // VerifyDomainJSONRequestBody defines body for VerifyDomain for application/json ContentType.
 type VerifyDomainJSONRequestBody = VerifyDomainRequest
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// AcceptTermsOfService Records the caller's acceptance of a terms of service version (any member).
+	// (POST /gitpod.v1.OrganizationService/AcceptTermsOfService)
+	AcceptTermsOfService(ctx echo.Context) error
 	// CreateCustomDomain Creates the organization's custom domain (admins only).
 	// (POST /gitpod.v1.OrganizationService/CreateCustomDomain)
 	CreateCustomDomain(ctx echo.Context) error
@@ -1295,6 +1477,12 @@ type ServerInterface interface {
 	// GetSSOConfiguration Gets an SSO configuration of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/GetSSOConfiguration)
 	GetSSOConfiguration(ctx echo.Context) error
+	// GetTermsOfService Gets the organization's terms of service (any member).
+	// (POST /gitpod.v1.OrganizationService/GetTermsOfService)
+	GetTermsOfService(ctx echo.Context) error
+	// GetTermsOfServiceAcceptancesExport Exports the acceptances of a version as CSV (admins only).
+	// (POST /gitpod.v1.OrganizationService/GetTermsOfServiceAcceptancesExport)
+	GetTermsOfServiceAcceptancesExport(ctx echo.Context) error
 	// JoinOrganization Joins an organization by invite or by organization id.
 	// (POST /gitpod.v1.OrganizationService/JoinOrganization)
 	JoinOrganization(ctx echo.Context) error
@@ -1313,6 +1501,12 @@ type ServerInterface interface {
 	// ListSSOConfigurations Lists the SSO configurations of an organization (the caller's).
 	// (POST /gitpod.v1.OrganizationService/ListSSOConfigurations)
 	ListSSOConfigurations(ctx echo.Context, params ListSSOConfigurationsParams) error
+	// ListTermsOfServiceAcceptances Lists each active member's acceptance of a version (admins only).
+	// (POST /gitpod.v1.OrganizationService/ListTermsOfServiceAcceptances)
+	ListTermsOfServiceAcceptances(ctx echo.Context, params ListTermsOfServiceAcceptancesParams) error
+	// ListTermsOfServiceVersions Lists the organization's terms of service versions, oldest first (any member).
+	// (POST /gitpod.v1.OrganizationService/ListTermsOfServiceVersions)
+	ListTermsOfServiceVersions(ctx echo.Context, params ListTermsOfServiceVersionsParams) error
 	// RegenerateSCIMToken Rotates the SCIM bearer token; the previous token stops working.
 	// (POST /gitpod.v1.OrganizationService/RegenerateSCIMToken)
 	RegenerateSCIMToken(ctx echo.Context) error
@@ -1342,6 +1536,9 @@ type ServerInterface interface {
 	// UpdateSSOConfiguration Updates an SSO configuration; returns an empty message.
 	// (POST /gitpod.v1.OrganizationService/UpdateSSOConfiguration)
 	UpdateSSOConfiguration(ctx echo.Context) error
+	// UpdateTermsOfService Publishes terms of service or turns them on or off (admins of an enterprise organization).
+	// (POST /gitpod.v1.OrganizationService/UpdateTermsOfService)
+	UpdateTermsOfService(ctx echo.Context) error
 	// VerifyDomain Checks the domain's TXT record and marks the domain verified (admins only).
 	// (POST /gitpod.v1.OrganizationService/VerifyDomain)
 	VerifyDomain(ctx echo.Context) error
@@ -1350,6 +1547,15 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// AcceptTermsOfService converts echo context to params.
+func (w *ServerInterfaceWrapper) AcceptTermsOfService(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AcceptTermsOfService(ctx)
+	return err
 }
 
 // CreateCustomDomain converts echo context to params.
@@ -1532,6 +1738,24 @@ func (w *ServerInterfaceWrapper) GetSSOConfiguration(ctx echo.Context) error {
 	return err
 }
 
+// GetTermsOfService converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTermsOfService(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTermsOfService(ctx)
+	return err
+}
+
+// GetTermsOfServiceAcceptancesExport converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTermsOfServiceAcceptancesExport(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTermsOfServiceAcceptancesExport(ctx)
+	return err
+}
+
 // JoinOrganization converts echo context to params.
 func (w *ServerInterfaceWrapper) JoinOrganization(ctx echo.Context) error {
 	var err error
@@ -1650,6 +1874,56 @@ func (w *ServerInterfaceWrapper) ListSSOConfigurations(ctx echo.Context) error {
 	return err
 }
 
+// ListTermsOfServiceAcceptances converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTermsOfServiceAcceptances(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTermsOfServiceAcceptancesParams
+	// ------------- Optional query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "token", ctx.QueryParams(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageSize" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageSize", ctx.QueryParams(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageSize: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTermsOfServiceAcceptances(ctx, params)
+	return err
+}
+
+// ListTermsOfServiceVersions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTermsOfServiceVersions(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTermsOfServiceVersionsParams
+	// ------------- Optional query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "token", ctx.QueryParams(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageSize" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageSize", ctx.QueryParams(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageSize: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTermsOfServiceVersions(ctx, params)
+	return err
+}
+
 // RegenerateSCIMToken converts echo context to params.
 func (w *ServerInterfaceWrapper) RegenerateSCIMToken(ctx echo.Context) error {
 	var err error
@@ -1728,6 +2002,15 @@ func (w *ServerInterfaceWrapper) UpdateSSOConfiguration(ctx echo.Context) error 
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateSSOConfiguration(ctx)
+	return err
+}
+
+// UpdateTermsOfService converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateTermsOfService(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateTermsOfService(ctx)
 	return err
 }
 
@@ -1823,6 +2106,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetCustomDomain", wrapper.GetCustomDomain, options.OperationMiddlewares["GetCustomDomain"]...)
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/UpdateCustomDomain", wrapper.UpdateCustomDomain, options.OperationMiddlewares["UpdateCustomDomain"]...)
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/DeleteCustomDomain", wrapper.DeleteCustomDomain, options.OperationMiddlewares["DeleteCustomDomain"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetTermsOfService", wrapper.GetTermsOfService, options.OperationMiddlewares["GetTermsOfService"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/UpdateTermsOfService", wrapper.UpdateTermsOfService, options.OperationMiddlewares["UpdateTermsOfService"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/AcceptTermsOfService", wrapper.AcceptTermsOfService, options.OperationMiddlewares["AcceptTermsOfService"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/ListTermsOfServiceVersions", wrapper.ListTermsOfServiceVersions, options.OperationMiddlewares["ListTermsOfServiceVersions"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/ListTermsOfServiceAcceptances", wrapper.ListTermsOfServiceAcceptances, options.OperationMiddlewares["ListTermsOfServiceAcceptances"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetTermsOfServiceAcceptancesExport", wrapper.GetTermsOfServiceAcceptancesExport, options.OperationMiddlewares["GetTermsOfServiceAcceptancesExport"]...)
 
 }
 
@@ -1843,6 +2132,142 @@ type UnauthenticatedJSONResponse ConnectError
 type UnavailableJSONResponse ConnectError
 
 type UnsupportedMediaTypeJSONResponse ConnectError
+
+type AcceptTermsOfServiceRequestObject struct {
+	Body *AcceptTermsOfServiceJSONRequestBody
+}
+
+type AcceptTermsOfServiceResponseObject interface {
+	VisitAcceptTermsOfServiceResponse(w http.ResponseWriter) error
+}
+
+type AcceptTermsOfService200JSONResponse AcceptTermsOfServiceResponse
+
+func (response AcceptTermsOfService200JSONResponse) VisitAcceptTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptTermsOfService400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response AcceptTermsOfService400JSONResponse) VisitAcceptTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptTermsOfService401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response AcceptTermsOfService401JSONResponse) VisitAcceptTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptTermsOfService403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response AcceptTermsOfService403JSONResponse) VisitAcceptTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptTermsOfService404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AcceptTermsOfService404JSONResponse) VisitAcceptTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptTermsOfService415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response AcceptTermsOfService415JSONResponse) VisitAcceptTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptTermsOfService429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response AcceptTermsOfService429JSONResponse) VisitAcceptTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptTermsOfService500JSONResponse struct{ InternalJSONResponse }
+
+func (response AcceptTermsOfService500JSONResponse) VisitAcceptTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptTermsOfService503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response AcceptTermsOfService503JSONResponse) VisitAcceptTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type CreateCustomDomainRequestObject struct {
 	Body *CreateCustomDomainJSONRequestBody
@@ -4312,6 +4737,236 @@ func (response GetSSOConfiguration500JSONResponse) VisitGetSSOConfigurationRespo
 	return err
 }
 
+type GetTermsOfServiceRequestObject struct {
+	Body *GetTermsOfServiceJSONRequestBody
+}
+
+type GetTermsOfServiceResponseObject interface {
+	VisitGetTermsOfServiceResponse(w http.ResponseWriter) error
+}
+
+type GetTermsOfService200JSONResponse GetTermsOfServiceResponse
+
+func (response GetTermsOfService200JSONResponse) VisitGetTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfService400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetTermsOfService400JSONResponse) VisitGetTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfService401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetTermsOfService401JSONResponse) VisitGetTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfService403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetTermsOfService403JSONResponse) VisitGetTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfService415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetTermsOfService415JSONResponse) VisitGetTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfService429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetTermsOfService429JSONResponse) VisitGetTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfService500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetTermsOfService500JSONResponse) VisitGetTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfServiceAcceptancesExportRequestObject struct {
+	Body *GetTermsOfServiceAcceptancesExportJSONRequestBody
+}
+
+type GetTermsOfServiceAcceptancesExportResponseObject interface {
+	VisitGetTermsOfServiceAcceptancesExportResponse(w http.ResponseWriter) error
+}
+
+type GetTermsOfServiceAcceptancesExport200JSONResponse GetTermsOfServiceAcceptancesExportResponse
+
+func (response GetTermsOfServiceAcceptancesExport200JSONResponse) VisitGetTermsOfServiceAcceptancesExportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfServiceAcceptancesExport400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetTermsOfServiceAcceptancesExport400JSONResponse) VisitGetTermsOfServiceAcceptancesExportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfServiceAcceptancesExport401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetTermsOfServiceAcceptancesExport401JSONResponse) VisitGetTermsOfServiceAcceptancesExportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfServiceAcceptancesExport403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetTermsOfServiceAcceptancesExport403JSONResponse) VisitGetTermsOfServiceAcceptancesExportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfServiceAcceptancesExport404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetTermsOfServiceAcceptancesExport404JSONResponse) VisitGetTermsOfServiceAcceptancesExportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfServiceAcceptancesExport415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetTermsOfServiceAcceptancesExport415JSONResponse) VisitGetTermsOfServiceAcceptancesExportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfServiceAcceptancesExport429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetTermsOfServiceAcceptancesExport429JSONResponse) VisitGetTermsOfServiceAcceptancesExportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTermsOfServiceAcceptancesExport500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetTermsOfServiceAcceptancesExport500JSONResponse) VisitGetTermsOfServiceAcceptancesExportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type JoinOrganizationRequestObject struct {
 	Body *JoinOrganizationJSONRequestBody
 }
@@ -5009,6 +5664,238 @@ func (response ListSSOConfigurations429JSONResponse) VisitListSSOConfigurationsR
 type ListSSOConfigurations500JSONResponse struct{ InternalJSONResponse }
 
 func (response ListSSOConfigurations500JSONResponse) VisitListSSOConfigurationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceAcceptancesRequestObject struct {
+	Params ListTermsOfServiceAcceptancesParams
+	Body   *ListTermsOfServiceAcceptancesJSONRequestBody
+}
+
+type ListTermsOfServiceAcceptancesResponseObject interface {
+	VisitListTermsOfServiceAcceptancesResponse(w http.ResponseWriter) error
+}
+
+type ListTermsOfServiceAcceptances200JSONResponse ListTermsOfServiceAcceptancesResponse
+
+func (response ListTermsOfServiceAcceptances200JSONResponse) VisitListTermsOfServiceAcceptancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceAcceptances400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response ListTermsOfServiceAcceptances400JSONResponse) VisitListTermsOfServiceAcceptancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceAcceptances401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response ListTermsOfServiceAcceptances401JSONResponse) VisitListTermsOfServiceAcceptancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceAcceptances403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response ListTermsOfServiceAcceptances403JSONResponse) VisitListTermsOfServiceAcceptancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceAcceptances404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListTermsOfServiceAcceptances404JSONResponse) VisitListTermsOfServiceAcceptancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceAcceptances415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ListTermsOfServiceAcceptances415JSONResponse) VisitListTermsOfServiceAcceptancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceAcceptances429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response ListTermsOfServiceAcceptances429JSONResponse) VisitListTermsOfServiceAcceptancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceAcceptances500JSONResponse struct{ InternalJSONResponse }
+
+func (response ListTermsOfServiceAcceptances500JSONResponse) VisitListTermsOfServiceAcceptancesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceVersionsRequestObject struct {
+	Params ListTermsOfServiceVersionsParams
+	Body   *ListTermsOfServiceVersionsJSONRequestBody
+}
+
+type ListTermsOfServiceVersionsResponseObject interface {
+	VisitListTermsOfServiceVersionsResponse(w http.ResponseWriter) error
+}
+
+type ListTermsOfServiceVersions200JSONResponse ListTermsOfServiceVersionsResponse
+
+func (response ListTermsOfServiceVersions200JSONResponse) VisitListTermsOfServiceVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceVersions400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response ListTermsOfServiceVersions400JSONResponse) VisitListTermsOfServiceVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceVersions401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response ListTermsOfServiceVersions401JSONResponse) VisitListTermsOfServiceVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceVersions403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response ListTermsOfServiceVersions403JSONResponse) VisitListTermsOfServiceVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceVersions415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response ListTermsOfServiceVersions415JSONResponse) VisitListTermsOfServiceVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceVersions429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response ListTermsOfServiceVersions429JSONResponse) VisitListTermsOfServiceVersionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTermsOfServiceVersions500JSONResponse struct{ InternalJSONResponse }
+
+func (response ListTermsOfServiceVersions500JSONResponse) VisitListTermsOfServiceVersionsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -6188,6 +7075,128 @@ func (response UpdateSSOConfiguration503JSONResponse) VisitUpdateSSOConfiguratio
 	return err
 }
 
+type UpdateTermsOfServiceRequestObject struct {
+	Body *UpdateTermsOfServiceJSONRequestBody
+}
+
+type UpdateTermsOfServiceResponseObject interface {
+	VisitUpdateTermsOfServiceResponse(w http.ResponseWriter) error
+}
+
+type UpdateTermsOfService200JSONResponse UpdateTermsOfServiceResponse
+
+func (response UpdateTermsOfService200JSONResponse) VisitUpdateTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTermsOfService400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response UpdateTermsOfService400JSONResponse) VisitUpdateTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTermsOfService401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response UpdateTermsOfService401JSONResponse) VisitUpdateTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTermsOfService403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response UpdateTermsOfService403JSONResponse) VisitUpdateTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTermsOfService415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateTermsOfService415JSONResponse) VisitUpdateTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTermsOfService429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response UpdateTermsOfService429JSONResponse) VisitUpdateTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTermsOfService500JSONResponse struct{ InternalJSONResponse }
+
+func (response UpdateTermsOfService500JSONResponse) VisitUpdateTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTermsOfService503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateTermsOfService503JSONResponse) VisitUpdateTermsOfServiceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyDomainRequestObject struct {
 	Body *VerifyDomainJSONRequestBody
 }
@@ -6326,6 +7335,9 @@ func (response VerifyDomain503JSONResponse) VisitVerifyDomainResponse(w http.Res
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// AcceptTermsOfService Records the caller's acceptance of a terms of service version (any member).
+	// (POST /gitpod.v1.OrganizationService/AcceptTermsOfService)
+	AcceptTermsOfService(ctx context.Context, request AcceptTermsOfServiceRequestObject) (AcceptTermsOfServiceResponseObject, error)
 	// CreateCustomDomain Creates the organization's custom domain (admins only).
 	// (POST /gitpod.v1.OrganizationService/CreateCustomDomain)
 	CreateCustomDomain(ctx context.Context, request CreateCustomDomainRequestObject) (CreateCustomDomainResponseObject, error)
@@ -6386,6 +7398,12 @@ type StrictServerInterface interface {
 	// GetSSOConfiguration Gets an SSO configuration of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/GetSSOConfiguration)
 	GetSSOConfiguration(ctx context.Context, request GetSSOConfigurationRequestObject) (GetSSOConfigurationResponseObject, error)
+	// GetTermsOfService Gets the organization's terms of service (any member).
+	// (POST /gitpod.v1.OrganizationService/GetTermsOfService)
+	GetTermsOfService(ctx context.Context, request GetTermsOfServiceRequestObject) (GetTermsOfServiceResponseObject, error)
+	// GetTermsOfServiceAcceptancesExport Exports the acceptances of a version as CSV (admins only).
+	// (POST /gitpod.v1.OrganizationService/GetTermsOfServiceAcceptancesExport)
+	GetTermsOfServiceAcceptancesExport(ctx context.Context, request GetTermsOfServiceAcceptancesExportRequestObject) (GetTermsOfServiceAcceptancesExportResponseObject, error)
 	// JoinOrganization Joins an organization by invite or by organization id.
 	// (POST /gitpod.v1.OrganizationService/JoinOrganization)
 	JoinOrganization(ctx context.Context, request JoinOrganizationRequestObject) (JoinOrganizationResponseObject, error)
@@ -6404,6 +7422,12 @@ type StrictServerInterface interface {
 	// ListSSOConfigurations Lists the SSO configurations of an organization (the caller's).
 	// (POST /gitpod.v1.OrganizationService/ListSSOConfigurations)
 	ListSSOConfigurations(ctx context.Context, request ListSSOConfigurationsRequestObject) (ListSSOConfigurationsResponseObject, error)
+	// ListTermsOfServiceAcceptances Lists each active member's acceptance of a version (admins only).
+	// (POST /gitpod.v1.OrganizationService/ListTermsOfServiceAcceptances)
+	ListTermsOfServiceAcceptances(ctx context.Context, request ListTermsOfServiceAcceptancesRequestObject) (ListTermsOfServiceAcceptancesResponseObject, error)
+	// ListTermsOfServiceVersions Lists the organization's terms of service versions, oldest first (any member).
+	// (POST /gitpod.v1.OrganizationService/ListTermsOfServiceVersions)
+	ListTermsOfServiceVersions(ctx context.Context, request ListTermsOfServiceVersionsRequestObject) (ListTermsOfServiceVersionsResponseObject, error)
 	// RegenerateSCIMToken Rotates the SCIM bearer token; the previous token stops working.
 	// (POST /gitpod.v1.OrganizationService/RegenerateSCIMToken)
 	RegenerateSCIMToken(ctx context.Context, request RegenerateSCIMTokenRequestObject) (RegenerateSCIMTokenResponseObject, error)
@@ -6433,6 +7457,9 @@ type StrictServerInterface interface {
 	// UpdateSSOConfiguration Updates an SSO configuration; returns an empty message.
 	// (POST /gitpod.v1.OrganizationService/UpdateSSOConfiguration)
 	UpdateSSOConfiguration(ctx context.Context, request UpdateSSOConfigurationRequestObject) (UpdateSSOConfigurationResponseObject, error)
+	// UpdateTermsOfService Publishes terms of service or turns them on or off (admins of an enterprise organization).
+	// (POST /gitpod.v1.OrganizationService/UpdateTermsOfService)
+	UpdateTermsOfService(ctx context.Context, request UpdateTermsOfServiceRequestObject) (UpdateTermsOfServiceResponseObject, error)
 	// VerifyDomain Checks the domain's TXT record and marks the domain verified (admins only).
 	// (POST /gitpod.v1.OrganizationService/VerifyDomain)
 	VerifyDomain(ctx context.Context, request VerifyDomainRequestObject) (VerifyDomainResponseObject, error)
@@ -6448,6 +7475,52 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// AcceptTermsOfService operation middleware
+func (sh *strictHandler) AcceptTermsOfService(ctx echo.Context) error {
+	var request AcceptTermsOfServiceRequestObject
+
+	var body AcceptTermsOfServiceJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptTermsOfService(ctx.Request().Context(), request.(AcceptTermsOfServiceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptTermsOfService")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AcceptTermsOfServiceResponseObject); ok {
+		return validResponse.VisitAcceptTermsOfServiceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // CreateCustomDomain operation middleware
@@ -7370,6 +8443,98 @@ func (sh *strictHandler) GetSSOConfiguration(ctx echo.Context) error {
 	return nil
 }
 
+// GetTermsOfService operation middleware
+func (sh *strictHandler) GetTermsOfService(ctx echo.Context) error {
+	var request GetTermsOfServiceRequestObject
+
+	var body GetTermsOfServiceJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTermsOfService(ctx.Request().Context(), request.(GetTermsOfServiceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTermsOfService")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTermsOfServiceResponseObject); ok {
+		return validResponse.VisitGetTermsOfServiceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTermsOfServiceAcceptancesExport operation middleware
+func (sh *strictHandler) GetTermsOfServiceAcceptancesExport(ctx echo.Context) error {
+	var request GetTermsOfServiceAcceptancesExportRequestObject
+
+	var body GetTermsOfServiceAcceptancesExportJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTermsOfServiceAcceptancesExport(ctx.Request().Context(), request.(GetTermsOfServiceAcceptancesExportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTermsOfServiceAcceptancesExport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTermsOfServiceAcceptancesExportResponseObject); ok {
+		return validResponse.VisitGetTermsOfServiceAcceptancesExportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // JoinOrganization operation middleware
 func (sh *strictHandler) JoinOrganization(ctx echo.Context) error {
 	var request JoinOrganizationRequestObject
@@ -7648,6 +8813,102 @@ func (sh *strictHandler) ListSSOConfigurations(ctx echo.Context, params ListSSOC
 		return err
 	} else if validResponse, ok := response.(ListSSOConfigurationsResponseObject); ok {
 		return validResponse.VisitListSSOConfigurationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListTermsOfServiceAcceptances operation middleware
+func (sh *strictHandler) ListTermsOfServiceAcceptances(ctx echo.Context, params ListTermsOfServiceAcceptancesParams) error {
+	var request ListTermsOfServiceAcceptancesRequestObject
+
+	request.Params = params
+
+	var body ListTermsOfServiceAcceptancesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTermsOfServiceAcceptances(ctx.Request().Context(), request.(ListTermsOfServiceAcceptancesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTermsOfServiceAcceptances")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTermsOfServiceAcceptancesResponseObject); ok {
+		return validResponse.VisitListTermsOfServiceAcceptancesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListTermsOfServiceVersions operation middleware
+func (sh *strictHandler) ListTermsOfServiceVersions(ctx echo.Context, params ListTermsOfServiceVersionsParams) error {
+	var request ListTermsOfServiceVersionsRequestObject
+
+	request.Params = params
+
+	var body ListTermsOfServiceVersionsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTermsOfServiceVersions(ctx.Request().Context(), request.(ListTermsOfServiceVersionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTermsOfServiceVersions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTermsOfServiceVersionsResponseObject); ok {
+		return validResponse.VisitListTermsOfServiceVersionsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -8068,6 +9329,52 @@ func (sh *strictHandler) UpdateSSOConfiguration(ctx echo.Context) error {
 	return nil
 }
 
+// UpdateTermsOfService operation middleware
+func (sh *strictHandler) UpdateTermsOfService(ctx echo.Context) error {
+	var request UpdateTermsOfServiceRequestObject
+
+	var body UpdateTermsOfServiceJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateTermsOfService(ctx.Request().Context(), request.(UpdateTermsOfServiceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateTermsOfService")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateTermsOfServiceResponseObject); ok {
+		return validResponse.VisitUpdateTermsOfServiceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // VerifyDomain operation middleware
 func (sh *strictHandler) VerifyDomain(ctx echo.Context) error {
 	var request VerifyDomainRequestObject
@@ -8119,207 +9426,239 @@ func (sh *strictHandler) VerifyDomain(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L0Jc9u4tiD8V1D8XlXs70mKJC/xUlN33LaS0n2J7WfZ3ffdVkaESEhChwLUBChH3eP/PoWFFBdQIrXF",
-	"SVTVVR2LBHFwcHA2nOVvy6HjCSWIcGZd/G1NoA/HiCNf/nUPh6iD/0Li3y5ijo8nHFNiXcgngOG/0CV4",
-	"HiECukG9foRAHWAOnjFhgE6RD+wJHGICxZjaRH/LrlkVC4tv/Bkgf2ZVLALHyLqwwhesisWcERpDMeuA",
-	"+mPIrQsLE37UtCrWGH7F42BsXTTq9Yo1xkT9Va9YfDZB6kU0RL718lKRUD7SL4jkLICLZ+CAjxCwCfrK",
-	"5bs2oAMgfpr4aIppwICA7PAyZ13yG7mLkk8TK9JgMu5jMrReBJg+YhNKGJI4v/J8BN1Z6ytmakscSjgi",
-	"XPwTTiYeduS8b/9gVC4LfYXjiafGwvTYKfQCpD7iiln1Cz2k3qhYY8QYHIpHLh1DTC4A9YeQ4L/kJKBf",
-	"R43m4NSpHjun76rHzXO3Co/hadU9Pzs665+4sH78DmAGpsjHgxkmQwCdMao61J/UHDoGej5woL6u3tMr",
-	"AG7TOT92mu+qR/13p9VjeNys9s/OnOr5CTw7QUfnTef07FBhaI6+//DRwLqw/r+3c7p9q56yt9eUEOTw",
-	"lu9TX41L7vnjCAEfMRr4DgIKBXMI7SRu7MOa9VKx2oQjn0Cv5Ebg2LD0HkTP4tj/gHjnuv3pmpIBHga+",
-	"QlCzXr8AIXEAlyIGCOVgDLkzkhTKJsi5AMzB48TAmiC+CzAOGAd9BCAHY8o4aDTPgDOCPnTk+d4gYq9A",
-	"PxgCTBRQyBdn5MAOF2ofVgCqDWsAzhfDR5CDAcQecsEUethVgCuUyx+u/GEw1uguhfnM6OwGyFd6MHwn",
-	"vhEZZLbdGCbB01P7ZvMk+WeAGBfnSIMmkZcEUiCR+gAKruRQ4mJJIQKDDBzYCpO9+DNNwLeUv6cBcUui",
-	"kcSGpfFHKO8N5MOliBM0DZwEUTfOmn33BJ1UT1EDVo8H6LgK352fVyE8dc/hKew3T5EkczXFto5/dJrk",
-	"cQ9p14Geh/w3LMkFD+xoyRqr98gfY8YwJTeIYFQWuxPD8DSW5+/0XPVSHNtx+ASi58ALMhLrgmCMxn3k",
-	"C2mWWM3poAGPnJNm9cw9RtXj/hmsnjsNt9pER4NjeNI/dd5tHO0atDGcKdgcDihRTCCF6cyy7cMLoVTo",
-	"VVGCxIKw4NwOx1OkV8nk6RBYoBOkKQ0zMBBHxh0LwQ2Jm8ISBBNPCCX1BbmvD5o8Wl9HMGC89Mb6pvHp",
-	"nQ1f6qHorfjWhuygT90ZQF8dhFwmIffwGHOx+kb9+Ozk3Snozzhi2+JGcnrMAKcUeNAfInBgZyHX5+GJ",
-	"wICPEOECOaWxFmRHp3GWfiWOMEkvZAj6CPrIV0rdBWCIuKBrXQV8RH1NXxfgF/WOVFcd+abSXLvWJvF4",
-	"SyWvJiAgXwh9JgnQwIGdWs0ciVOIPdj3UHkExkcakBc9jiNOHocRJEMEHBp4rjxhfQQYnCIXcKrEOYcc",
-	"gQH2UAUwKvV7GOohLroALuSwD5kgHOiMkAu0hi6tg43zkVxoJVLDVQqeIWAfU+fLGxZbguQJgeeJ7XEg",
-	"0V949jHniNTALeUjQUlihWoq9zJiGpJ79cU6uY+Rq7eMBZMJ9TlyPyEXw0ep3JfcO/MnSmkt12q+qhgM",
-	"uhZHX/lbydy6Vsg5o1n00cjAtWU+ImCw05PaRk2nZs1BUTaRq3Qa6HUcOkHsaeJCLpEDoyf3vuD8HAus",
-	"DqDHUBqoBzTxoIMUL0VfuQ/BXfvmGjD5SWXGTnzEEOGX4uyi8YTPgCe0A8dD0JcDx8LQI4Gnzxr3A1Sx",
-	"JrGp/7bU96QuytFY/mMMv35EZMhH1kWjeSbN1ujvStoilDZuWw2VRq5+Dn0fziRm9A+0/wdyuBhwRQgN",
-	"iIME+n6BhCB/KW6SMCMi1uPG7NM+pR6CRIITklnahhaI7Mvp3jAgaA4cjKH/xaXP5LAC2EhwPk4BmiJ/",
-	"FmojzyNxDMP5KgnU1GOrnWMjqeoknAJBgMU30iZ1RcpQ7IsF/Z4e/9mAvwQ9l6MqPfQNAwGB/gwg8Q1J",
-	"9IJSklhWJ3nx0ZIwXIsX5aniQsFP0FLRc3kjx1ovafpZsJ83aIo8AXB1AB3BB1tk6GE2AnoEIHAsfhb7",
-	"PsDIcyOlyg88VFu6E3L9y/Cv4RZacgJ5LuoHwxiBzkdzzTEzlBOx0OQyhbQ6Pa4iIuBxwcSnnPaDQbjK",
-	"pcuQT8Ovm5cTEP6g+F/Jg4iJ4wWuAWj9AED2Ram1Au0kCDV8SR56YzwuVW3ujBCbLyY60C/5ECvjvCTI",
-	"PvKgAnIZccbmeAgH5W9T4QVmfIQGT+DiFT/EloBIMBa7fH33dPvYe2h17u9uO63eQ+vj1WP77rb3dNu5",
-	"b12337dbN1Yl963Wfy94+OGxFaObOb1e+whydB0wTsc30mG2GhHBZ3blOGKBil+m5VVmYsejgVtuiHLo",
-	"3UovZ0LANU+OEgLueBMsXa5wil0l2BZSWQx79+GYJSIhsRrjgTZszEpnxYl9osxKsqw0/jAfZPXCrzGv",
-	"62oU5UYQb3uni+1UySWvtFdu5kPLdiw7dWY9ho/mL+UuvngyxRyttnu70KByAV4J91gOXobv7HQZ0PWH",
-	"ioG8qsgWU2juyX7DfPRJiCZMhvNznpRsDHElytRQoIiChRZ35IREY4g9/dQgyCvWHxST+AKyU43hF23x",
-	"aL+XlKroOeF2e8OUk+wSPGM+ogEXVr70pcV9c4xDnzP5CiBU6/NGsIiWCklQxK/h1VoaAivBSI6WESRZ",
-	"zKiTe7oSAerVlSDAT2pEiueV+cLCc7dguZmLoxW1Bs+jz09EXdEhtyWIT1P1R0y+iH3I7KmHuPLxe5h8",
-	"AVJGM0wJckHAkC8pWvrX1c2gOiGKgoJoIkXmzGBXl6Is6dAdBWNIqj6CrvgOkA9CZTl7F5EyP4VlvlTv",
-	"yfLSJCzx5z3sSg/qCIH2TUj6iTPFKXDkHuZAKICPa7h52hFjNHX3YuA6jPYSH4+B1+ncpSbmVO3pQUiQ",
-	"Eo9iV+fbjMnwsAh00u3Z+jrBPmJtA5OSz3tIvdDDJITKwwPE8ZxrSPzIly+BiwYw8DhogBmCPjg4apwc",
-	"ndbrdXZY6RLIgYcgE09dOAMHZ6fH8kl0FdqUoxg4OD2qv2vKYV1i8uxAzpEvYPw/v1e73f/8/I+D3+vV",
-	"88//2e3W/iH/9f//3263pn47ZP9RXp8x7Fypk74Sd8vc1S1jU5mJo23N2c1wCxOOb0FBcg+v7tsg5gHH",
-	"lFxqdxEl3gxQ4mSt8Ir1tcqQ4yOuNidFV1d8GV1BeYkk3XwCMgXSM/Y8oN6IU7ILOaoK0lvuDIgCPNIo",
-	"zcC3YF87d5tg4CkvaRYhWa8np6GjtgL6iGEXMUAniGC3otUPSKSLZIDl5cFWXJrCAIV4zFpfJz6Sd39Z",
-	"0CG4bn0UO6XfUIE4841UX1BXiuF1vSATSXQeHWLJ0ljgOCjtdzyun59WihjJGIXmcRI29STGTtUPMaYv",
-	"UR5zfgOG9A0oAm333lqKP/XFjqb/HADU8UgBoX/cCCCGM+hiNvHgzOAIkGSRWYgkqrlinDQfl+5BbHRx",
-	"r2grNmXaHVqxAoL/DJAmTr0ozFiA/CffM/jh5KNe4Hshnp8ePobYbbv3QL2QEIs+tnZhGkcEmiKX+HrK",
-	"8KDVREtKni2VLKlpM8vMfNC4hJRfZQ1nWdYJefVbJ1ReAXbBgfhbyKlDq5ArLftB+U7mk+Hf1Acfru8F",
-	"zxWrM08id8xVMq+I0FrTX4eL+eh27tarWIG8CSyBibR/QEC1yB0YR3Z8umVUeB9bWORSfuo83n3q3dx9",
-	"umrf9u4f7n5t37Qe0h5l80tXv3XyH364vjc6lG+QhzbhUN6BA0mBull/Zfw7q4Bt/Eo+8Ou7knaG5w25",
-	"DAwxfwa708HjXMNzriIZjF9OgSvBXW5kpoWGAbAF2NiI+m22wUvCXcwavDG6psvcQ6wqQF6V8JBxPeWd",
-	"8h057KVixaPRc9IEBGXK+8mQTB//9Qh85FBfBkhNgr68IIcc9IaYT6hbjX+0puLMFOpUoJlpHaEnbCtS",
-	"zArxVIyQOiFOQ6GlZc2vrYf2+/a1usDsPF49tlJyK/+9+9btTfv2w8J31E+tG6MYa6VshoX0F3PZHPzj",
-	"4ndY/euq+u969fxz4q/q57/rldPGS+z54T+63drhf+pfPv/drLz8h2WEZsJnJaNErsJwIh1jEIuVmG/G",
-	"PPQjQ4Y6QOLt8OH+WoazBQw41NUeTkwAI/AL6jmQyU+He+dA4iAVZ6MjEWWaSiaQzEXQ9TBBPRVuKgfE",
-	"o7wzaSOm4GRjWKshMF18ry8j0QTRBrxHBz0fEhl4ERA8nngyjkk+juVKJIMYXchhz6OMqSeJ2FATCX1A",
-	"PBsk9WqFdA60Kxlk/SgebBGXNESQpeHWH8qB97tQMjNwvvJL/A+If6cacQ7k391F/AfE79o310ope810",
-	"HYdyJSxT7DrqA0vvLKOpsrDOP5IH5/cT05AD7asNaDDC2wnGY+jP1gltWAW90cjygK5GveWtB5q5vJcx",
-	"gcsCEZNpR0XCD5NThS64TZPn93KMNrDB2w2qMKXivlb3yFC697fjGzHj4ZvdNy9bRe4atujcKR5gEdtI",
-	"U6jFSvtYzFdkRMF3dLWjpEPszq+05sjMLD0eXcfA84gyNI9RGsMZ+INiEkXEQaKj9eKX4Ju8dTQFqf8z",
-	"Fd9XlHbT2fmUIDoAB2JBPeweXspbX/QVOlxGW6iUWi2x5YV/kq3XlDtABfsvuICcC/2XRZpEEjoBFAP9",
-	"WSY46g0DTuD7iPA55lfwIubMlgjDwm5lHhhiDL8U5ziWe5wM3Cx0dAts7o4jFVOnUX/IdAY/IjjdwPVG",
-	"wJC/ipKhxxkhw8xgaLIdKUMVa14IZtkO3EdvhsCtoEvlLndDhnXxoAqTiZ2N61kNPXoxafzEPpaHG0Xa",
-	"K26/E6r/BbKY9A5WLJWNtGxUFrbaezVwxWvzdciuYjHq8xVA7ohhK1KtefUls1S/yhy4Dz4NJm3XINYJ",
-	"BWgwQE5Uz2NMnS/gAHMwkjnrYCiGssO4DF+K63noWvMkS+EaJr28Nrkis0cExyvAxhEcs0NjQL1PPVT8",
-	"aCYYNfWQ6WAyBH1nZAqzcyBDVUwYIgxLS5cFfYWMUINVguKNzqRXYf2+kpbJwLrmyWnOrV3ASqzniSG/",
-	"IweZVqKEQ/Jra+3pSzEK7ugzVIJ+Zc7sUq2Z+vy9fFGyhgKxMWLEne/mZTomYF/N4V2CMYa8u2KFHpJV",
-	"yHaeTLEriTKHN4+DZWzSFcXMuipDYeBW2uv18GuIgy5OAOYg8/TZLKkRpI3QjamGa6Z9yLoSGV8AK5rw",
-	"8Q30TgMmvw2FpbwGJQgs45BYj75iFyErWuRT5DNMidkinzalLT49yrG/p02rYk2PDNb2tFn8DufXpgxB",
-	"OSox4sjMhxLfLIeQXxUeQDMRp64j++NbdgnmChOVo5kxliIBbVktk/uwE/SlEGamYHuZaQBdd14kSUL6",
-	"hgldKZEkUTQp4qS+ooconf253RiwgqFcOO2yW0RXSf9eLMdvCfI4Luf1eMQbjBgmi0KDNWyfl2xXO7oS",
-	"/PY3cgbdq2QU/RRyGGZMmNM2CuypMChui22/TOmJB1kvO2tyVR1MHFSc3oXdtYq1pUyccnbNms4xDWxy",
-	"oTGMhpsQAZdG4TKyeNC4CGPL7h4+XN22/62C+B7uPqbjAbPPr24+tW+NTz61Pv3SejAGbmWOcB4Ij+1M",
-	"KH32+fuHVsv4oHX72Hq4f2h3zI+v7x5auR/s3d1eGWHPql6lNaVY+W2Z76oM1qRA+qQL7qWL5UyQL0tX",
-	"X4I6GCNIlEoaJs4eNE8Oa6br6+IVtnNTQB8LFNS+1BGR1AewzxDhUaL2APuMy3dqxTzpBj2xHKIjUA1L",
-	"iTJXVd2Cr1xDr4EOrw18BKCPZGEE6ss6s4HHWdEF6EMY1v4LCTxK8Hj8n/v0+Uo+++Wp/fFRnq7k7yph",
-	"xEidD2iICPJ1WrFc52u95vYjUGMZnwUtpU0lnxP0rCauAJVOLgCL0sd1GXxFFF2SGAA8PEUMQAY8Sobi",
-	"/4nDILR9F7u7yT8vevlvJI6VzlaRLHGBqnim+O6zweebtbGM8ALZ31mPx/ZLdsgxvXn5jZ7UC3r65rvn",
-	"qXHAQ5wVLe3RJdG9OZqKXZ1nw450rdiBB4dDpIoF6rxy3TUAI0X6Wa93wkBJ2WDqUXoXDdxDlnJVbxfc",
-	"zkq8GmYqf149AJi4MtaciaXKSeM1MWQpEhUldkDHmHPkKhDlHpo9/Ngw25w/KlsQYBcRLjDm57PLIixx",
-	"61VUtl01ZYSZaa/7SDBYQZq7qJkizgVyDfE8B8oxAb3SxVFKs60wQGJeGUWzLlaY2BP2cHJq/ajgKfMg",
-	"40APWY1zmtOYco3sAvw17fDbfkENXU0DuQBywPCQVDEpWVojSyLGahn5izF8wuzC8hH4gmZvVYLbBGJf",
-	"F9Bw0QATobKAMZxM9NWfHiRrCbhhwI6qGZFB/Cuo57Hj+h1ZjK9XGOOblb5YURCluWAR1pcos7HEf7NG",
-	"bYHQqlp41RB/t2hqaZq96MTSQlxtvvZwshTARfhZJlmz07nrXd/dvm9/eHrIT9XMe6t9e3X92P61teAV",
-	"/YLJnuwg/kA9tLPQq1Wdc6s62jJbuCAsrYN4h/t4omsvIL99szO8sOTE7tLDtbREWfqDxhVHYQtxcrx7",
-	"eOy9b7c+3qQpcP7g9upTK/nLjSC0f961b3PSgefxDump7h6y9TRiD64618kfblqda+MUqsHApjJGY/bE",
-	"8hKHsersmdr4K1Qn3Hg6Rz5qXm16qgJ5X1d7WQEeQ9oTegbhG5cgdrCAh+BU2L8cBES3Soklnm+70s0S",
-	"NK5Z7ttEL688U1iBvHaq6ko5oFsoZbYkjzS72leb8qpB3VCV6XXv1M0nXDyVtVFV0dSjeJfI1yR0vqs0",
-	"QgXyT1SbeanX1KGE+9STniQ+Qv4iz+l3Ug16+1dfyuP1TWtAGyYvJ3+LXjrlHpnvK+lUL2NrNX0XKsrm",
-	"TmkbcxqGDsFL4MfbqYV+aEqQ8hMTSqryfn8d76By80WFg2Jd2XRCgu7LhvnaBX2TBnLBofNyvGWGly+i",
-	"W6Ys7gaK6ia3wrjPMno5s9G7qMabqqq7nENvN3G7BHsOfXVmHUw+LmNi7dDVV5LbF8tLj0W/xdw4T53W",
-	"g5z/qZNaSfxJBHv8x85T5751e5N5+WPr/aPRySOTF2frOAR2XFQpCfB3VktJJp05gY/5rCM+rd0/Murj",
-	"KuCGXDS7YO9e+zJ2b+QiR9605Xbzrlm6tahUJuUn5zs04nyiGppiMqDmwLYJ9GU5dVsVfKxNG7W4pdBB",
-	"/hQ7yFZ98PVFGWYy3a8StpoFA5+OwfNI3qx2dZPgMEou6HvYkT0SDjocYuIhxkDn5r9YRQcOUVkYVcFF",
-	"/XlrazHEpQ47rHWJrhhYZXzmId2b8uH+ml3odpyJNtn2/V3nEbxduKC3Cu8PE0djvUuksQDBPzt3t6rN",
-	"qwDERzzwCZO/Xqp2mExYHGDeKVMOUI0y2QhOUK1LJMBTRGRE/0WXVMHDvH8slveqgoyihspzqgYHton+",
-	"L1S0hS1wUQV3+kY+6korU/G0uaOavjoqgM8OmZ19of5t69jJriW76CLetWoKPnUAGaBjzMFfyKeqUiir",
-	"AA9/0fv0B5NdzbUJFAJVSagxrBLrNcsUwK3UJslHAEFnFCJOFYHEHDiQaKRfAuh5AqW+ipOLt9UE6jzL",
-	"j9tfq9hF4wnliDizqoemyLMBJUK/StCF+MjD/fUbNm+SGRvYkwMvugSA27tep33T6rXev29dP3bmX2GA",
-	"CHoLGzerTswHub2Zw+MBBxz54sOaWKW5KC97GRsEnjzZh+FalDJ1Ia+H1TJC8piBMfS/CFNQd0E4gGEM",
-	"H0z2R0g0jBYT/0EDXxAMG9FniWYoSOB3H7nQ4cj93LUq8vyi8NqaTZDn6atyzJm0NmsqsglzITutD/J4",
-	"gfjZUqc8zp5YZd7RXvl8WCWsQREvLVuR+og4cMJsObRkFVmlTFuNWr1Wl56ZCSJwgq0L66hWrx1ZMqBw",
-	"JBnvksOe7XgoA5IpM4SJ3BEkY43jy7gAkKhdk5b4cf0c2MkqorYiAybThwkCcCiWCAl7RlKll93GYZfo",
-	"dtthnyR9488Oa8DOdyDbgMi2+ZB0Sbp8f6MJXDzEXCIY2HGnvg2oD+yk194+rOTO9OH63hYwpodcqt7v",
-	"bIIc5UYJfegCGwIeqTqnpsYMDPEUEUU00QkSGoWhAaWlRDBi/Bfqzkr2HIfPykJWJddUfVmpsKlmB8rb",
-	"PG88FzVoTV6AWI3m0fHJ6buz83qjmfSqX1jP1P/CJsJwqEFnjKoO9Sc1h46zd+EXVr+OGs3BqVM9dk7f",
-	"VY+b524VHsPTqnt+dnTWP3Fh/fidFb+qWHR1UKaNeW6/1ZekiqMNET9k+eLDzXq9JNbpl2Rf93TPioXI",
-	"TV8lZZ7PgyWtZr15Wq03qvXGY71+If/7d4n9weLzJ86p+w6dDarnsN6vHjsNt3qGmoPqETzuh8+2vpeJ",
-	"6DTzsl7W3O8oMzzj77j7L9ni/1jts+m7ET28bauayldhSWU5rrF83FOqdLEcd7R83H1Uf/lGlV+WA8+X",
-	"D7xSPLilCjmLUY2TImCyYDKRNZs/IRfDMErmuFlgygddF7oVlYV+qVgnxbCqqz/LAUeF0BnViI4bHNbF",
-	"70lT4/fPL58rcf4nKYOZa1DFmCE4kI0ymer/IrM74JDJG88Ez/xcsQw6lnVhtW9an+7vHlu31//Te7r9",
-	"r9u7324lpIXEsbnsv1koX2lBCsEEEVfoJXHtQZc7szMV8O1Q7curc98ldsFK93YNXIVoy4TwYh39PZO3",
-	"D4ooI1WhS9K6Qr5MNOBkHck48bEiibh0VHY30M8McjHsjWBtRtRJ0g36DLs4D5b546XgzF9dE6iSfDa/",
-	"cvUupKvZ0VFYShr2UopFt+mcHzvNd9Wj/rvT6jE8blb7Z2dO9fwEnp2go/Omc3q2hljUTsJCzRQM3Sss",
-	"w8n8X1f960bzaAVBuaCA915c/tTisqNaQcc4eMjoB9SXXoQ4r8+VmTdZs5ZtSXSm6ySYheZvmI+Ane6q",
-	"bcf7Z/eRQ8eI5fXRVrmrcsHgQF1lV7pEWfSAYeIgQOjzYeSyU/YuGFHPDYPdlfU/wpMi7bi1Ey7qx10D",
-	"9rJ+5DYo2H+8S+IVMIU0Ty9YVcUEtjkveoHUvkv2/l5dXvchw07KllWOAgjks3Sb8UhAZHunq8sNFVRg",
-	"XTljBK6pPwEtMsQEoch1P2+ElJlT7oV6Xu1DJjPFpAsnPvHyfvEKkKIAlpfMpmikXcjkeanSWLkI6XNn",
-	"F2/fqt9YTX9ASN230IW1ibwz1SUkLOjC/52WzPOyEdaVC8GVOH2Z+gYX1pDSYaZEQq4eoMLLF5QxCIs8",
-	"mG+mwihza3By5DaPjurVo3fnJ9Vj58StwsbgqHp8ctRoNuDg3Dmtm7rGF1BVcAnNIhM/FtVG/j2l6Xx+",
-	"WXIIwtory8oobMF2N0aAvSJlZK8dxIzplB5QUewxJkshk55yJS2lSxRzWXWbxbWE+J7vQj2Y1+UJlYRl",
-	"EqwdlqdeXY6p024UKkmBG04VMdUdWXP5fVt2ITnm7VPmBZCK2WIvG1npD2T27FnUYn+fIrCKjm8Txk06",
-	"wC3XnmlrZW87PMpYLMJsx3SEgh9MVEhps1ZPBtkabLRKmM3OqQyyC+OCO527LkkGPckoBciTMRXgMQxg",
-	"jZfxEOaBuplGrqrloerkEBf0Z11iqDFSA3ayXosd1iuS1onA/gxBHxwcNU6OTuv1OlOmlMwQ9rCwaLrk",
-	"d1WfpTKvzvI53xLJYnU75ogyRgwxvgdhQaZGVS5Nrv9wfQ5vDn0ryjQr+npKbkREbZlVmUoBCCGvneax",
-	"igR6sed14MIZ+8bry1YFst69eyfpqbxkzA3x34pgDGuZxKWjMdI5aT80zquNZrX57rFxdtFoXDTOa43G",
-	"u39bsah9ZVxKk6Jx1uy7J+ikeooasHo8QMdV+O78vArhqXsOT2G/eYqsyEjQtRAzu1jwK8ZdLDg2XTtj",
-	"0UKT1kjOa/OSZnllfBYN3gDl5CsagsPqPTUdO8EFseSSgo1+Z57Y4+UDbyl/L7vR7nWYtJmVRw5jTLiy",
-	"sOJCOa6wZAduTXkxVGIx6y5RKIpYWT/AHq9iAg5QbVgDH6QH5xBQP5QwsjBHGEyg1JAo1obPJkiGV7rI",
-	"x1PkqqBL6feUEeXgwI58T9obV1M+oppDx/ImVM4PMDm8BBAQ9JxWhpQTFmCiXL0KgERgmfgK49RHqrGS",
-	"ioYLlaIFakkaX2sZlxJXAlV5UT8mbMZF9DxVYu4sqqp9t9LZEJZaeFVSW1V9IpWikL1bm4f4R/5Axmht",
-	"c/ep2vmXs/6IzhSFCb03Z/n1MO6mCvuOiwbDEf7jizcmdPKnz3gwff46+6sGJ5OQlAKGfL1Veg0pbH24",
-	"u+7c/2vB19SEK6HQQNa7u//NS4DanVpk6FcX28non6n8m8RfaazH/yqnLcX3J178ZVW9KVndxlz2c36h",
-	"vDQP5GUD+1tQeUnn0ewdKN+1j1fs54GQHIcpHcTgZ0goH5nmFxvXPW6Qh/KjmJNy1/DuOjLXlZ9Lyhs1",
-	"RX547dYZc3aNO3TiloCzJRMKf4ggk71pswJ3UXT6esMxFXyLwzFN3GXDwYoLeMw0OceCsLhSVynlGM03",
-	"jQDcs5s9uynJbqAp0eobh68p2IqFr7U5SyePGXPHWDJ5LN2CbEiVEx/zS+BBmYjnQM+TKW0y2I/MdK7q",
-	"OIxfg7JxGcBhEJtyc8hrJLOXw7CsLXHCvPivHSlb3yjW6qfkfntmFmdmqShccdplNi0fyUpLHNBnwvK5",
-	"23bDbhSUC6+0TQxjs7e1C7iGsTxU/oXbFpWo3V4vKpS4m2YlainuXpv6qbQpU7QD43TCEvEoh7u+kdLn",
-	"qvCN1G8j7CHzcjxMvqhkdXlwdEi8jwYBQ67Soo7rdWAPIPaQ25v4KKpmZXeJ1qekxpT9eL7atNHLoUVM",
-	"0FDUPde7vk0WuMubhD0H3HPAzalghqJh0j6iudxkxy7yD4gbimsvSCtOt+KJrD3VEgPJlk8QuJipqp+q",
-	"LjeYpynJ8uYm5mYGZR3eNlTV+eY78wFxAGNzaOh2ahcal7nLYOp5yfVU8FdUet7qOCPkBmL7xhCLeSBx",
-	"EKAEdCAPfBfOAOSgUb+o18HT4/U6d8rrom0fmb1b3lmGD34I8wxTPnzDCQQHkMy08yqhEF4ZTusWeGCx",
-	"Skdp7hfmZwq2p4sXHAObUN4bCIlo53C5jV0yGvlb8oYkV3/bBZ/bl9b5WUrrZDb7RyoU8EMqwZtg5OnL",
-	"WDMLL3gXm6ohWJBxl7mENb++cQacuD2Kuq3v+grWuNh9BZbvpAJLzu7tueqPxlW3eue8GkuNNbtZ1w9g",
-	"/921ps2udQH+fnmxVf1iBH0PIx/oeqU5OnIMiI0z6Kij5zdVjrPNmnbBlZM9j6ZH6nXuw07Ql/37JJmp",
-	"ahufX15WX9LeMP/+9Dl5KHT/3eS1Te4tcfvmeuP8JyfYJcsjNhU+YuQSCf7mIq4bIe2WR3yjSj37YjTl",
-	"dmbP7F67mpXRV6IqNNJxpyu00cEKITDrc7llJWfMr29FLwoLXXyDQjPGVf54VWZylrlnIT/WJXC+zyx+",
-	"wCoqLU72jSAI4AHAXFpO5JtUmjHSZidcU74xOAMJ8glZ6xjOgI+gCzCvgauwepUyFp8hC3vIuYD6uiJ1",
-	"8noFyuRtGTgh2DShHMiLlTybMRf0jbNKvRIWfT/FRLbl0std4rfSDsv41uLjPkmBe00DAcFxM/nwdnEN",
-	"zg0h7BVy3J/eJ6Y2B/9lSP4SOpw+dh6CLgOcVmTWAaNjJDvI9GnAAaeyhGApbrmaBlcietn49saZ0msI",
-	"WjatdKu8SQqEfTmk7ZRDWnvjF5cEMAS97i8xvstLDEM0o25nmNuEcaWQ7xU59YJY7yyj3mR0tZlPf/O4",
-	"asMyd82kCxdn+S4LsPzy1P74GJUJX1SBZYX6K8bdW8JpM3HIB+q2DnOW6oS4Z8HfqYMzu8eFWXCJOPMV",
-	"OPA/M50MFhSuBegrdLg3k/4QOgj7WbRd3TByoTtFloazkyfaBgfQ8+gzcrtEFqGVlcYTeIn3uVA9LVCI",
-	"O2N14LBjxqEu+Ca/0yVhbxBIgKoHF7qVo8LnPvVQql2G7CnwqfXpl9aDfQlg6Dp5HtG4Z7pLwiZZw9Cv",
-	"NG8UogqpA8xMfpEM8tcRZ3MP6Zz8xARgiqHBZVzeF5Ltg2CYKGEVtm926qROo3PfP6Ns/wxF65tuoLHW",
-	"Fu7Dqn5yZ70giewlYX8W8nvqiz+SnRjc3WXLf0RwWrAGyKOh06KUYwQlZZ4K84AOl6U7auAqFFbKaT+m",
-	"UzlgzJA3uJSNlFWfjthjSGaU6KKnHmQ8lHrqRQcSQjnwBOzgIDcNVsnQsEeWFGeMwxmTLc/DJFrZKVp1",
-	"PLfj3OJj6/2jMcsii7F1xJ5cQ1IYyQnSFBOXRKX5V1H2lVnavqzInqW+Ppb6IHmE0GDFSZjXXl5qjKib",
-	"oS0wUcwMMdVsQV9730U+cgXnP4jcxxWA3cNLMIFDWQpJ1T2SdVWAmMDIi3ImrlgT6MMx4mK1Ap2mnZi/",
-	"8vYeDpEKM3+pFHq5g/9CltiVNTgfZikHllgNgJ6XikHeQD8HidO5eAsXcNGsl9HucrD9bTMf1P7+zLkP",
-	"n9P7S9BXHg6c/3sjO70PpXm9ziqxaRlN+w0zlqn7hmkQAsxQEOUKiPfYE7z2AtgMQd8Z2eDAgQxVMWGI",
-	"MCybvwLd/VzY2IDAsbQlpDF+WAG20mkRsyvAFgYzsytdYivVkdmXwEZfHS9w0QefBhPxkyzjFf6qAWyT",
-	"KzJ7RHBsA2cEyRABQlWRL+kwG1Pniw4p6pKh+JCQvYAjOGaHNfCbzmGGgFGfV+KRkcqbJVvayt91H3c+",
-	"Qj4TUlEsRxgOYmCXUCEu5e925+7hsfe+3fp407u9+tSSHjhGleNNuuDk/rsq+HKIp4gox11s3I1gN/+8",
-	"a9+2bgROIHN0G/uAeIgx/e7dw03roXfT6lzbl4BjJKd3IUcyBgC5GmypgWC3BmyZ5FvDROLPBtB1WZfI",
-	"Xr6BDgAN/Wpq1+QOgzHkzgixGrjPEfuXAAqVAGmrSrfzpV2ChXmlPiJ2TmAqT0UIye17VgviXs/t6wSC",
-	"7Yhzl4SkI39L2KIRtVaAJADkJro7qCCkvy1NFpFWoDZOPJFnU9r5Oe1gP89hsaALI++WGmVwcH1+qWwc",
-	"KSd1gRLqy8UMMPLEN1NnUaoHyp8XO0FXnevSolfT607z+sOd8pEHw34xd0+3j72HVuf+7rbT6j20PqrN",
-	"af33fI8bL6HTUp2offvhlPdhS9pZRCJ7jey1a2SxGyUhBFfKl1hqua+oiGXiilgJ/6dWYjLuB9UMC+Qb",
-	"+VLaI8DwX+iiS/4MhKy3Q2ZrAzwA3aBeP0KgXgHIYwj0qave0Oeotujl5gk4gByMKeOgUa8f1rrkPlIg",
-	"LoCeTv4lhxNKqmg84bO8ydSrecqFAYXfsZ5hChmKCfTNORKyaNuquJvI6lt/560khylXshGPJn/DPuax",
-	"WMzj5w3QyAJ5R5CyFOjARMZ7YfhahKGpMv5rCWmUZJeKAFsgEzMBMbJGrWJd8/bJfbRgcaHlO6CeR58l",
-	"hrqEwTECfuAhJixi81nIFUgZ8L8HeaSMynzLN18mfXuneAbjr1OUpWSBlmTGyNAfKPrz8/qbWVDmZEL9",
-	"9iLn1YiczN6YTLGDOJc+3GEYp6Ff/2I7jKBn7RD18BSxbG//A9WpH3A679V/CKhfUa5i2GeI8IoQLh6V",
-	"blflq534aIppEMawuNjVcZjxtYcmXqQbSkkXqYChq1x3ujGJKdN61xEefvS9pACZzwPCpuObSdqqxKb8",
-	"DfNRXjP/NAC6WDN6TrTub5wZevevAZ+hCX/j5OSkWbYLv2GbtirZ5jhNZjTspHG8cbGLQ/+jU7gPu/kZ",
-	"wm4oh2HrRGmGxHu/XwID+1QdOZ6p/wWT4a57cXQQf6AeWixHZNR8aKPYOS5xW94g5obW50QpdokOU+wj",
-	"4KIx5chdGKtoEBPhEtZrwiGmTnUnVwKKU+1s3YQ1sTwou2zYotSEs8Dfqx8F9FDfh2wP+PBKZGshl3qL",
-	"94GWe47/+jh+R2XgKibxhilumRs5s63oyg7iHe7jie4ujfz2TZKpC0aqdCblZs6yeSyLvDBOQ7eUylD0",
-	"EQ98oq5ohPi6um8rG0ja1kJFpT4HbESfGcA8j0VngFuHXbN0Vm8HcaBm0DWxkb+RxKSKxZJwSw9IwHpX",
-	"v4QlhUvwsDQO9vxs76rYDXsyZFKmjwt2E0zrEsxZRoKB/YI9D5PhxhnYk/QMlOmFpMrlqmpW0EfaXSHU",
-	"UBJ4nvzJQwMOAqJ8DW4NPKhDphCCxB5MfMwQ4Bj54EBe7B7X611SXPvMBXstdVQ1b0o1hVM/LuufFN0m",
-	"DqDH0OqdgcJ7ySQQLVIKhvJ9jRr1ybjahON1+xoV5XZ5+7dvCLU65vbRRj+WCFE7XaKVVI7uu4teUgrW",
-	"Yu2k7HnbIHknyxAHUAdEK1cNVF2JZGN1oREr9426eQo92POaBhMfCQnUJQd2Tuefp9vOfeu6/b7durFV",
-	"ZiZLfjOSVQuEzcbaV8FnluTu6vvg6rdOtPKkFp1q5HR+9u705Pio2aifn5XowrQjpv5Ku1+lkJbpfpV+",
-	"vu9+tdJ+72sK7KVWntRK983KkVcFG2etJamKNHux501DbOWHZ6k6PbqXywWwp00bHBAKqBzMVF7P9MjO",
-	"Fycb6vQybaZcMs+YOyPQh84XwCn4tamuO5JBOclmKE3pqFjHZFH9VDLmyq9HenJ1syr7rQAW9MFAdVyp",
-	"lO7PQqbYp0SwhB52Qy5N/V7UuGVnUu5Ha2OTXdXenPjRKhPIquM76YCzHm8uVPElxw2VdT9dhrXUdOMV",
-	"OzQYwjrsCiMeZtKE+PvFBo6HoK/c6uBKpa9K/j+SxU9kcRfGwZEwRXzocOSzGrAj1coG0J1CIlTBfO6/",
-	"qRotfciwYzQn5BMhsjgmQ5atT2buQyNoDpKZVl1Z0GfYxdCfpdvS3KJncK3eBbc5cfCF5YfEdwyedDmN",
-	"UGXwEeM+djJRpgsW9HmHImHfteg1di0ybc5etv1osk3QXbaUGZV9GZks95qsYblAsm21ppmixoU19JME",
-	"qXRpWbtA308wFeEkTX5BDJgMK8DD5Iu5HGoF+Ao7NRCTmV1S+O6GBz5RMvJ5RD0UBpOmKpjnirrNdgBY",
-	"eEcjplp0KbNmWKnAcadzl86DINLSEg82FSFqzAzbdHRPzu5sVXJp0tn3LfjmfQtyd39xVG149vctDH5q",
-	"5x40EsBuY2g1BS/ocZDS7OQ/oKe9TzqnTxuDDrpIC0PM4mLQdjyIx6oSUZfYsXr8zFZ2IaGxb0V565GR",
-	"WQHqb339NP90l9jQVbEO0Os4dIIWmahAWajUl02mmXy9a12A3z8n7dYukVWW0AXIy8HKuxRT8WVx+PIE",
-	"+yY7Rjg+csXRhp75ciz+PF7EZp4hR9BzVf1ZVb5B+e+OrO6ffKwq/udx78LqgE5yMwAb3SvqaiUb6XNR",
-	"pqdCSSmwy54YBhVgE1FyaiXuXgr9TFLIYO1c6sBZ+VRxXB3Os2rK4IriSRZnnC2LhegEjoOQK8xQBwG7",
-	"Z6glWZMlVBxlt6pyKrYsbAfB478egY8c6rsA/RlAT9ghMkXdztSptOdV8d4wcHPbEfLN9fE0zHuz7+86",
-	"j+BtT7zx1iXMPrxUNe+e8cLwPEDgGJOh6vOgYfk6QY44jOBK1ypEbujCU0Wuw19NwiWBuLWuxuSHkgxa",
-	"fTwEhj4TVXs7zqGzZUy30osovsxvW6W1oM/wlddoVT+1bsoXaQ0HbMrhmNzZfUDETy6trkfI+aJUa3WE",
-	"3rA445aFSKCfeGPONTdUCtYsw5avQs/2d+gtSfpGXyrRgzC/JvZT2H409pMR6NhzeakY+9sUuRh7HMbE",
-	"x35Kxo7EHpgs0vjjrELw8vnl/wUAAP//",
+	"7L2Jcxq5ujj6r6i4tyr2u0AA73a9Os+xSR7nJLavsZM5M+TRoluAJo3EaaltM/P8v/9KS+9qaFbbCVVT",
+	"NTG9ffr06duXv0s2HY0pQYSz0unfpTH04Ahx5Mm/buAAtfFfSPzbQcz28JhjSkqn8gpg+C90Bh6HiICO",
+	"X6vtIVADmINHTBigD8gD1hgOMIHimepYv8uqlsolLN7xHx95k1K5ROAIlU5LwQ2lconZQzSC4qt96o0g",
+	"L52WMOF7jVK5NIJPeOSPSqf1Wq1cGmGi/qqVS3wyRupGNEBe6fm5LKG8oz8QyVkAF9fADh8iYBH0xOW9",
+	"FqB9IH4ae+gBU58BAdnuWc665DtyFyWvJlakwWTcw2RQehZgeoiNKWFI4vzc9RB0Js0nzNSW2JRwRLj4",
+	"JxyPXWzL777/k1G5LPQER2NXPQvTzz5A10fqJY74qr6hi9Qd5dIIMQYH4pJDRxCTU0C9AST4L/kR0Kuh",
+	"eqN/aFf27cOjyn7jxKnAfXhYcU6O9457Bw6s7R8BzMAD8nB/gskAQHuEKjb1xlWbjoD+HthRb1f36RUA",
+	"p2Gf7NuNo8pe7+iwsg/3G5Xe8bFdOTmAxwdo76RhHx7vKgxF6PtvD/VLp6X/eh/R7Xt1lb2/oIQgmzc9",
+	"j3rqueSe3w0R8BCjvmcjoFAQQWglcWPtVkvP5VKLcOQR6M65ETj2WHoPwmtx7H9CvH3R+nJBSR8PfE8h",
+	"qFGrnYKAOIBDEQOEcjCC3B5KCmVjZJ8CZuNR4sGqIL5TMPIZBz0EIAcjyjioN46BPYQetOX5XiFiz0HP",
+	"HwBMFFDIE2dkxwoWau2WAaoOqgBGi+FDyEEfYhc54AG62FGAK5TLH869gT/S6J4L85mnsxsgb+nC4J74",
+	"RmSQ2XJimAT3963L1ZPkf3zEuDhHGjSJvCSQAonUA1BwJZsSB0sKERhkYMdSmOzGr2kCvqL8I/WJMyca",
+	"SeyxNP4I5d2+vDgTcYKmgZ0g6vpxo+ccoIPKIarDyn4f7Vfg0clJBcJD5wQewl7jEEkyV59Y1/EPT5M8",
+	"7gHt2tB1kfeOJbngjhUuWWP1BnkjzBim5BIRjObF7tjweBrL0T1dR90Ux3YcPoHoCHhBRmJdEIzQqIc8",
+	"Ic0Sqzns1+GefdCoHDv7qLLfO4aVE7vuVBpor78PD3qH9tHK0a5BG8GJgs3mgBLFBFKYzizb2j0VSoVe",
+	"FSVILAgLzm1z/ID0Kpk8HQILdIw0pWEG+uLIOCMhuCFxUliCYOwKoaTeIPf1VpNH82kIfcbn3ljP9Hx6",
+	"Z4Obuii8K761ATvoUWcC0JONkMMk5C4eYS5WX6/tHx8cHYLehCO2Lm4kP48Z4JQCF3oDBHasLOT6PNwT",
+	"6PMhIlwgZ26s+dmn0zhL3xJHmKQXMgA9BD3kKaXuFDBEHNApnft8SD1NX6fgg7pHqqu2vFNprp3SKvF4",
+	"RSWvJsAnPwh9JAnQwI6VWk2ExAeIXdhz0fwIjD9pQF54OY44eRyGkAwQsKnvOvKE9RBg8AE5gFMlzjnk",
+	"CPSxi8qAUanfw0APcdApcCCHPcgE4UB7iBygNXRpHaycj+RCK5EarFLwDAH7iNo/3rHYEiRP8F1XbI8N",
+	"iX7Do4c5R6QKrigfCkoSK1Sfcs5CpiG5V0+sk3sYOXrLmD8eU48j5wtyMLyTyv2ce2d+xVxay4X6XkU8",
+	"DDoljp74e8ncOqWAc4Zf0UcjA9ea+YiAwUp/1DJqOtVSBIqyiWwbjfkd8kbsut9G3gO20a16v0Sxo1Qe",
+	"6N54gv1zLFDbhy5D5dI49tPfKbmZsDB9Hwu+krLPyqUH5LGid0tj7j8+9gQX+yP9tfi7vofP0t6fyObi",
+	"S+ZlKo15znVC+SpIbDRrL5OfO4+eSy8m9koj8CFwbZuOEbsfO5DPBjtJOLdo7EIbKXmHnrgHwXXr8gIw",
+	"+Urlahh7iCHCzwR/RaMxnwBXaHC2i6AnHxwJY5z4ruaH3PMz6FHvk/YCRyP5jxF8+ozIgA9Lp/XGsXQt",
+	"hH8bqGIEn1rqUemI0Neh58GJxFwWP4RQn9hIkPgHSAjy5txSRMR6nJgPoUepiyCR4ASsIO3nEIjsyc+9",
+	"Y0DwBbAzgt4Phz6S3TJgQyGdOAXoAXmTQGN8HApWGXyvnEBNLbbaCBtzH6vpB8VEXwmeMx9V6UffMeAT",
+	"6E0AEu+QjElQShLLittOPzIShgtxo+R8XBhhCVoqyjsv5bOl5zT9TNnPS/SAXAFwpQ9tIauaZOBiNgT6",
+	"CUDgSPws9r2PkeuEiq/nu6g6cyfk+mfhX8MtLJkE8hzU8wcxAo2e5lqqZblrIOaSyxQaxeF+BREBjwPG",
+	"HuW05/eDVc5chrwavN28HJ/wxWQIJrbrOwag9QUA2Q9legi0Ez+wwiR56I1xuTSHuD1ELFpMeKCf8yFe",
+	"SBx4yIUKyFnEGfvGbfBQ/jYVXmDGj2vw1k5f8W1sCYj4I7HLF9f3V3fd22b75vqq3ezeNj+f37Wur7r3",
+	"V+2b5kXrY6t5WSrn3tX83ykXP901Y3QT0euFhyBHFz7jdHQpnZqLERF8ZOe2LRao+GVaXmU+bLvUd+Z7",
+	"RDldr6QnOiHgGgd7CQG3vwqWLlf4gB0l2KZSWQx7N8EzM3Wn2GqMB9qwMQudFTv2inlWkmWl8Yv5IKsb",
+	"vsY844tRlBNCvO6dLrZTcy55ob1yMi+atWPZT2fWY3hp/lKu44snD5hvyjBZQIPKBXgh3GP58Cx8Zz+X",
+	"AV2/qBjIi4ps8QnNPdk3zIdfhGjCZBCd86RkY4grUaYeBYooWOAVCR3FaASxq68aBHm59CfFJL6A7KdG",
+	"8Ie2eLRvUkpV9Jhwjb5jypF5Bh4xH1KfA8yVvzPuP2UcepzJWwChWp83gkW0VEiCIn4Nwp9pCEoJRrI3",
+	"iyDJdEad3NOFCFCvbg4C/KKeSPG8ed4w9dxNWW4muLeg1uC69PGeqDAqcpqC+DRVf8bkh9iHzJ66iKs4",
+	"jIvJDyBlNMOUIAf4DHmSomUMREVv1QlRFOSHH1Jkzgx29VyUJZ3uQ38EScVD0BHvAfJCoCxn40Up81NY",
+	"5jP1niwvTcISv97FjvRyDxFoXQaknzhTnAJb7mEOhAL4uIabpx0xRlPxMQPXYbSbeHkMvHb7OvVhTtWe",
+	"7gQEKfEodjXaZkwGu0Wgk67p5tMYe4i1DExKXu8idUMXkwAqF/cRxxHXkPiRN58BB/Wh73JQBxMEPbCz",
+	"Vz/YO6zVamy33CGQAxdBJq46cAJ2jg/35ZUwXN2QTzGwc7hXO2rIxzrE5NmBnCNPwPj//VHpdP7n+z92",
+	"/qhVTr7/T6dT/Yf81//1/3c6VfXbLvvv+fUZw87NddIX4m6ZeOosNpX5cLitObsZbGEiOCEoSO7h+U0L",
+	"xKIUmJIz7S6ixJ0ASuysFV4uPVUYsj3E1eak6Oqcz6IrKAN90s0nIFMgPWLXBeqOOCU7kKOKIL3ZzoAw",
+	"CSeN0gx8U/a1fb0KBp7ykmYRkvV6cho408ughxh2EAN0jAh2ylr9gES6SPpYBnjW4tIUBijEI9Z8GntI",
+	"xmezoENw0fwsdkrfoZKloo1Ub1Bh3yClQpCJJDqXDrBkacy3bZT2O+7XTg7LRYxkjALzOAmbuhJjp+qH",
+	"GNOXKI8FKABDOkqNQMu5Kc3En3pjW9N/DgDqeKSA0D+uBBDDGXQwG7twYnAESLLILEQSVaQYJ83HmXsQ",
+	"e7q4V7QZ+2TaHVou+QT/x0eaOPWiMGM+8u491+CHk5e6vucGeL6//Rxgt+XcAHVDQix6uLQJ0zgk0BS5",
+	"xNczDw9aTLSk5NlMyZL6bGaZmRcal5DyqyzhLMs6Ic+/tQPlFWAH7Ii/hZzaLRVypWVfKO/JvDL4m3rg",
+	"08WN4LlideaPyB1zlMwrIrSW9NfhYj66jbv1yiVfRgLnwETaPyCgmuYOjCM7/rlZVHgTW1joUr5v311/",
+	"6V5efzlvXXVvbq+/ti6bt2mPsvmm82/t/IufLm6MDuVL5KJVOJQ34EBSoK7WXxl/zyJgG9+SD/zyrqSN",
+	"4XlFLgNDXqbB7rTxKNfwjFQkg/HLKXAkuLONzLTQMAA2BRsrUb/NNviccBezBi+Nrul54hCLCpBXJTxk",
+	"7tX8Tvm2fExl34Q/5pRyCMqU8cmATO9+uwMesqknk9jGfk8GyCEH3QHmY+pU4i+tqlxAhTqVDJiTBSQ9",
+	"YWuRYqUAT8UIqR3gNBBaWtZ8bd62PrYuVACzfXd+10zJrfz7bppXl62rT1PvUT81L41irJmyGabSX8xl",
+	"s/OP0z9g5a/zyu+1ysn3xF+V73/Xyof159j13X90OtXd/9G/fP+7UX7+75IRmjGfzJklch6kE+kcg1iu",
+	"RLQZUepHhgx1gsT7we3NhUw59BmwqaM9nJgARuAP1LUhk68O9s6GxEYqz0Zni8pSokyyn4Og42KCuiol",
+	"WD4Qz8TPlPaYEsiNqceG4gHxvp7MFhRE6/Mu7Xc9SGTihU/waOzKPCZ5OVbPkkw0dSCHXZcypq4k8ndN",
+	"JPQJ8WyS1KsV0jnQLmSQ9cJ8sGlc0pBBloZbvygH3jehZGbgfOVB/E+Iv1GNOAfyNxeI/4T4devyQill",
+	"r5mu41AuhGWKHVu9YGbMMvxUFtboJXlwvp2chhxoX21CgxHetj8aQW+yTGrDIugNn5wf0MWod37rgWaC",
+	"9zIncFYiYrI0rEj6YfJTgQtu1eT5Vo7RCjZ4vUkVpnLp1+oeGUj3/np8I2Y8vFi8edYqctewRudO8QSL",
+	"2EaaUi0W2sdiviIjCt5QaOcT4nllRKz5NKbegpn2Ko180Qqmj+rpxfxWulLL3IMk6DpSN+axz897ZyJv",
+	"QZ38kbgUOsYYKZSFm6eyUtBmDzJCOqSuE9SOXLS/Gql7NvivWcitpLaOJ14yH3Vmc1OSl01wK90rFlGf",
+	"2y5jZoUpnrvKwOOQMhRlAI7gBPxJMQnzTSHRubDxFJNVxvRN1PXPVPZsUeJK9yehBNE+2BEL6mJn90zm",
+	"VKAnaHOZy6SaCmh9WKbTJOmpqpxtqpRmSng/Uqmfp+npSegEUAz0JpnUw3cM2L7nIcIjzC/go8/5WiLJ",
+	"ETvlKO3KmNwspGSs+0IyLbqQYCywuRvOA06dRf0i0xn8jODDCoKHPkPeItxNP2eEDDODG4dtrDw6aoU1",
+	"awduwjsD4BZg4rnLXZHbqnjKksmBlc2aWww9ejFp/MRelocbRdoLbr8dGNcFagT1DpYLKmlZ2KpL6WdL",
+	"kV25xKjHFwC5LR5bkGrNq5+zBvxJVph+8qg/bjkGsU4oQP0+ssOORiNq/wA7mIOh7NoBBuJRthuX4TNx",
+	"HSWGNg6yFK5h0strkXMyuUNwtABsHMER2zWWq3jURcWPZoJRUxeZDiZD0LOHJsXYhgxVMGGIMCz9SMzv",
+	"KWQE9qESFO90LxFVNOMpaZlMW20cHObExH02x3ruGfLa8iHTSpRwSL5tqT19LkbBbX2G5jLokOvMtEmp",
+	"xz/KGyVrKJB5Jp649py8OuIE7IuFk+ZgjAHvLpcC/+MiZBuVKm1KokTw5nGwjMdnQTGzrMpQGLiF9no5",
+	"/BqqDIoTgLmEI30259QI0i6elamGSxZVya4tGU8bK1pO9QJ6pwGTL0NhKZ/cHASWcfctT1+5zqs35/Nb",
+	"UqeMuQwNCWrqYuRl0QCLcyJOAnLOQFQSZwpZrdbrOGPnlmw6VZwilZzLb0K1SfkXh78Yzr6qXf2pre28",
+	"Fb8I69PHqDh9GaGfh+3FvmnC0Az6XeQAzZfzGzzzdRr3CQ0WWVnrIRsRHmNCZRk0J5OAS83LfspL1eIr",
+	"c2hRjh/YRWZfXvh2097FkmQW9CdrfJn9yQ8N6Ul+2MvxHj8ItD7sGXzFD43i+T1fG/Jc7M3xxJ5Zi068",
+	"cz6EaOIDjUQNo676jCscZyAy96l8mhnzbBPQzusj4R5s+z1pQjJTIaasQoWOEzU5lZC+Y8LSTxTQFi2Y",
+	"PagtGN9IdwZZb31AwTR/nA44TaOrZHQq1v9hBvI4no9f3OEVVpORaWVjGrbvM7arFaaLvXy2loGxzil5",
+	"HiCHQTWtuaS3wJ72fde9Krb9stw7XoA366zJVbWxFqrF6N2jLlrEV1hMIiW9ckuGdjSwyYXGMBpsQghc",
+	"GoWzyOJW4yKoO7i+/XR+1fpdFXjcXn9O14pkr59ffmldGa98aX750Lw1JvVnjnAeCHetTJll9vrH22bT",
+	"eKF5dde8vblttc2XL65vm7kv7F5fnRthz6rQcyu7sfE5sheKcrcmBdIX3TA73UhxjDw5euYM1MAIQaIc",
+	"KkFTlZ3GwW7VqKgVnpCT2x7krsBAnDNdLUM9AHtM6JNBE58+9hiX91SLxYENqv58iA5BNSwl7Gqielo9",
+	"cQ29BjoIensIQA/JplnUk3MifJezogvQhzDo3R0QeFj8e/fvm/T5Sl77cN/6fCdPV/J3VUxspM5bNEAE",
+	"ebrljFzna02B9EJQY91ACvr5VtWYiKBH9eEyUK2GBGBhayE9xkoRRYckHgAufkAMQAZcSgbi/4nDILR9",
+	"Bzub6U1UNDHUSByLZTsV6CAkUBXvIrT5TkHRZq2sW1CBzkBZf/3627nJZ7pRa7au1Au6Om+r66rngIs4",
+	"K9r2rUPCrC/0IHY16pQy1LMe+i4cDJBqJK17DumpXxgp0s/GbBMGSsoGU5fSu2jgHnIUg7q74HaW453S",
+	"U72V1AWAiSPrEJlYqvxovF+abFOnKgh26AhzjhwFotxDc3waG74W8UdlCwLsIMIFxrx8dlmEJa69w966",
+	"O+oNMTPtdQ8JBitIcxP99MS5QI4h13tHOSagO3fjvLnZVpDeF3XN06yLFSb2hD2c/LS+VPCUuZBxoB9Z",
+	"jHOaS9xzjewC/DUdrlp/szXdaQ05AHLA8IBUMJmz7VqWRIyd1PIXY3iF2YXlIfADTd6r5gdjiD3dXM1B",
+	"fUyEygJGcDzWiSv6IdlnygnSTVU/sQziX0Gvtw33dstifLmmaS/WFm1BQZTmgkVYX6IF2wz/zRJ9pwKr",
+	"amq0KH5v0bYjafaim44U4mrR2oOPpQAuws8yjTza7evuxfXVx9an+9v8Nh55d7Wuzi/uWl+bU27RN5js",
+	"yTbit9Td3FylRZ1zizraMls4Jam6jXibe3is+3Ihr3W5Mbyw5IedmYdrZvva9AuNKw6T7uLkeH171/3Y",
+	"an6+TFNgdOHq/Esz+culILR/XreuclrFRNl66U9d32Z7rcUunLcvkj9cNtsXxk/cZUp05uodIZWye4a8",
+	"8xWM0SoHL4xFaBeKWE8dALWB+qkXDHIvWo231PS26NFyHOh5ULNQkvdbykyeFZUvklo84x0xJnHXvP3S",
+	"7l5/7Labt19bF0KcXTRv7s6vLppSvt23U8yjwAPql6J3B32yZjOd2Glfb1BXP/Jhcl9UMBYOBAeT4lIK",
+	"8F7DPAUuNwFORTaQA/oeHYF6OSgAkMndQYO2pNW5QNYbTlubacyYTq4aU7iqvlMxFj17UEJsxltmwt4C",
+	"Mw5Wzu/zUfNqm1wpkLfTuWa18TU0T0GPILjjDMS4KHARfEAMYA58oofixtrXrbtf7gw0Ljk0zEQvr7zf",
+	"mAJ56YZXC3WSWkND9BndqLKrfbWNszSoK5pVtWz2lfmEi6vlKM98D9hD6EGbqy5Jr0fovKlmRArkX2jC",
+	"08z4mk0J96grYw58iLxpMbY3MlNq/UkSKjbyopOkDB+fT/4WTU/IPTJvq3WVXsbaJgNNVZTN89ZXFl4K",
+	"QkdnwIsPZQ8ilpQgFVEklFRkJtgycSQVEArbD8dmu2v3hp7ujvnSY4GSrtSCj0ZDfeZ5fP5RPPMM11nB",
+	"aJ7kVhj3WVZpZjZ6EzN9UrN5ZnPo9bZ/m4M9B1Edsw4mL89jYm0wKDQnty/W3U5xplU0CZvPvRJzXiV3",
+	"InA4Cc1B7EhUm4mI2AQH9/tCb5LeqhTTS/If7Ql7PYrzm2xwFkukjzl779vNW7NXN34lJO74j+379k3z",
+	"6jJz8+fmxzuj61Z28Zks4zHacO/uJMBvrGW37L5i+x7mk7Z4tfYPygTSc58bQh+W+Jl6+gScgg8q2VSN",
+	"7pAJJ2pyh3UWS0FxkC2TdhItzeInqSpnQgoABOeQr4x2aMj5uPT8LMuh+tScIz+GnpzaZ6m5ItWHejVu",
+	"SmqatwBD3kOQc4OZ7HtTBo8e5hwRxWUehzJJq6MmQIQJ94JR2XIU506bQ0xcxBhoX/6LlXUOMpXzdxRc",
+	"1GMyJUnOQ7tpAYfabLfaIXowRYXxiYuAT6A3Abc3F+wUoAfkTYAgCt0FjgHr5rp9B95PXdB7hffbsa2x",
+	"3iHSmoTgn+3rK9CjzkQC4iHue4TJX88A8jwBoc8Q0BC9U5fUFcCGcIyqHSIBfkBEFgeedkgF6BMpXoxl",
+	"ipYgI6CnZYCIqsGOZaL/U5W4aQlcVMC1Tu4LMr2A7Emj7WGhpyJiq1oAK2Dr1qn6t6XLMDolQjlgiHdK",
+	"VQWfOoAM0BHm4C/kUTWQhpWBi3/offqTUQJ2LC3DAqDKCT2XBX8KtYspgJupTZKXAIL2MECcmjWCObAh",
+	"0Ug/A9B1BUo9lXKvMd5UD8jzLF9uPVWwg0ZjyhGxJxUXPSDXApQIBTxBF+IltzcX75haTM/vg9iDXfng",
+	"aYcAcHXdbbcum93mx4/Ni7t29BYGiKA3oBQcpQaBnaAP1Dumf+ljVxr1wfGAfY488WJNrNKfIPPGGOv7",
+	"rjzZu8FalLZ9KjPN1DIC8pgAoQ8Iia+Hbe7AoBwAJsdw7p6CCCjx4T+p7wmCYUP6KNEMBQn84SEH2hw5",
+	"3zulsjy/KMiAY2PkujooizmT7oiqSpLGXGgJpU/yeIH42VKnPM6eWDnoYF7W7RZZOWjGGJ9gVJYKqzhw",
+	"wq7dLcUCcaV6tVatSQ1kjAgc49Jpaa9aq+6VZG3CUDLeGYddBWSzGRVjygw5p+pu6WkK9aogeA56qE89",
+	"BCBhjyjIVYyq0BWKQnoR8rNk/LgSOYjxD9SZqPZMhCPVoCmW5PdenDhVEQxHYzeefSC9BqqZffiRCGCB",
+	"QXF8TQk8pV4N1Rv9Q7uybx8eVfYbJ04F7sPDinNyvHfcO3Bgbf+olMg7KB2jk34N1nuVhr3nVPbRQb9y",
+	"Ag97lSP72DlBtX4dNnpK1KiTOdP0NyAlavKQkMjasPICDiVe3ajV5kQa/SGr0gOcwGTqRyyfo9SoNQ4r",
+	"tXqlVr+r1U7lf7/HCbKxGGaWRE3Y/CPj6rj+V1Wcjn2FEtObQ9S9b6mhTOfBTCb5XH32c/ep2Ufyub3Z",
+	"z92EA5wu1fwm+eD+7AevKP8op0KJB+oHRSBk/ngs5z19QQ6GQRblfuNk9sO3eqZUMxwp9VwuHRRDqJ4c",
+	"JR/YK4TJcL5UXIssnf6R1B//+P78vRw74bdyGlxKFYw14aF9AIG0VMQ/maKbkH/tQDLRrFiWXHI4YDId",
+	"JfWAUHUN8rR0WmpdNr/cXN81ry7+3b2/+tfV9bcruYAZrFdN/U0PzjUz3muCZMVonGGdAkiUwJRe8v3a",
+	"CbCSc8IsJYGZTBQiCMCBkC4Bg8a8DBgFsEM8xD2MHF2KE+Rts90qsPKDuxYg4iYASYekB/TWG8DBA8yl",
+	"bANWPOBuAeoBKxlRt3bLuV/6dHFjCRjTj0gvok/YGNkqxBHEtwU2BDzS3k99GjMwwA+ImISRYTuWEkWP",
+	"LCmHAmeKGmesIsEgnBAYsd9EckKp3tjbPzg8Oj6p1RvJiPdp6ZF6P9gY2ohVoT1CFZt646pNR9mM5sKC",
+	"LUojmBbWn4NlZ7G6SVmWDtxPR246zSNzPUrfyhOFRfcHi9cf2IfOEToWUrHWq+zbdadyjBr9yh7c7wXX",
+	"1r6XiRoj87Kel9zvn0lAFxCZ54oHN9Woxq2UDvifpAxm7oMfY4ZgBzojTJia8B6XyBcJnrkecWwe7Jtj",
+	"DWlBCsEYETlbI2646WaAVmbGrRVY3HmTbDvEKjjL1qqC8wBtmUJMrGt4J9JeU0QZqgodktYV8mWiASfL",
+	"SMaxhxVJxKWjcnkCfc0gF4Ppx6XViDpJun6PYQfnwRJdnglOdOuSQM3JZ/NnU25Cupp9zIWlpGEvpVh0",
+	"GvbJvt04quz1jg4r+3C/UekdH9uVkwN4fID2Thr24fESYlEH8AqNSzbMpy4ZTub/fd67qDf2FhCUU0Z0",
+	"bsXlLy0u2xx6PMHBA0bfp5504MZ5fa7MvMx6FNmaRGe6251ZaH7DfAisP1PDYayY8Q56yKYjFDUfSWkL",
+	"qgORXDDYUWlm5Q5RFjxgWFj8hD7uhtESZe/K+VdBybJyvA7x+CwcgIR5VoIyuQc6/kGofq4KLOWw1aYC",
+	"E0v6Ark9xGSg8G0BhrhaQHKUTtCSMHBTdEh8Co+Q5ukFq8k8wDJ3t5oitRPbsYy87kGG7ZQtqxwFEMhr",
+	"CXjjQjK9y0EEXSX8lc7tEQIX1BuDJhlgglAYNXVCiy3zTbkX6nqlB5ns9yG95/EPz9qfAJCiAM4vmU2Z",
+	"wpuQyVGr1ljTPxnuZKfv36vfWFW/QEjd99CB1bHMZ9KNAEvQgf9PWjJHzf9K5w4E5+L0ZbrUnZYGlA4y",
+	"je5y9QBVJDylGV3Qqs+cFBDUCpf6B3tOY2+vVtk7Ojmo7NsHTgXW+3uV/YO9eqMO+yf2YS2dqFFQVcFz",
+	"aBaZ3O5wPtsfKU3n+/OMQxB00JzVDG8NtrsxO/sVKSNb7SBmTKf0gLJijzFZCpkMUippGaRAySlxcS0h",
+	"vuebUA+i7qqBkjBLgrWCEXmLyzF12o1CJSlwg08tGSZc6uQlJ7NvQnJEA9KjNrbFbLHnlaz0JzJ7tixq",
+	"ur9PEVhZ554HQ2njyee59kxLK3vr4VHGln9mO6YtFHx/rMo9GtVasgDGYKOVg55knMoE+KBmp92+7pBk",
+	"QrJMEIM8mc4G7oLikngzRmEeqKQg5KiOjKrbKXFAb9Ihhk6RVWAlu25aQddZaZ0I7E8Q9MDOXv1g77BW",
+	"qzFlSsk+Ty4WFk2H/KG6bJajHpvf8y2RLFbXY44oY8RQf7MTtNWtV+TS5Pp3V5EIYkpLL8o0yzo8JTci",
+	"pLbMqkwN3YSQ107zWF85vdiTGnDghL3w+rK9XUtHR0eSnuaXjLnld2sRjEFHyrh0NFYhJe2H+kml3qg0",
+	"ju7qx6f1+mn9pFqvH/1eilXUKeNSmhT140bPOUAHlUNUh5X9PtqvwKOTkwqEh84JPIS9xiEqhUaC7mif",
+	"2cWCbzHuYsFn0x0Qpy00aY3k3BY1ps5rxjrt4RVQTr6iITis3lPTsRNcEEsuKdjoNrPoFzKz8shhhAlX",
+	"FlZcKMcVluyDa1NeDP00zbpLmIoiVtbzscsrmIAdVB1UwSfpwdkF1AskjGyvGCQTKDUkzLXhkzGSme0O",
+	"8vBD0ANG+j1ltRfYsULfk/bGVZWPqGrTkYyEyu8DTHbPVMFOWhlSTliAiXL1KgASOb3iLYxTD6nh7ioR",
+	"OVCKpqglaXwtZVxKXAlU5WX9mLAZF9FRGWPkLKqofS+lKxVLauEVSW0V9YpU+WA2thaV34X+QMZodXXx",
+	"VO38y1l/SGeKwoTem7P8WpB3U4E920H9wRD/+cMdETr+j8e4//D4NPmrCsfjgJR8hjy9VXoNKWx9ur5o",
+	"3/w25W3qgwuh0EDWm4v/5hUnb04tSmkWqZ0M/5mqjU38lcZ6/K/5tKX4/sRbeC6qNyV7lJqHN0QB5Zk1",
+	"ms8r2N+Cyku6xnXrQHnTPl6xnztCcuymdBCDnyGhfGQG8K5c97hELsrPYk7KXcO9y8hcR74uKW/UJ/LT",
+	"a9fOmLNr3KATdw44m7LYf1s08atyF0WnrzcdU8E3PR3TxF1WnKw4hcc8JL8xJS1urlDKfIzmRTMAt+xm",
+	"y27mZDfQVOP6wulrCrZi6WstztJ1u8ayXZas201pYWBAlRMf8zPgQlkDbUPXldXEMtmPTHSbgFGQvwaZ",
+	"1PZwkMSm3BwyjGT2chiWtSZOmJf/tSFl64VyrX5J7rdlZnFmlsrCFaddNjLgQ9kFkQP6SFg+d1tv2o2C",
+	"cmpI28QwVhutncI1jK0b8wNua1SiNhteVChxVs1K1FKcrTb1S2lTpmwHxumYJfJRdjcdkdLnqnBE6tsQ",
+	"u8i8HBeTH6pYXR4cnRLvob7PkKO0qP1aDVh9iF3kdMceCjtNWh2i9SmpMWVfnq82rTQ4NI0JGkZz5XrX",
+	"18kCNxlJ2HLALQdcnQpmaOgp7SOay0027CL/hLhh8MWUsuL0QNXQ2lODDZEc3AuBg5nqyK1mZoCoTEmO",
+	"HjExNzMoy/C2AUr1W/qEOICxb2joNmoXGpe5yWTqaBxKKvkrHAtTattD5Phi+0YQi++oXjUEtCH3PQdO",
+	"AOSgXjut1cD93cUyMeVl0bbNzN4s75yHD34K6gxTPnzDCcztdHRuOK1r4IHFOh2luV9QnynYnm5esA8s",
+	"Qnm3LySilcPlVhZkNPK3ZIQkV3/bBJ/bttb5VVrrZDZ72/juF2Dk6WCsmYUXjMWm2rcWZNzzBGHNt6+c",
+	"ASeiR7pKePMhWONitx1Y3kgHlpzd23LVn42rrjXmvBhLjQ2iW9YPYP3dKT00OqVT8Pfzs6VaxyPouRh5",
+	"QY/THB05BsTKGbSAQqa6v6hynB2kuAmunJxH+LCnbucebPs9OYVdkpnqtvH9+XnxJW0N87enz8lDoYo2",
+	"U2Gb3Chx6/Ji5fwnJ9klyyNWlT5i5BIJ/uYgrocUbpZHvFCnnm0zmvl2ZsvsXrualdFXwi400nGnO7TR",
+	"/gIpMMtzuVktZ8y3r0UvChpdvECjGeMqf74uMznL3LKQnysInO8zix+wsiqLkyN7CAK4DzCXlhN5kU4z",
+	"RtpsB2vKNwYnIEE+AWsdwQnwEHQA5lVwHnSvUsbiI2TBfFcHUE93pE6GV6As3paJE4JNE8qBDKzk2Yy5",
+	"oK+cVeqVsPD9KSayLpde7hJfSjucx7cWf+6LFLgX1BcQ7DeSF6+m9+BcEcJeIcf95X1ianPwX4biL6HD",
+	"6WPnIugwwGlZVh0wOkJygkyP+hxwKlsIzsUtF9Pg5sheNt69cqb0GpKWTStdK2+SAmHbDmk97ZCW3vjp",
+	"LQEMSa/bIMabDGIYshn1JNnc+bcLpXwvyKmn5HpnGfUqs6vNfPrF86oNy9w0ky7cnOVNNmD5cN/6fBe2",
+	"CZ/WgWWB/ivG3ZvBaTN5yDsqWoc5Sw2h3bLgN+rgzO5xYRY8R575Yhy46BDfu5gLMhiCqSdSuZAjxs+A",
+	"pa/fM+Sdh4M0w8FVOUM2MS8D3AeQTKodMiV6rSddyYa1SHti0hDluB9WOCs41z2bnhS6aQfty43+5RkK",
+	"MtLBZuYCl4OPfw1eUyhGpm/5MLkPpkPs9etOw97vVQ7gIars949qlePeiV2pOXXU6KuM0EDOFQKtXBpB",
+	"74dDH8Vp+i+gEdNzEfAZ6pAO+YDAD0ycagIHzxnLZyMJ/T/xtORfJmcgM7t4+ZnFqxAxEUdgzSeB4+ky",
+	"R44h1r0zAGTgM2b5L6wCSxwwl0Ln3nMtFUG0HMjhKUdP/L3NHixwf/tZypUOCYY7IXDR/ioULuT2wY5N",
+	"XX9EmDiWXhc7ZdD3XbdL4AiVgVRyyzp3tBxOse/qAxv7BfLdQtIoi45lxBMKMRrRh3ptTOrKvQ5keGOF",
+	"k+0Fv1qCzWRQsdmk2JBuhFkXJ5mzHmTocL/s/Hbl2u7J+PeLp5Hz7Yn91jgY9r7ds9+/1Yfw2yOz926H",
+	"zv/79a/Pnz7++e/G10fn09cfv+397trkatxr7LN/f7v68/ffPtR+/3bb//dv//uv0oqRtc1B/Ym4utpU",
+	"xZ1SRxeGhxcyyblyo5Fr5ez/zIxBmzL1AqAnaHN3IpV32g+G4bUcPW1+aixW9pW2kszJAjvQdekjcjpE",
+	"TrCQY4oSdkZ8SJ4aiIcCw8s4WiQYt7eru0XL93RIMFgQEqCaSQc5KeHUJI+6KDVrTw4k+9L88qF5a50B",
+	"GMRdH4c0ntbSIcGE3UEgxKMpg2oKE8DMJEcyyF9GakTpFRH9iQ+ABwwN+SbzB1KzQ9QMH0oYfq3LjRpQ",
+	"aXRuh+/NO3xP0fqqp+8ttYVbefiLZ/oIkshmGPYmAb+nnvgjOcbN2Vyrrc8IPhRsIHhnGNMu5RhBSZmn",
+	"csShzWXfvyo4D4SVyvgZ0Qf5wEiYOmcAkg5RQ/5ilyGZUKInJriQ8UDqqRttSAjlwBWwg53cHjpKhgYD",
+	"dqU4YxxOGHBl58FIdip2Aaw4t/jc/HhnLNHOYmwZsSfXkBRG8gNpiolLorn5V1H2lVnatifhlqW+PpZ6",
+	"K3mE0GDFSYgGt8yMZKi0sjUwUcwMBZksn5Veew7ykCM4/07oGS4D7OyegTEcyD6qqmmqbMooHU5GXpTz",
+	"4XJpDD04QlysVqDTtBPRLe9v4ACpGtXncqGb2/gvVBK7sgTnwyzlJBKrAdB1UwWMK/ANSZxG4i1YwGmj",
+	"No92l4Ptly2bVvv7KxdOf0/vL0FPPHgw+vdKdnobg3i93iqxaRlN+x0z9rh+wRpqAWYgiHIFxEfsCl57",
+	"CiyGoGcPLbBjQ4YqmDBEGBa6cBlg5WsSNjYgcCRtCWmM75aBpXRaxKwysITBzKxyh1hKdWTWGbDQk+36",
+	"DvrkUX8sfpI9gINfNYAtck4mdwiOLGAPIRkgQKjqECwdZiNq/9BR8A4ZiBcJ2Qs4giO2WwXfdAMkCBj1",
+	"eDleVqW8WX3sMfW7WgnlQ+QxIRXFcoThIB7sECrEpfzdal/f3nU/tpqfL7tX51+a0gPHqHK8SRec3H9H",
+	"VW4N8AMiynEXe+5SsJt/XreumpcCJ5DZiDhiTT5xEWP63uvby+Zt97LZvrDOAMdIft6BHMkEYuRosKUG",
+	"gp0qsGSHoComEn8WgI7DOkSsivi6eiwMIcldkzsMRpDbQ8Sq4CZH7J8BKFQCpK0qHS6iHYKFeaVeInZO",
+	"YCpPRQjI7S2rBXGv5/p1AsF2xLlLQtKWvyVs0ZBay0ASAHISo+FUBcPfJU0WoVagNk5ckWdT2vkZd9b5",
+	"5ZfWleA9ASwl6MDQu6WeMji4vj+XV46Ug5pAiQ7r9TFyxTtTZ1GqB8qfFztB5+2LuUWvpteNNgULdspD",
+	"LgyGTV7fX911b5vtm+urdrN72/ysNqf5v9Ee158Dp6U6UW/ZfarobcXe0zVpZyGJbDWy166RxSJKMnK4",
+	"SLH1TMt9QUUsU5TA5vB/aiUm435Qk3RBvpEvpT0CDP+FTjvkP76Q9VbAbC2A+6Dj12p7CNTKALkMgR51",
+	"1B36HFWn3dw4ADuQgxFlHNRrtd1qh9yECsQp0J+Tf8nHCSUVNBrzSd7H1K15yoUBhW9YzzDVG8QE+uoc",
+	"CVm0rVXcjWXr3r/zVpLDlMvZcimTv2FbMFWsYOr7CmhkirwjSFkKtG8i460wfC3C0DRW67XUQ0myS5WP",
+	"TJGJmYQYOeBCsS41Zt5nHPTQlMUFlm+fui59lBjqEJlx6fkuCvMts2chVyBlwH8L8kgZlfmWb75Menmn",
+	"eAbjr1OUpWSBlmTGsrKfqHTs+/KbWVDmZOqEtiLn1YiczN6YTLGdOJfe3WAN2NSE+inSR+egWtLgcREU",
+	"Fs9uKHOCxJTEGsMSripowsiZp61OzDrEumvefml3rz92283br60LcZQumjd351cXzcgbIn5pXlrSuRwE",
+	"ryw155KfASvIwf8aQAiJ0yFWVHxkAeihmG38jimLzUM2IjxVnwbJJCwvA7HYQOjj75ACgYJkjKAKPijP",
+	"5fwh5/ytetMe5ijBWaBhpcUJU/2qC1UuTN2HTXpOYfyk/lGsvi51OmSdXZSCGnhER3iqR/QLhkD5hd5a",
+	"RmnsdXPwmrX5UqeQ0TZ99adTB1BG6mXKoaPijpep6sgSpWYUU3SBm6VkWPj+NyzAHqI1vCLb0IznTQqo",
+	"guZhiL6C+VSvt1z7+4q2aBtaewum3ayK64Cuy4C6DmJcZd28TCH2LRogIjixHFytj+G0eBtBjzrxxcUP",
+	"iOmwlXbKt4Thd3y4X6sxwCk43KsdNWq1GtsF1CurlCDYY4jwshALLpXiQeXkjD30gKkf1Co42NH1dnEb",
+	"NwjlhTEA6dEMXf1BSpQsI8BGQWNa7zKc3wvfl+T/0XcUxCvr7FeOffIb5kOJCkMBXRoAPdETPQIUPgF2",
+	"6sc14MAJ210RfMkYTUsQTf3g4EASwTx1D4ZtWquAinCabHvFtVwK9rB4BGrZxU7vDxWewq3K/yuUV1AO",
+	"OYqFqtTNigLOgIF9qrHtj9T7gclg0wPb24jfSvN9mhyR1dGBX9DKSX1SzrzcEuqcarQO0eVoPQQcNKIc",
+	"OVNr0gxiIljCcpPaxaeTXPlCCShOtaBfhWUw21Uyb3majHhkgb9RPwrooc57Wx/wQerb2krr9BZvC+q2",
+	"HP/1cfy2atMaeoMkt8x1/ayriq6NeJt7eIzUSFDktS6TTF0wUqUzqXSiLJvHchIA4zRIP1Bt+zzEfY+o",
+	"VDwhvs5vWirWJWOoQDUsAmxIHxnAPI9FZ4Bbhl2zdA+/NuJAfUEPTkXeShpQlEssCbeMdPuse/4hmDs5",
+	"Bw9L42DLz7Z+i82wJ4OrI31csJNgWmcgYhkJBvYBuy4mg5UzsHvpGYjPpP+gRtJPKfNCqvsb5DIcrNwV",
+	"Qg0lvuvKn1zU58AnytfgVMGtOmQKIUjswdjDDAGOkQd2ZALvfq3WIcW1z1ywl1JHMZMbneBxl+pH04j/",
+	"OKMLs0b70GVLdJsM8k9TrejIXDAoUTNCjMm0o1LbHiLHd5EDRhALdKigCQFtyH3PgRNQr41HlQYcgfu7",
+	"i1J5/X2D8vZvkz72XkjoSyAOclCvndZqyyJuBZjbur5/LhGidtooRQyMIF/3PTdwjfWIEaVjBZ3tczOg",
+	"VHHzFRypHtcMcQB14etZ0LeP+oQD7DCpESv3jcqTCDzYUe+6sYeEBOqQHevivn13/aWrK/bDLMT7q/ZN",
+	"86L1sdW8tFQHHpZ8ZyirpgibxOKWypp9ZEnurt4Pzr+1w5UntWj4yM7VBQnPyfHR4cH+XqNeOzkOmyTo",
+	"BJNH6v1gY2gjVk2noWyIqcfxtNFqyBTxTUea7VLfmXa9aHOK2XiXsdMD+9A5Qsf9ygms9Sr7dt2pHKNG",
+	"v6IirOraEr0qxlEWUc4ZOP/WXvXQWNN+b5NvtlIrT2qpExr0tsiVVxfx29YkqWLD+KfUiYST5S3lh2ep",
+	"fqw6TH0KrIeGBXYIBVQ+zFT/hoc9K1+cxCBYRpg8NFIumUfM7SHoQfsH4BR8bahwRzLBJjkxvyEdFcuY",
+	"LGrofsZc+bqnP64iq3IoP2B+D/TVWP7y3EP8yQP2KBEsoYudgEtTrxtO99+YlIu2b6NzKouhKcDGUqva",
+	"mhM/Wwc6OZrWyJnFvuu4aGqmUh6TFk+sizcX6uyZ44bKup/Ogp7Zejq/FRgMwbBePYwHM2lC/P1sAdtF",
+	"0FNudXCuShAk/x/KJpdB1caeMEU8aHPksSqwQtXKAtB5UGMV8rn/qnpx9iDDttGckFeEyOKYDFi2D7VG",
+	"R9ShTe6roDlIJlp1ZX6PYQdDT/3w/Tmscb5Cj+BC3QuucuqdC8sPie8YPOm2iYHK4CHGPWxnqgmnLOj7",
+	"BkXCC/XBTrcIL2C64DlMi2nUkjR1YuRhHnRcLnEsbZREMPuu1bztNq/umrc3t612cz1Wyk/b4Xor2ySb",
+	"EHSXbVlNPcEAmZwJmJxVMEWyrbV3taLGqYOWkwSpdGnZo07HJ5jKcJImvyAGTAZl4GLywzwzrww8hZ0q",
+	"iMnMDikcu+G+R5SMfBxSFwXJpKkxt7mibrVjoqfGaMSnpgVllkwrFThut6/TZQxEWlriwqoyRI0dQFad",
+	"3ZOzO2uVXJp0tsOtX3y4de7uT8+qDc7+ds71L+3cg0YC2GwOrabgKYOwU5qd/Ad0tfdJ927RxqCNTtPC",
+	"ELO4GLRsF+IRC2riY0ObmaXsQkJj7wr7k4VGZhmov3X4KXp1h1jQUbkO0G3bdIymmahAWajUA9bfnRKT",
+	"t3dKp+CP70m7tUNkpT06BXm9NvKCYiq/LA5fnmBf5Vhx20OOONrQNQfH4tfjzUqjTigEPVbUnxXlG5T/",
+	"bssR0MnLaix0HvcurA7oZiYGYMO4oi6ZXskw9HkGb88pBTY5ON2gAqwiS06txNlKoV9JChmsnTOdOCuv",
+	"Ko6r03kWbQ2zlHgqOiX8HFhB2aylfJoO7veRF2/VmRzZ/Y6FbWGEPCbosQzwaOSrWttgrmqHqE7eyFEv",
+	"qqsECzUcVn8QwAHEJPY23S+9CiytX1sAupQgwy0dUiy3D8yb2rfC0eNTTcZp48dXl9OnEZcqFlE/ygwX",
+	"9ali0OgktcJV1htyf77CQerbWeZLphlux5n/3JL0JmTomRJ86oHQ8TcCypdK+/3IbypbscUYfpwmF6zO",
+	"X1DUynk3k1lph23fthFyGKDERsDqGsbzVGVXalu5iFWHakvOCoHg7rc7IESX5wD0Hx+6gFPV9dPKjP6x",
+	"okEj7xi4vGoLU9Lx8ENQYm7dXLfvwPuuuOO9Q5i1e6bGiDziqZnwgMARJgM1OlfD8jRGttB7wbke/4Kc",
+	"IFqm5gYGv5pEbQJxS2WhyBclxZt6eQAMfSRqnGFcpGUnQ81jgRXmZfFlvuzgq4KS6JWPvVI/NS/nn3sV",
+	"PLCq2F5yZ7e5h7+4OLsYIvuHskTUEXrH4oxb9naGXuKOiGuuaLqWWYbNXoX+2t9BYCIZhnwuhxeCUtbY",
+	"Ty0Z2kz8ZAQ6dl3m78T+NhUJxC4H5Wexn5JpmrELGXkfu2ZyDMcvZ+3y5+/P/ycAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -235,6 +235,9 @@ func (s *Store) DeleteOrganization(user, org string) error {
 	for u := range s.members[org] {
 		s.dropMember(org, u)
 	}
+	for _, v := range s.orgs[org].Terms.Versions {
+		s.termsIndex.Delete(termsKey(org, v))
+	}
 	delete(s.members, org)
 	delete(s.invites, s.orgs[org].InviteID)
 	delete(s.orgs, org)

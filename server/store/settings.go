@@ -67,9 +67,8 @@ func (s *Store) UpdateBanner(user, org string, message *string, enabled *bool) (
 	if err != nil {
 		return Banner{}, err
 	}
-	if o.Tier != TierEnterprise {
-		return Banner{}, errorf(ErrFailedPrecondition,
-			"organizationId: the announcement banner needs %s, and organization %s is on %s", TierEnterprise, org, o.Tier)
+	if err := needsEnterprise(o, "the announcement banner"); err != nil {
+		return Banner{}, err
 	}
 	if message != nil {
 		o.Banner.Message = *message

@@ -37,6 +37,7 @@ type Organization struct {
 	OIDC             OIDCConfig
 	StripeCustomerID string
 	CustomDomain     *CustomDomain // nil: none
+	Terms            Terms
 }
 
 // clone is o with nothing shared with o.
@@ -44,6 +45,7 @@ func (o Organization) clone() Organization {
 	o.InviteDomains = slices.Clone(o.InviteDomains)
 	o.Members = slices.Clone(o.Members)
 	o.OIDC.ExtraSubFields = slices.Clone(o.OIDC.ExtraSubFields)
+	o.Terms = o.Terms.clone()
 	if o.CustomDomain != nil {
 		d := *o.CustomDomain
 		o.CustomDomain = &d
@@ -134,6 +136,7 @@ type Store struct {
 	scimTokens  map[string]string // SCIM bearer token -> SCIM configuration id
 	domains     map[string]*DomainVerification
 	domainIndex *index
+	termsIndex  *index           // terms of service versions, by organization, createdAt, id
 	dirty       map[Key]struct{} // what changed since Changes was last called
 }
 
@@ -222,6 +225,7 @@ func New(data Data, opts Options) (*Store, error) {
 		scimTokens:  map[string]string{},
 		domains:     map[string]*DomainVerification{},
 		domainIndex: newIndex(),
+		termsIndex:  newIndex(),
 	}
 	if opts.TrackChanges {
 		s.dirty = map[Key]struct{}{}
@@ -263,6 +267,9 @@ func New(data Data, opts Options) (*Store, error) {
 		}
 		if o.InviteID != "" {
 			s.invites[o.InviteID] = o.ID
+		}
+		for _, v := range o.Terms.Versions {
+			s.termsIndex.ReplaceOrInsert(termsKey(o.ID, v))
 		}
 	}
 	for _, c := range data.SSOConfigurations {

@@ -425,6 +425,55 @@ func (CustomDomainProvider) EnumDescriptor() ([]byte, []int) {
 	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{7}
 }
 
+type TermsOfServiceAcceptanceStatus int32
+
+const (
+	TermsOfServiceAcceptanceStatus_TERMS_OF_SERVICE_ACCEPTANCE_STATUS_UNSPECIFIED TermsOfServiceAcceptanceStatus = 0
+	TermsOfServiceAcceptanceStatus_TERMS_OF_SERVICE_ACCEPTANCE_STATUS_ACCEPTED    TermsOfServiceAcceptanceStatus = 1
+	TermsOfServiceAcceptanceStatus_TERMS_OF_SERVICE_ACCEPTANCE_STATUS_PENDING     TermsOfServiceAcceptanceStatus = 2
+)
+
+// Enum value maps for TermsOfServiceAcceptanceStatus.
+var (
+	TermsOfServiceAcceptanceStatus_name = map[int32]string{
+		0: "TERMS_OF_SERVICE_ACCEPTANCE_STATUS_UNSPECIFIED",
+		1: "TERMS_OF_SERVICE_ACCEPTANCE_STATUS_ACCEPTED",
+		2: "TERMS_OF_SERVICE_ACCEPTANCE_STATUS_PENDING",
+	}
+	TermsOfServiceAcceptanceStatus_value = map[string]int32{
+		"TERMS_OF_SERVICE_ACCEPTANCE_STATUS_UNSPECIFIED": 0,
+		"TERMS_OF_SERVICE_ACCEPTANCE_STATUS_ACCEPTED":    1,
+		"TERMS_OF_SERVICE_ACCEPTANCE_STATUS_PENDING":     2,
+	}
+)
+
+func (x TermsOfServiceAcceptanceStatus) Enum() *TermsOfServiceAcceptanceStatus {
+	p := new(TermsOfServiceAcceptanceStatus)
+	*p = x
+	return p
+}
+
+func (x TermsOfServiceAcceptanceStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TermsOfServiceAcceptanceStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[8].Descriptor()
+}
+
+func (TermsOfServiceAcceptanceStatus) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[8]
+}
+
+func (x TermsOfServiceAcceptanceStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TermsOfServiceAcceptanceStatus.Descriptor instead.
+func (TermsOfServiceAcceptanceStatus) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{8}
+}
+
 type SSOConfiguration_ProviderType int32
 
 const (
@@ -458,11 +507,11 @@ func (x SSOConfiguration_ProviderType) String() string {
 }
 
 func (SSOConfiguration_ProviderType) Descriptor() protoreflect.EnumDescriptor {
-	return file_gitpod_v1_organization_proto_enumTypes[8].Descriptor()
+	return file_gitpod_v1_organization_proto_enumTypes[9].Descriptor()
 }
 
 func (SSOConfiguration_ProviderType) Type() protoreflect.EnumType {
-	return &file_gitpod_v1_organization_proto_enumTypes[8]
+	return &file_gitpod_v1_organization_proto_enumTypes[9]
 }
 
 func (x SSOConfiguration_ProviderType) Number() protoreflect.EnumNumber {
@@ -507,11 +556,11 @@ func (x ListMembersRequest_SortField) String() string {
 }
 
 func (ListMembersRequest_SortField) Descriptor() protoreflect.EnumDescriptor {
-	return file_gitpod_v1_organization_proto_enumTypes[9].Descriptor()
+	return file_gitpod_v1_organization_proto_enumTypes[10].Descriptor()
 }
 
 func (ListMembersRequest_SortField) Type() protoreflect.EnumType {
-	return &file_gitpod_v1_organization_proto_enumTypes[9]
+	return &file_gitpod_v1_organization_proto_enumTypes[10]
 }
 
 func (x ListMembersRequest_SortField) Number() protoreflect.EnumNumber {
@@ -5323,6 +5372,946 @@ func (*DeleteCustomDomainResponse) Descriptor() ([]byte, []int) {
 	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{88}
 }
 
+type TermsOfServiceVersion struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Id              string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Version         int32                  `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	Markdown        string                 `protobuf:"bytes,3,opt,name=markdown,proto3" json:"markdown,omitempty"`
+	CreatedAt       *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CreatedByUserId string                 `protobuf:"bytes,5,opt,name=created_by_user_id,json=createdByUserId,proto3" json:"created_by_user_id,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *TermsOfServiceVersion) Reset() {
+	*x = TermsOfServiceVersion{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[89]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TermsOfServiceVersion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TermsOfServiceVersion) ProtoMessage() {}
+
+func (x *TermsOfServiceVersion) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[89]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TermsOfServiceVersion.ProtoReflect.Descriptor instead.
+func (*TermsOfServiceVersion) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{89}
+}
+
+func (x *TermsOfServiceVersion) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *TermsOfServiceVersion) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *TermsOfServiceVersion) GetMarkdown() string {
+	if x != nil {
+		return x.Markdown
+	}
+	return ""
+}
+
+func (x *TermsOfServiceVersion) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *TermsOfServiceVersion) GetCreatedByUserId() string {
+	if x != nil {
+		return x.CreatedByUserId
+	}
+	return ""
+}
+
+type TermsOfServiceAcceptance struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	VersionId     string                 `protobuf:"bytes,1,opt,name=version_id,json=versionId,proto3" json:"version_id,omitempty"`
+	Version       int32                  `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	AcceptedAt    *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=accepted_at,json=acceptedAt,proto3" json:"accepted_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TermsOfServiceAcceptance) Reset() {
+	*x = TermsOfServiceAcceptance{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[90]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TermsOfServiceAcceptance) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TermsOfServiceAcceptance) ProtoMessage() {}
+
+func (x *TermsOfServiceAcceptance) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[90]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TermsOfServiceAcceptance.ProtoReflect.Descriptor instead.
+func (*TermsOfServiceAcceptance) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{90}
+}
+
+func (x *TermsOfServiceAcceptance) GetVersionId() string {
+	if x != nil {
+		return x.VersionId
+	}
+	return ""
+}
+
+func (x *TermsOfServiceAcceptance) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *TermsOfServiceAcceptance) GetAcceptedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AcceptedAt
+	}
+	return nil
+}
+
+type TermsOfService struct {
+	state                 protoimpl.MessageState    `protogen:"open.v1"`
+	OrganizationId        string                    `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Enabled               bool                      `protobuf:"varint,2,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	CurrentVersion        *TermsOfServiceVersion    `protobuf:"bytes,3,opt,name=current_version,json=currentVersion,proto3" json:"current_version,omitempty"`
+	CurrentUserAcceptance *TermsOfServiceAcceptance `protobuf:"bytes,4,opt,name=current_user_acceptance,json=currentUserAcceptance,proto3" json:"current_user_acceptance,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *TermsOfService) Reset() {
+	*x = TermsOfService{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[91]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TermsOfService) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TermsOfService) ProtoMessage() {}
+
+func (x *TermsOfService) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[91]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TermsOfService.ProtoReflect.Descriptor instead.
+func (*TermsOfService) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{91}
+}
+
+func (x *TermsOfService) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *TermsOfService) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+func (x *TermsOfService) GetCurrentVersion() *TermsOfServiceVersion {
+	if x != nil {
+		return x.CurrentVersion
+	}
+	return nil
+}
+
+func (x *TermsOfService) GetCurrentUserAcceptance() *TermsOfServiceAcceptance {
+	if x != nil {
+		return x.CurrentUserAcceptance
+	}
+	return nil
+}
+
+type GetTermsOfServiceRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *GetTermsOfServiceRequest) Reset() {
+	*x = GetTermsOfServiceRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[92]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTermsOfServiceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTermsOfServiceRequest) ProtoMessage() {}
+
+func (x *GetTermsOfServiceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[92]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTermsOfServiceRequest.ProtoReflect.Descriptor instead.
+func (*GetTermsOfServiceRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{92}
+}
+
+func (x *GetTermsOfServiceRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type GetTermsOfServiceResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	TermsOfService *TermsOfService        `protobuf:"bytes,1,opt,name=terms_of_service,json=termsOfService,proto3" json:"terms_of_service,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *GetTermsOfServiceResponse) Reset() {
+	*x = GetTermsOfServiceResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[93]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTermsOfServiceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTermsOfServiceResponse) ProtoMessage() {}
+
+func (x *GetTermsOfServiceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[93]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTermsOfServiceResponse.ProtoReflect.Descriptor instead.
+func (*GetTermsOfServiceResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{93}
+}
+
+func (x *GetTermsOfServiceResponse) GetTermsOfService() *TermsOfService {
+	if x != nil {
+		return x.TermsOfService
+	}
+	return nil
+}
+
+type UpdateTermsOfServiceRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Markdown       *string                `protobuf:"bytes,2,opt,name=markdown,proto3,oneof" json:"markdown,omitempty"`
+	Enabled        *bool                  `protobuf:"varint,3,opt,name=enabled,proto3,oneof" json:"enabled,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *UpdateTermsOfServiceRequest) Reset() {
+	*x = UpdateTermsOfServiceRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[94]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateTermsOfServiceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateTermsOfServiceRequest) ProtoMessage() {}
+
+func (x *UpdateTermsOfServiceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[94]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateTermsOfServiceRequest.ProtoReflect.Descriptor instead.
+func (*UpdateTermsOfServiceRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{94}
+}
+
+func (x *UpdateTermsOfServiceRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *UpdateTermsOfServiceRequest) GetMarkdown() string {
+	if x != nil && x.Markdown != nil {
+		return *x.Markdown
+	}
+	return ""
+}
+
+func (x *UpdateTermsOfServiceRequest) GetEnabled() bool {
+	if x != nil && x.Enabled != nil {
+		return *x.Enabled
+	}
+	return false
+}
+
+type UpdateTermsOfServiceResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	TermsOfService *TermsOfService        `protobuf:"bytes,1,opt,name=terms_of_service,json=termsOfService,proto3" json:"terms_of_service,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *UpdateTermsOfServiceResponse) Reset() {
+	*x = UpdateTermsOfServiceResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[95]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateTermsOfServiceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateTermsOfServiceResponse) ProtoMessage() {}
+
+func (x *UpdateTermsOfServiceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[95]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateTermsOfServiceResponse.ProtoReflect.Descriptor instead.
+func (*UpdateTermsOfServiceResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{95}
+}
+
+func (x *UpdateTermsOfServiceResponse) GetTermsOfService() *TermsOfService {
+	if x != nil {
+		return x.TermsOfService
+	}
+	return nil
+}
+
+type AcceptTermsOfServiceRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	VersionId      string                 `protobuf:"bytes,2,opt,name=version_id,json=versionId,proto3" json:"version_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *AcceptTermsOfServiceRequest) Reset() {
+	*x = AcceptTermsOfServiceRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[96]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AcceptTermsOfServiceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AcceptTermsOfServiceRequest) ProtoMessage() {}
+
+func (x *AcceptTermsOfServiceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[96]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AcceptTermsOfServiceRequest.ProtoReflect.Descriptor instead.
+func (*AcceptTermsOfServiceRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{96}
+}
+
+func (x *AcceptTermsOfServiceRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *AcceptTermsOfServiceRequest) GetVersionId() string {
+	if x != nil {
+		return x.VersionId
+	}
+	return ""
+}
+
+type AcceptTermsOfServiceResponse struct {
+	state         protoimpl.MessageState    `protogen:"open.v1"`
+	Acceptance    *TermsOfServiceAcceptance `protobuf:"bytes,1,opt,name=acceptance,proto3" json:"acceptance,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AcceptTermsOfServiceResponse) Reset() {
+	*x = AcceptTermsOfServiceResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[97]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AcceptTermsOfServiceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AcceptTermsOfServiceResponse) ProtoMessage() {}
+
+func (x *AcceptTermsOfServiceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[97]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AcceptTermsOfServiceResponse.ProtoReflect.Descriptor instead.
+func (*AcceptTermsOfServiceResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{97}
+}
+
+func (x *AcceptTermsOfServiceResponse) GetAcceptance() *TermsOfServiceAcceptance {
+	if x != nil {
+		return x.Acceptance
+	}
+	return nil
+}
+
+type ListTermsOfServiceVersionsRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	Pagination     *PaginationRequest     `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	OrganizationId string                 `protobuf:"bytes,2,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ListTermsOfServiceVersionsRequest) Reset() {
+	*x = ListTermsOfServiceVersionsRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[98]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTermsOfServiceVersionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTermsOfServiceVersionsRequest) ProtoMessage() {}
+
+func (x *ListTermsOfServiceVersionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[98]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTermsOfServiceVersionsRequest.ProtoReflect.Descriptor instead.
+func (*ListTermsOfServiceVersionsRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{98}
+}
+
+func (x *ListTermsOfServiceVersionsRequest) GetPagination() *PaginationRequest {
+	if x != nil {
+		return x.Pagination
+	}
+	return nil
+}
+
+func (x *ListTermsOfServiceVersionsRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type ListTermsOfServiceVersionsResponse struct {
+	state         protoimpl.MessageState   `protogen:"open.v1"`
+	Pagination    *PaginationResponse      `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	Versions      []*TermsOfServiceVersion `protobuf:"bytes,2,rep,name=versions,proto3" json:"versions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTermsOfServiceVersionsResponse) Reset() {
+	*x = ListTermsOfServiceVersionsResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[99]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTermsOfServiceVersionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTermsOfServiceVersionsResponse) ProtoMessage() {}
+
+func (x *ListTermsOfServiceVersionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[99]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTermsOfServiceVersionsResponse.ProtoReflect.Descriptor instead.
+func (*ListTermsOfServiceVersionsResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{99}
+}
+
+func (x *ListTermsOfServiceVersionsResponse) GetPagination() *PaginationResponse {
+	if x != nil {
+		return x.Pagination
+	}
+	return nil
+}
+
+func (x *ListTermsOfServiceVersionsResponse) GetVersions() []*TermsOfServiceVersion {
+	if x != nil {
+		return x.Versions
+	}
+	return nil
+}
+
+type TermsOfServiceAcceptanceFilter struct {
+	state         protoimpl.MessageState           `protogen:"open.v1"`
+	Statuses      []TermsOfServiceAcceptanceStatus `protobuf:"varint,1,rep,packed,name=statuses,proto3,enum=gitpod.v1.TermsOfServiceAcceptanceStatus" json:"statuses,omitempty"`
+	Search        string                           `protobuf:"bytes,2,opt,name=search,proto3" json:"search,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TermsOfServiceAcceptanceFilter) Reset() {
+	*x = TermsOfServiceAcceptanceFilter{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[100]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TermsOfServiceAcceptanceFilter) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TermsOfServiceAcceptanceFilter) ProtoMessage() {}
+
+func (x *TermsOfServiceAcceptanceFilter) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[100]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TermsOfServiceAcceptanceFilter.ProtoReflect.Descriptor instead.
+func (*TermsOfServiceAcceptanceFilter) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{100}
+}
+
+func (x *TermsOfServiceAcceptanceFilter) GetStatuses() []TermsOfServiceAcceptanceStatus {
+	if x != nil {
+		return x.Statuses
+	}
+	return nil
+}
+
+func (x *TermsOfServiceAcceptanceFilter) GetSearch() string {
+	if x != nil {
+		return x.Search
+	}
+	return ""
+}
+
+type ListTermsOfServiceAcceptancesRequest struct {
+	state          protoimpl.MessageState          `protogen:"open.v1"`
+	Pagination     *PaginationRequest              `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	OrganizationId string                          `protobuf:"bytes,2,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Version        int32                           `protobuf:"varint,3,opt,name=version,proto3" json:"version,omitempty"`
+	Filter         *TermsOfServiceAcceptanceFilter `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ListTermsOfServiceAcceptancesRequest) Reset() {
+	*x = ListTermsOfServiceAcceptancesRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[101]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTermsOfServiceAcceptancesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTermsOfServiceAcceptancesRequest) ProtoMessage() {}
+
+func (x *ListTermsOfServiceAcceptancesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[101]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTermsOfServiceAcceptancesRequest.ProtoReflect.Descriptor instead.
+func (*ListTermsOfServiceAcceptancesRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{101}
+}
+
+func (x *ListTermsOfServiceAcceptancesRequest) GetPagination() *PaginationRequest {
+	if x != nil {
+		return x.Pagination
+	}
+	return nil
+}
+
+func (x *ListTermsOfServiceAcceptancesRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *ListTermsOfServiceAcceptancesRequest) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *ListTermsOfServiceAcceptancesRequest) GetFilter() *TermsOfServiceAcceptanceFilter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+type MemberTermsOfServiceAcceptance struct {
+	state           protoimpl.MessageState         `protogen:"open.v1"`
+	Member          *OrganizationMember            `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	Status          TermsOfServiceAcceptanceStatus `protobuf:"varint,2,opt,name=status,proto3,enum=gitpod.v1.TermsOfServiceAcceptanceStatus" json:"status,omitempty"`
+	AcceptedVersion *int32                         `protobuf:"varint,3,opt,name=accepted_version,json=acceptedVersion,proto3,oneof" json:"accepted_version,omitempty"`
+	AcceptedAt      *timestamppb.Timestamp         `protobuf:"bytes,4,opt,name=accepted_at,json=acceptedAt,proto3" json:"accepted_at,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *MemberTermsOfServiceAcceptance) Reset() {
+	*x = MemberTermsOfServiceAcceptance{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[102]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MemberTermsOfServiceAcceptance) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MemberTermsOfServiceAcceptance) ProtoMessage() {}
+
+func (x *MemberTermsOfServiceAcceptance) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[102]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MemberTermsOfServiceAcceptance.ProtoReflect.Descriptor instead.
+func (*MemberTermsOfServiceAcceptance) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{102}
+}
+
+func (x *MemberTermsOfServiceAcceptance) GetMember() *OrganizationMember {
+	if x != nil {
+		return x.Member
+	}
+	return nil
+}
+
+func (x *MemberTermsOfServiceAcceptance) GetStatus() TermsOfServiceAcceptanceStatus {
+	if x != nil {
+		return x.Status
+	}
+	return TermsOfServiceAcceptanceStatus_TERMS_OF_SERVICE_ACCEPTANCE_STATUS_UNSPECIFIED
+}
+
+func (x *MemberTermsOfServiceAcceptance) GetAcceptedVersion() int32 {
+	if x != nil && x.AcceptedVersion != nil {
+		return *x.AcceptedVersion
+	}
+	return 0
+}
+
+func (x *MemberTermsOfServiceAcceptance) GetAcceptedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AcceptedAt
+	}
+	return nil
+}
+
+type ListTermsOfServiceAcceptancesResponse struct {
+	state         protoimpl.MessageState            `protogen:"open.v1"`
+	Pagination    *PaginationResponse               `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	Acceptances   []*MemberTermsOfServiceAcceptance `protobuf:"bytes,2,rep,name=acceptances,proto3" json:"acceptances,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTermsOfServiceAcceptancesResponse) Reset() {
+	*x = ListTermsOfServiceAcceptancesResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[103]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTermsOfServiceAcceptancesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTermsOfServiceAcceptancesResponse) ProtoMessage() {}
+
+func (x *ListTermsOfServiceAcceptancesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[103]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTermsOfServiceAcceptancesResponse.ProtoReflect.Descriptor instead.
+func (*ListTermsOfServiceAcceptancesResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{103}
+}
+
+func (x *ListTermsOfServiceAcceptancesResponse) GetPagination() *PaginationResponse {
+	if x != nil {
+		return x.Pagination
+	}
+	return nil
+}
+
+func (x *ListTermsOfServiceAcceptancesResponse) GetAcceptances() []*MemberTermsOfServiceAcceptance {
+	if x != nil {
+		return x.Acceptances
+	}
+	return nil
+}
+
+type GetTermsOfServiceAcceptancesExportRequest struct {
+	state          protoimpl.MessageState          `protogen:"open.v1"`
+	OrganizationId string                          `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	Version        int32                           `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	Filter         *TermsOfServiceAcceptanceFilter `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *GetTermsOfServiceAcceptancesExportRequest) Reset() {
+	*x = GetTermsOfServiceAcceptancesExportRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[104]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTermsOfServiceAcceptancesExportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTermsOfServiceAcceptancesExportRequest) ProtoMessage() {}
+
+func (x *GetTermsOfServiceAcceptancesExportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[104]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTermsOfServiceAcceptancesExportRequest.ProtoReflect.Descriptor instead.
+func (*GetTermsOfServiceAcceptancesExportRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{104}
+}
+
+func (x *GetTermsOfServiceAcceptancesExportRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *GetTermsOfServiceAcceptancesExportRequest) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *GetTermsOfServiceAcceptancesExportRequest) GetFilter() *TermsOfServiceAcceptanceFilter {
+	if x != nil {
+		return x.Filter
+	}
+	return nil
+}
+
+type GetTermsOfServiceAcceptancesExportResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	DownloadUrl   string                 `protobuf:"bytes,1,opt,name=download_url,json=downloadUrl,proto3" json:"download_url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTermsOfServiceAcceptancesExportResponse) Reset() {
+	*x = GetTermsOfServiceAcceptancesExportResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[105]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTermsOfServiceAcceptancesExportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTermsOfServiceAcceptancesExportResponse) ProtoMessage() {}
+
+func (x *GetTermsOfServiceAcceptancesExportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[105]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTermsOfServiceAcceptancesExportResponse.ProtoReflect.Descriptor instead.
+func (*GetTermsOfServiceAcceptancesExportResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{105}
+}
+
+func (x *GetTermsOfServiceAcceptancesExportResponse) GetDownloadUrl() string {
+	if x != nil {
+		return x.DownloadUrl
+	}
+	return ""
+}
+
 type ListMembersRequest_Filter struct {
 	state                   protoimpl.MessageState `protogen:"open.v1"`
 	Search                  string                 `protobuf:"bytes,1,opt,name=search,proto3" json:"search,omitempty"`
@@ -5337,7 +6326,7 @@ type ListMembersRequest_Filter struct {
 
 func (x *ListMembersRequest_Filter) Reset() {
 	*x = ListMembersRequest_Filter{}
-	mi := &file_gitpod_v1_organization_proto_msgTypes[91]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[108]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5349,7 +6338,7 @@ func (x *ListMembersRequest_Filter) String() string {
 func (*ListMembersRequest_Filter) ProtoMessage() {}
 
 func (x *ListMembersRequest_Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_gitpod_v1_organization_proto_msgTypes[91]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[108]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5417,7 +6406,7 @@ type ListMembersRequest_Sort struct {
 
 func (x *ListMembersRequest_Sort) Reset() {
 	*x = ListMembersRequest_Sort{}
-	mi := &file_gitpod_v1_organization_proto_msgTypes[92]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[109]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5429,7 +6418,7 @@ func (x *ListMembersRequest_Sort) String() string {
 func (*ListMembersRequest_Sort) ProtoMessage() {}
 
 func (x *ListMembersRequest_Sort) ProtoReflect() protoreflect.Message {
-	mi := &file_gitpod_v1_organization_proto_msgTypes[92]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[109]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5850,7 +6839,85 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\rcustom_domain\x18\x01 \x01(\v2\x17.gitpod.v1.CustomDomainB\x06\xbaH\x03\xc8\x01\x01R\fcustomDomain\"Q\n" +
 	"\x19DeleteCustomDomainRequest\x124\n" +
 	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"\x1c\n" +
-	"\x1aDeleteCustomDomainResponse*\x8a\x01\n" +
+	"\x1aDeleteCustomDomainResponse\"\xfb\x01\n" +
+	"\x15TermsOfServiceVersion\x12\x1b\n" +
+	"\x02id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x02id\x12!\n" +
+	"\aversion\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\aversion\x12%\n" +
+	"\bmarkdown\x18\x03 \x01(\tB\t\xbaH\x06r\x04\x18\x80\xfa\x01R\bmarkdown\x12A\n" +
+	"\n" +
+	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\tcreatedAt\x128\n" +
+	"\x12created_by_user_id\x18\x05 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0fcreatedByUserId\"\xae\x01\n" +
+	"\x18TermsOfServiceAcceptance\x12*\n" +
+	"\n" +
+	"version_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\tversionId\x12!\n" +
+	"\aversion\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\aversion\x12C\n" +
+	"\vaccepted_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"acceptedAt\"\x88\x02\n" +
+	"\x0eTermsOfService\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12\x18\n" +
+	"\aenabled\x18\x02 \x01(\bR\aenabled\x12I\n" +
+	"\x0fcurrent_version\x18\x03 \x01(\v2 .gitpod.v1.TermsOfServiceVersionR\x0ecurrentVersion\x12[\n" +
+	"\x17current_user_acceptance\x18\x04 \x01(\v2#.gitpod.v1.TermsOfServiceAcceptanceR\x15currentUserAcceptance\"P\n" +
+	"\x18GetTermsOfServiceRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"h\n" +
+	"\x19GetTermsOfServiceResponse\x12K\n" +
+	"\x10terms_of_service\x18\x01 \x01(\v2\x19.gitpod.v1.TermsOfServiceB\x06\xbaH\x03\xc8\x01\x01R\x0etermsOfService\"\xb7\x01\n" +
+	"\x1bUpdateTermsOfServiceRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12*\n" +
+	"\bmarkdown\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x18\x80\xfa\x01H\x00R\bmarkdown\x88\x01\x01\x12\x1d\n" +
+	"\aenabled\x18\x03 \x01(\bH\x01R\aenabled\x88\x01\x01B\v\n" +
+	"\t_markdownB\n" +
+	"\n" +
+	"\b_enabled\"k\n" +
+	"\x1cUpdateTermsOfServiceResponse\x12K\n" +
+	"\x10terms_of_service\x18\x01 \x01(\v2\x19.gitpod.v1.TermsOfServiceB\x06\xbaH\x03\xc8\x01\x01R\x0etermsOfService\"\x7f\n" +
+	"\x1bAcceptTermsOfServiceRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12*\n" +
+	"\n" +
+	"version_id\x18\x02 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\tversionId\"k\n" +
+	"\x1cAcceptTermsOfServiceResponse\x12K\n" +
+	"\n" +
+	"acceptance\x18\x01 \x01(\v2#.gitpod.v1.TermsOfServiceAcceptanceB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"acceptance\"\x97\x01\n" +
+	"!ListTermsOfServiceVersionsRequest\x12<\n" +
+	"\n" +
+	"pagination\x18\x01 \x01(\v2\x1c.gitpod.v1.PaginationRequestR\n" +
+	"pagination\x124\n" +
+	"\x0forganization_id\x18\x02 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"\xb1\x01\n" +
+	"\"ListTermsOfServiceVersionsResponse\x12E\n" +
+	"\n" +
+	"pagination\x18\x01 \x01(\v2\x1d.gitpod.v1.PaginationResponseB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"pagination\x12D\n" +
+	"\bversions\x18\x02 \x03(\v2 .gitpod.v1.TermsOfServiceVersionB\x06\xbaH\x03\xc8\x01\x01R\bversions\"\x8b\x01\n" +
+	"\x1eTermsOfServiceAcceptanceFilter\x12E\n" +
+	"\bstatuses\x18\x01 \x03(\x0e2).gitpod.v1.TermsOfServiceAcceptanceStatusR\bstatuses\x12\"\n" +
+	"\x06search\x18\x02 \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x00\x18\x80\x02R\x06search\"\x80\x02\n" +
+	"$ListTermsOfServiceAcceptancesRequest\x12<\n" +
+	"\n" +
+	"pagination\x18\x01 \x01(\v2\x1c.gitpod.v1.PaginationRequestR\n" +
+	"pagination\x124\n" +
+	"\x0forganization_id\x18\x02 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12!\n" +
+	"\aversion\x18\x03 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\aversion\x12A\n" +
+	"\x06filter\x18\x04 \x01(\v2).gitpod.v1.TermsOfServiceAcceptanceFilterR\x06filter\"\xb5\x02\n" +
+	"\x1eMemberTermsOfServiceAcceptance\x12=\n" +
+	"\x06member\x18\x01 \x01(\v2\x1d.gitpod.v1.OrganizationMemberB\x06\xbaH\x03\xc8\x01\x01R\x06member\x12I\n" +
+	"\x06status\x18\x02 \x01(\x0e2).gitpod.v1.TermsOfServiceAcceptanceStatusB\x06\xbaH\x03\xc8\x01\x01R\x06status\x127\n" +
+	"\x10accepted_version\x18\x03 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01H\x00R\x0facceptedVersion\x88\x01\x01\x12;\n" +
+	"\vaccepted_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"acceptedAtB\x13\n" +
+	"\x11_accepted_version\"\xc3\x01\n" +
+	"%ListTermsOfServiceAcceptancesResponse\x12E\n" +
+	"\n" +
+	"pagination\x18\x01 \x01(\v2\x1d.gitpod.v1.PaginationResponseB\x06\xbaH\x03\xc8\x01\x01R\n" +
+	"pagination\x12S\n" +
+	"\vacceptances\x18\x02 \x03(\v2).gitpod.v1.MemberTermsOfServiceAcceptanceB\x06\xbaH\x03\xc8\x01\x01R\vacceptances\"\xc7\x01\n" +
+	")GetTermsOfServiceAcceptancesExportRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12!\n" +
+	"\aversion\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\aversion\x12A\n" +
+	"\x06filter\x18\x03 \x01(\v2).gitpod.v1.TermsOfServiceAcceptanceFilterR\x06filter\"O\n" +
+	"*GetTermsOfServiceAcceptancesExportResponse\x12!\n" +
+	"\fdownload_url\x18\x01 \x01(\tR\vdownloadUrl*\x8a\x01\n" +
 	"\x15SSOConfigurationState\x12'\n" +
 	"#SSO_CONFIGURATION_STATE_UNSPECIFIED\x10\x00\x12$\n" +
 	" SSO_CONFIGURATION_STATE_INACTIVE\x10\x01\x12\"\n" +
@@ -5886,7 +6953,11 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\x14CustomDomainProvider\x12&\n" +
 	"\"CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aCUSTOM_DOMAIN_PROVIDER_AWS\x10\x01\x12\x1e\n" +
-	"\x1aCUSTOM_DOMAIN_PROVIDER_GCP\x10\x022\xfb\x1d\n" +
+	"\x1aCUSTOM_DOMAIN_PROVIDER_GCP\x10\x02*\xb5\x01\n" +
+	"\x1eTermsOfServiceAcceptanceStatus\x122\n" +
+	".TERMS_OF_SERVICE_ACCEPTANCE_STATUS_UNSPECIFIED\x10\x00\x12/\n" +
+	"+TERMS_OF_SERVICE_ACCEPTANCE_STATUS_ACCEPTED\x10\x01\x12.\n" +
+	"*TERMS_OF_SERVICE_ACCEPTANCE_STATUS_PENDING\x10\x022\xd9#\n" +
 	"\x13OrganizationService\x12c\n" +
 	"\x12CreateOrganization\x12$.gitpod.v1.CreateOrganizationRequest\x1a%.gitpod.v1.CreateOrganizationResponse\"\x00\x12]\n" +
 	"\x10JoinOrganization\x12\".gitpod.v1.JoinOrganizationRequest\x1a#.gitpod.v1.JoinOrganizationResponse\"\x00\x12]\n" +
@@ -5923,7 +6994,13 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\x12CreateCustomDomain\x12$.gitpod.v1.CreateCustomDomainRequest\x1a%.gitpod.v1.CreateCustomDomainResponse\"\x00\x12]\n" +
 	"\x0fGetCustomDomain\x12!.gitpod.v1.GetCustomDomainRequest\x1a\".gitpod.v1.GetCustomDomainResponse\"\x03\x90\x02\x01\x12c\n" +
 	"\x12UpdateCustomDomain\x12$.gitpod.v1.UpdateCustomDomainRequest\x1a%.gitpod.v1.UpdateCustomDomainResponse\"\x00\x12c\n" +
-	"\x12DeleteCustomDomain\x12$.gitpod.v1.DeleteCustomDomainRequest\x1a%.gitpod.v1.DeleteCustomDomainResponse\"\x00B9Z7github.com/gitpod-mock/orgmock/server/contract/gitpodv1b\x06proto3"
+	"\x12DeleteCustomDomain\x12$.gitpod.v1.DeleteCustomDomainRequest\x1a%.gitpod.v1.DeleteCustomDomainResponse\"\x00\x12c\n" +
+	"\x11GetTermsOfService\x12#.gitpod.v1.GetTermsOfServiceRequest\x1a$.gitpod.v1.GetTermsOfServiceResponse\"\x03\x90\x02\x01\x12i\n" +
+	"\x14UpdateTermsOfService\x12&.gitpod.v1.UpdateTermsOfServiceRequest\x1a'.gitpod.v1.UpdateTermsOfServiceResponse\"\x00\x12i\n" +
+	"\x14AcceptTermsOfService\x12&.gitpod.v1.AcceptTermsOfServiceRequest\x1a'.gitpod.v1.AcceptTermsOfServiceResponse\"\x00\x12~\n" +
+	"\x1aListTermsOfServiceVersions\x12,.gitpod.v1.ListTermsOfServiceVersionsRequest\x1a-.gitpod.v1.ListTermsOfServiceVersionsResponse\"\x03\x90\x02\x01\x12\x87\x01\n" +
+	"\x1dListTermsOfServiceAcceptances\x12/.gitpod.v1.ListTermsOfServiceAcceptancesRequest\x1a0.gitpod.v1.ListTermsOfServiceAcceptancesResponse\"\x03\x90\x02\x01\x12\x96\x01\n" +
+	"\"GetTermsOfServiceAcceptancesExport\x124.gitpod.v1.GetTermsOfServiceAcceptancesExportRequest\x1a5.gitpod.v1.GetTermsOfServiceAcceptancesExportResponse\"\x03\x90\x02\x01B9Z7github.com/gitpod-mock/orgmock/server/contract/gitpodv1b\x06proto3"
 
 var (
 	file_gitpod_v1_organization_proto_rawDescOnce sync.Once
@@ -5937,269 +7014,318 @@ func file_gitpod_v1_organization_proto_rawDescGZIP() []byte {
 	return file_gitpod_v1_organization_proto_rawDescData
 }
 
-var file_gitpod_v1_organization_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_gitpod_v1_organization_proto_msgTypes = make([]protoimpl.MessageInfo, 93)
+var file_gitpod_v1_organization_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_gitpod_v1_organization_proto_msgTypes = make([]protoimpl.MessageInfo, 110)
 var file_gitpod_v1_organization_proto_goTypes = []any{
-	(SSOConfigurationState)(0),                   // 0: gitpod.v1.SSOConfigurationState
-	(OrganizationTier)(0),                        // 1: gitpod.v1.OrganizationTier
-	(OrganizationRole)(0),                        // 2: gitpod.v1.OrganizationRole
-	(UserStatus)(0),                              // 3: gitpod.v1.UserStatus
-	(SortOrder)(0),                               // 4: gitpod.v1.SortOrder
-	(CountResponseRelation)(0),                   // 5: gitpod.v1.CountResponseRelation
-	(DomainVerificationState)(0),                 // 6: gitpod.v1.DomainVerificationState
-	(CustomDomainProvider)(0),                    // 7: gitpod.v1.CustomDomainProvider
-	(SSOConfiguration_ProviderType)(0),           // 8: gitpod.v1.SSOConfiguration.ProviderType
-	(ListMembersRequest_SortField)(0),            // 9: gitpod.v1.ListMembersRequest.SortField
-	(*PaginationRequest)(nil),                    // 10: gitpod.v1.PaginationRequest
-	(*PaginationResponse)(nil),                   // 11: gitpod.v1.PaginationResponse
-	(*SSOConfiguration)(nil),                     // 12: gitpod.v1.SSOConfiguration
-	(*CreateSSOConfigurationRequest)(nil),        // 13: gitpod.v1.CreateSSOConfigurationRequest
-	(*CreateSSOConfigurationResponse)(nil),       // 14: gitpod.v1.CreateSSOConfigurationResponse
-	(*GetSSOConfigurationRequest)(nil),           // 15: gitpod.v1.GetSSOConfigurationRequest
-	(*GetSSOConfigurationResponse)(nil),          // 16: gitpod.v1.GetSSOConfigurationResponse
-	(*ListSSOConfigurationsRequest)(nil),         // 17: gitpod.v1.ListSSOConfigurationsRequest
-	(*ListSSOConfigurationsResponse)(nil),        // 18: gitpod.v1.ListSSOConfigurationsResponse
-	(*DeleteSSOConfigurationRequest)(nil),        // 19: gitpod.v1.DeleteSSOConfigurationRequest
-	(*DeleteSSOConfigurationResponse)(nil),       // 20: gitpod.v1.DeleteSSOConfigurationResponse
-	(*UpdateSSOConfigurationRequest)(nil),        // 21: gitpod.v1.UpdateSSOConfigurationRequest
-	(*AdditionalScopesUpdate)(nil),               // 22: gitpod.v1.AdditionalScopesUpdate
-	(*UpdateSSOConfigurationResponse)(nil),       // 23: gitpod.v1.UpdateSSOConfigurationResponse
-	(*SCIMConfiguration)(nil),                    // 24: gitpod.v1.SCIMConfiguration
-	(*CreateSCIMConfigurationRequest)(nil),       // 25: gitpod.v1.CreateSCIMConfigurationRequest
-	(*CreateSCIMConfigurationResponse)(nil),      // 26: gitpod.v1.CreateSCIMConfigurationResponse
-	(*GetSCIMConfigurationRequest)(nil),          // 27: gitpod.v1.GetSCIMConfigurationRequest
-	(*GetSCIMConfigurationResponse)(nil),         // 28: gitpod.v1.GetSCIMConfigurationResponse
-	(*ListSCIMConfigurationsRequest)(nil),        // 29: gitpod.v1.ListSCIMConfigurationsRequest
-	(*ListSCIMConfigurationsResponse)(nil),       // 30: gitpod.v1.ListSCIMConfigurationsResponse
-	(*UpdateSCIMConfigurationRequest)(nil),       // 31: gitpod.v1.UpdateSCIMConfigurationRequest
-	(*UpdateSCIMConfigurationResponse)(nil),      // 32: gitpod.v1.UpdateSCIMConfigurationResponse
-	(*DeleteSCIMConfigurationRequest)(nil),       // 33: gitpod.v1.DeleteSCIMConfigurationRequest
-	(*DeleteSCIMConfigurationResponse)(nil),      // 34: gitpod.v1.DeleteSCIMConfigurationResponse
-	(*RegenerateSCIMTokenRequest)(nil),           // 35: gitpod.v1.RegenerateSCIMTokenRequest
-	(*RegenerateSCIMTokenResponse)(nil),          // 36: gitpod.v1.RegenerateSCIMTokenResponse
-	(*CountRequest)(nil),                         // 37: gitpod.v1.CountRequest
-	(*CountResponse)(nil),                        // 38: gitpod.v1.CountResponse
-	(*InviteDomains)(nil),                        // 39: gitpod.v1.InviteDomains
-	(*Organization)(nil),                         // 40: gitpod.v1.Organization
-	(*OrganizationMember)(nil),                   // 41: gitpod.v1.OrganizationMember
-	(*CreateOrganizationRequest)(nil),            // 42: gitpod.v1.CreateOrganizationRequest
-	(*CreateOrganizationResponse)(nil),           // 43: gitpod.v1.CreateOrganizationResponse
-	(*JoinOrganizationRequest)(nil),              // 44: gitpod.v1.JoinOrganizationRequest
-	(*JoinOrganizationResponse)(nil),             // 45: gitpod.v1.JoinOrganizationResponse
-	(*GetOrganizationRequest)(nil),               // 46: gitpod.v1.GetOrganizationRequest
-	(*GetOrganizationResponse)(nil),              // 47: gitpod.v1.GetOrganizationResponse
-	(*UpdateOrganizationRequest)(nil),            // 48: gitpod.v1.UpdateOrganizationRequest
-	(*UpdateOrganizationResponse)(nil),           // 49: gitpod.v1.UpdateOrganizationResponse
-	(*DeleteOrganizationRequest)(nil),            // 50: gitpod.v1.DeleteOrganizationRequest
-	(*DeleteOrganizationResponse)(nil),           // 51: gitpod.v1.DeleteOrganizationResponse
-	(*ListMembersRequest)(nil),                   // 52: gitpod.v1.ListMembersRequest
-	(*ListMembersResponse)(nil),                  // 53: gitpod.v1.ListMembersResponse
-	(*SetRoleRequest)(nil),                       // 54: gitpod.v1.SetRoleRequest
-	(*SetRoleResponse)(nil),                      // 55: gitpod.v1.SetRoleResponse
-	(*OrganizationInvite)(nil),                   // 56: gitpod.v1.OrganizationInvite
-	(*CreateOrganizationInviteRequest)(nil),      // 57: gitpod.v1.CreateOrganizationInviteRequest
-	(*CreateOrganizationInviteResponse)(nil),     // 58: gitpod.v1.CreateOrganizationInviteResponse
-	(*GetOrganizationInviteRequest)(nil),         // 59: gitpod.v1.GetOrganizationInviteRequest
-	(*GetOrganizationInviteResponse)(nil),        // 60: gitpod.v1.GetOrganizationInviteResponse
-	(*GetOrganizationInviteSummaryRequest)(nil),  // 61: gitpod.v1.GetOrganizationInviteSummaryRequest
-	(*GetOrganizationInviteSummaryResponse)(nil), // 62: gitpod.v1.GetOrganizationInviteSummaryResponse
-	(*LeaveOrganizationRequest)(nil),             // 63: gitpod.v1.LeaveOrganizationRequest
-	(*LeaveOrganizationResponse)(nil),            // 64: gitpod.v1.LeaveOrganizationResponse
-	(*DomainVerification)(nil),                   // 65: gitpod.v1.DomainVerification
-	(*CreateDomainVerificationRequest)(nil),      // 66: gitpod.v1.CreateDomainVerificationRequest
-	(*CreateDomainVerificationResponse)(nil),     // 67: gitpod.v1.CreateDomainVerificationResponse
-	(*GetDomainVerificationRequest)(nil),         // 68: gitpod.v1.GetDomainVerificationRequest
-	(*GetDomainVerificationResponse)(nil),        // 69: gitpod.v1.GetDomainVerificationResponse
-	(*ListDomainVerificationsRequest)(nil),       // 70: gitpod.v1.ListDomainVerificationsRequest
-	(*ListDomainVerificationsResponse)(nil),      // 71: gitpod.v1.ListDomainVerificationsResponse
-	(*VerifyDomainRequest)(nil),                  // 72: gitpod.v1.VerifyDomainRequest
-	(*VerifyDomainResponse)(nil),                 // 73: gitpod.v1.VerifyDomainResponse
-	(*DeleteDomainVerificationRequest)(nil),      // 74: gitpod.v1.DeleteDomainVerificationRequest
-	(*DeleteDomainVerificationResponse)(nil),     // 75: gitpod.v1.DeleteDomainVerificationResponse
-	(*OIDCConfigV2)(nil),                         // 76: gitpod.v1.OIDCConfigV2
-	(*OIDCConfigV3)(nil),                         // 77: gitpod.v1.OIDCConfigV3
-	(*OIDCConfig)(nil),                           // 78: gitpod.v1.OIDCConfig
-	(*GetOIDCConfigRequest)(nil),                 // 79: gitpod.v1.GetOIDCConfigRequest
-	(*GetOIDCConfigResponse)(nil),                // 80: gitpod.v1.GetOIDCConfigResponse
-	(*UpdateOIDCConfigRequest)(nil),              // 81: gitpod.v1.UpdateOIDCConfigRequest
-	(*UpdateOIDCConfigResponse)(nil),             // 82: gitpod.v1.UpdateOIDCConfigResponse
-	(*AnnouncementBanner)(nil),                   // 83: gitpod.v1.AnnouncementBanner
-	(*GetAnnouncementBannerRequest)(nil),         // 84: gitpod.v1.GetAnnouncementBannerRequest
-	(*GetAnnouncementBannerResponse)(nil),        // 85: gitpod.v1.GetAnnouncementBannerResponse
-	(*UpdateAnnouncementBannerRequest)(nil),      // 86: gitpod.v1.UpdateAnnouncementBannerRequest
-	(*UpdateAnnouncementBannerResponse)(nil),     // 87: gitpod.v1.UpdateAnnouncementBannerResponse
-	(*SetStripeCustomerIDRequest)(nil),           // 88: gitpod.v1.SetStripeCustomerIDRequest
-	(*SetStripeCustomerIDResponse)(nil),          // 89: gitpod.v1.SetStripeCustomerIDResponse
-	(*CustomDomain)(nil),                         // 90: gitpod.v1.CustomDomain
-	(*CreateCustomDomainRequest)(nil),            // 91: gitpod.v1.CreateCustomDomainRequest
-	(*CreateCustomDomainResponse)(nil),           // 92: gitpod.v1.CreateCustomDomainResponse
-	(*GetCustomDomainRequest)(nil),               // 93: gitpod.v1.GetCustomDomainRequest
-	(*GetCustomDomainResponse)(nil),              // 94: gitpod.v1.GetCustomDomainResponse
-	(*UpdateCustomDomainRequest)(nil),            // 95: gitpod.v1.UpdateCustomDomainRequest
-	(*UpdateCustomDomainResponse)(nil),           // 96: gitpod.v1.UpdateCustomDomainResponse
-	(*DeleteCustomDomainRequest)(nil),            // 97: gitpod.v1.DeleteCustomDomainRequest
-	(*DeleteCustomDomainResponse)(nil),           // 98: gitpod.v1.DeleteCustomDomainResponse
-	nil,                                          // 99: gitpod.v1.SSOConfiguration.ClaimsEntry
-	nil,                                          // 100: gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
-	(*ListMembersRequest_Filter)(nil),            // 101: gitpod.v1.ListMembersRequest.Filter
-	(*ListMembersRequest_Sort)(nil),              // 102: gitpod.v1.ListMembersRequest.Sort
-	(*timestamppb.Timestamp)(nil),                // 103: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),                  // 104: google.protobuf.Duration
+	(SSOConfigurationState)(0),                         // 0: gitpod.v1.SSOConfigurationState
+	(OrganizationTier)(0),                              // 1: gitpod.v1.OrganizationTier
+	(OrganizationRole)(0),                              // 2: gitpod.v1.OrganizationRole
+	(UserStatus)(0),                                    // 3: gitpod.v1.UserStatus
+	(SortOrder)(0),                                     // 4: gitpod.v1.SortOrder
+	(CountResponseRelation)(0),                         // 5: gitpod.v1.CountResponseRelation
+	(DomainVerificationState)(0),                       // 6: gitpod.v1.DomainVerificationState
+	(CustomDomainProvider)(0),                          // 7: gitpod.v1.CustomDomainProvider
+	(TermsOfServiceAcceptanceStatus)(0),                // 8: gitpod.v1.TermsOfServiceAcceptanceStatus
+	(SSOConfiguration_ProviderType)(0),                 // 9: gitpod.v1.SSOConfiguration.ProviderType
+	(ListMembersRequest_SortField)(0),                  // 10: gitpod.v1.ListMembersRequest.SortField
+	(*PaginationRequest)(nil),                          // 11: gitpod.v1.PaginationRequest
+	(*PaginationResponse)(nil),                         // 12: gitpod.v1.PaginationResponse
+	(*SSOConfiguration)(nil),                           // 13: gitpod.v1.SSOConfiguration
+	(*CreateSSOConfigurationRequest)(nil),              // 14: gitpod.v1.CreateSSOConfigurationRequest
+	(*CreateSSOConfigurationResponse)(nil),             // 15: gitpod.v1.CreateSSOConfigurationResponse
+	(*GetSSOConfigurationRequest)(nil),                 // 16: gitpod.v1.GetSSOConfigurationRequest
+	(*GetSSOConfigurationResponse)(nil),                // 17: gitpod.v1.GetSSOConfigurationResponse
+	(*ListSSOConfigurationsRequest)(nil),               // 18: gitpod.v1.ListSSOConfigurationsRequest
+	(*ListSSOConfigurationsResponse)(nil),              // 19: gitpod.v1.ListSSOConfigurationsResponse
+	(*DeleteSSOConfigurationRequest)(nil),              // 20: gitpod.v1.DeleteSSOConfigurationRequest
+	(*DeleteSSOConfigurationResponse)(nil),             // 21: gitpod.v1.DeleteSSOConfigurationResponse
+	(*UpdateSSOConfigurationRequest)(nil),              // 22: gitpod.v1.UpdateSSOConfigurationRequest
+	(*AdditionalScopesUpdate)(nil),                     // 23: gitpod.v1.AdditionalScopesUpdate
+	(*UpdateSSOConfigurationResponse)(nil),             // 24: gitpod.v1.UpdateSSOConfigurationResponse
+	(*SCIMConfiguration)(nil),                          // 25: gitpod.v1.SCIMConfiguration
+	(*CreateSCIMConfigurationRequest)(nil),             // 26: gitpod.v1.CreateSCIMConfigurationRequest
+	(*CreateSCIMConfigurationResponse)(nil),            // 27: gitpod.v1.CreateSCIMConfigurationResponse
+	(*GetSCIMConfigurationRequest)(nil),                // 28: gitpod.v1.GetSCIMConfigurationRequest
+	(*GetSCIMConfigurationResponse)(nil),               // 29: gitpod.v1.GetSCIMConfigurationResponse
+	(*ListSCIMConfigurationsRequest)(nil),              // 30: gitpod.v1.ListSCIMConfigurationsRequest
+	(*ListSCIMConfigurationsResponse)(nil),             // 31: gitpod.v1.ListSCIMConfigurationsResponse
+	(*UpdateSCIMConfigurationRequest)(nil),             // 32: gitpod.v1.UpdateSCIMConfigurationRequest
+	(*UpdateSCIMConfigurationResponse)(nil),            // 33: gitpod.v1.UpdateSCIMConfigurationResponse
+	(*DeleteSCIMConfigurationRequest)(nil),             // 34: gitpod.v1.DeleteSCIMConfigurationRequest
+	(*DeleteSCIMConfigurationResponse)(nil),            // 35: gitpod.v1.DeleteSCIMConfigurationResponse
+	(*RegenerateSCIMTokenRequest)(nil),                 // 36: gitpod.v1.RegenerateSCIMTokenRequest
+	(*RegenerateSCIMTokenResponse)(nil),                // 37: gitpod.v1.RegenerateSCIMTokenResponse
+	(*CountRequest)(nil),                               // 38: gitpod.v1.CountRequest
+	(*CountResponse)(nil),                              // 39: gitpod.v1.CountResponse
+	(*InviteDomains)(nil),                              // 40: gitpod.v1.InviteDomains
+	(*Organization)(nil),                               // 41: gitpod.v1.Organization
+	(*OrganizationMember)(nil),                         // 42: gitpod.v1.OrganizationMember
+	(*CreateOrganizationRequest)(nil),                  // 43: gitpod.v1.CreateOrganizationRequest
+	(*CreateOrganizationResponse)(nil),                 // 44: gitpod.v1.CreateOrganizationResponse
+	(*JoinOrganizationRequest)(nil),                    // 45: gitpod.v1.JoinOrganizationRequest
+	(*JoinOrganizationResponse)(nil),                   // 46: gitpod.v1.JoinOrganizationResponse
+	(*GetOrganizationRequest)(nil),                     // 47: gitpod.v1.GetOrganizationRequest
+	(*GetOrganizationResponse)(nil),                    // 48: gitpod.v1.GetOrganizationResponse
+	(*UpdateOrganizationRequest)(nil),                  // 49: gitpod.v1.UpdateOrganizationRequest
+	(*UpdateOrganizationResponse)(nil),                 // 50: gitpod.v1.UpdateOrganizationResponse
+	(*DeleteOrganizationRequest)(nil),                  // 51: gitpod.v1.DeleteOrganizationRequest
+	(*DeleteOrganizationResponse)(nil),                 // 52: gitpod.v1.DeleteOrganizationResponse
+	(*ListMembersRequest)(nil),                         // 53: gitpod.v1.ListMembersRequest
+	(*ListMembersResponse)(nil),                        // 54: gitpod.v1.ListMembersResponse
+	(*SetRoleRequest)(nil),                             // 55: gitpod.v1.SetRoleRequest
+	(*SetRoleResponse)(nil),                            // 56: gitpod.v1.SetRoleResponse
+	(*OrganizationInvite)(nil),                         // 57: gitpod.v1.OrganizationInvite
+	(*CreateOrganizationInviteRequest)(nil),            // 58: gitpod.v1.CreateOrganizationInviteRequest
+	(*CreateOrganizationInviteResponse)(nil),           // 59: gitpod.v1.CreateOrganizationInviteResponse
+	(*GetOrganizationInviteRequest)(nil),               // 60: gitpod.v1.GetOrganizationInviteRequest
+	(*GetOrganizationInviteResponse)(nil),              // 61: gitpod.v1.GetOrganizationInviteResponse
+	(*GetOrganizationInviteSummaryRequest)(nil),        // 62: gitpod.v1.GetOrganizationInviteSummaryRequest
+	(*GetOrganizationInviteSummaryResponse)(nil),       // 63: gitpod.v1.GetOrganizationInviteSummaryResponse
+	(*LeaveOrganizationRequest)(nil),                   // 64: gitpod.v1.LeaveOrganizationRequest
+	(*LeaveOrganizationResponse)(nil),                  // 65: gitpod.v1.LeaveOrganizationResponse
+	(*DomainVerification)(nil),                         // 66: gitpod.v1.DomainVerification
+	(*CreateDomainVerificationRequest)(nil),            // 67: gitpod.v1.CreateDomainVerificationRequest
+	(*CreateDomainVerificationResponse)(nil),           // 68: gitpod.v1.CreateDomainVerificationResponse
+	(*GetDomainVerificationRequest)(nil),               // 69: gitpod.v1.GetDomainVerificationRequest
+	(*GetDomainVerificationResponse)(nil),              // 70: gitpod.v1.GetDomainVerificationResponse
+	(*ListDomainVerificationsRequest)(nil),             // 71: gitpod.v1.ListDomainVerificationsRequest
+	(*ListDomainVerificationsResponse)(nil),            // 72: gitpod.v1.ListDomainVerificationsResponse
+	(*VerifyDomainRequest)(nil),                        // 73: gitpod.v1.VerifyDomainRequest
+	(*VerifyDomainResponse)(nil),                       // 74: gitpod.v1.VerifyDomainResponse
+	(*DeleteDomainVerificationRequest)(nil),            // 75: gitpod.v1.DeleteDomainVerificationRequest
+	(*DeleteDomainVerificationResponse)(nil),           // 76: gitpod.v1.DeleteDomainVerificationResponse
+	(*OIDCConfigV2)(nil),                               // 77: gitpod.v1.OIDCConfigV2
+	(*OIDCConfigV3)(nil),                               // 78: gitpod.v1.OIDCConfigV3
+	(*OIDCConfig)(nil),                                 // 79: gitpod.v1.OIDCConfig
+	(*GetOIDCConfigRequest)(nil),                       // 80: gitpod.v1.GetOIDCConfigRequest
+	(*GetOIDCConfigResponse)(nil),                      // 81: gitpod.v1.GetOIDCConfigResponse
+	(*UpdateOIDCConfigRequest)(nil),                    // 82: gitpod.v1.UpdateOIDCConfigRequest
+	(*UpdateOIDCConfigResponse)(nil),                   // 83: gitpod.v1.UpdateOIDCConfigResponse
+	(*AnnouncementBanner)(nil),                         // 84: gitpod.v1.AnnouncementBanner
+	(*GetAnnouncementBannerRequest)(nil),               // 85: gitpod.v1.GetAnnouncementBannerRequest
+	(*GetAnnouncementBannerResponse)(nil),              // 86: gitpod.v1.GetAnnouncementBannerResponse
+	(*UpdateAnnouncementBannerRequest)(nil),            // 87: gitpod.v1.UpdateAnnouncementBannerRequest
+	(*UpdateAnnouncementBannerResponse)(nil),           // 88: gitpod.v1.UpdateAnnouncementBannerResponse
+	(*SetStripeCustomerIDRequest)(nil),                 // 89: gitpod.v1.SetStripeCustomerIDRequest
+	(*SetStripeCustomerIDResponse)(nil),                // 90: gitpod.v1.SetStripeCustomerIDResponse
+	(*CustomDomain)(nil),                               // 91: gitpod.v1.CustomDomain
+	(*CreateCustomDomainRequest)(nil),                  // 92: gitpod.v1.CreateCustomDomainRequest
+	(*CreateCustomDomainResponse)(nil),                 // 93: gitpod.v1.CreateCustomDomainResponse
+	(*GetCustomDomainRequest)(nil),                     // 94: gitpod.v1.GetCustomDomainRequest
+	(*GetCustomDomainResponse)(nil),                    // 95: gitpod.v1.GetCustomDomainResponse
+	(*UpdateCustomDomainRequest)(nil),                  // 96: gitpod.v1.UpdateCustomDomainRequest
+	(*UpdateCustomDomainResponse)(nil),                 // 97: gitpod.v1.UpdateCustomDomainResponse
+	(*DeleteCustomDomainRequest)(nil),                  // 98: gitpod.v1.DeleteCustomDomainRequest
+	(*DeleteCustomDomainResponse)(nil),                 // 99: gitpod.v1.DeleteCustomDomainResponse
+	(*TermsOfServiceVersion)(nil),                      // 100: gitpod.v1.TermsOfServiceVersion
+	(*TermsOfServiceAcceptance)(nil),                   // 101: gitpod.v1.TermsOfServiceAcceptance
+	(*TermsOfService)(nil),                             // 102: gitpod.v1.TermsOfService
+	(*GetTermsOfServiceRequest)(nil),                   // 103: gitpod.v1.GetTermsOfServiceRequest
+	(*GetTermsOfServiceResponse)(nil),                  // 104: gitpod.v1.GetTermsOfServiceResponse
+	(*UpdateTermsOfServiceRequest)(nil),                // 105: gitpod.v1.UpdateTermsOfServiceRequest
+	(*UpdateTermsOfServiceResponse)(nil),               // 106: gitpod.v1.UpdateTermsOfServiceResponse
+	(*AcceptTermsOfServiceRequest)(nil),                // 107: gitpod.v1.AcceptTermsOfServiceRequest
+	(*AcceptTermsOfServiceResponse)(nil),               // 108: gitpod.v1.AcceptTermsOfServiceResponse
+	(*ListTermsOfServiceVersionsRequest)(nil),          // 109: gitpod.v1.ListTermsOfServiceVersionsRequest
+	(*ListTermsOfServiceVersionsResponse)(nil),         // 110: gitpod.v1.ListTermsOfServiceVersionsResponse
+	(*TermsOfServiceAcceptanceFilter)(nil),             // 111: gitpod.v1.TermsOfServiceAcceptanceFilter
+	(*ListTermsOfServiceAcceptancesRequest)(nil),       // 112: gitpod.v1.ListTermsOfServiceAcceptancesRequest
+	(*MemberTermsOfServiceAcceptance)(nil),             // 113: gitpod.v1.MemberTermsOfServiceAcceptance
+	(*ListTermsOfServiceAcceptancesResponse)(nil),      // 114: gitpod.v1.ListTermsOfServiceAcceptancesResponse
+	(*GetTermsOfServiceAcceptancesExportRequest)(nil),  // 115: gitpod.v1.GetTermsOfServiceAcceptancesExportRequest
+	(*GetTermsOfServiceAcceptancesExportResponse)(nil), // 116: gitpod.v1.GetTermsOfServiceAcceptancesExportResponse
+	nil,                               // 117: gitpod.v1.SSOConfiguration.ClaimsEntry
+	nil,                               // 118: gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
+	(*ListMembersRequest_Filter)(nil), // 119: gitpod.v1.ListMembersRequest.Filter
+	(*ListMembersRequest_Sort)(nil),   // 120: gitpod.v1.ListMembersRequest.Sort
+	(*timestamppb.Timestamp)(nil),     // 121: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),       // 122: google.protobuf.Duration
 }
 var file_gitpod_v1_organization_proto_depIdxs = []int32{
 	0,   // 0: gitpod.v1.SSOConfiguration.state:type_name -> gitpod.v1.SSOConfigurationState
-	99,  // 1: gitpod.v1.SSOConfiguration.claims:type_name -> gitpod.v1.SSOConfiguration.ClaimsEntry
-	8,   // 2: gitpod.v1.SSOConfiguration.provider_type:type_name -> gitpod.v1.SSOConfiguration.ProviderType
-	12,  // 3: gitpod.v1.CreateSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
-	12,  // 4: gitpod.v1.GetSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
-	10,  // 5: gitpod.v1.ListSSOConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	11,  // 6: gitpod.v1.ListSSOConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	12,  // 7: gitpod.v1.ListSSOConfigurationsResponse.sso_configurations:type_name -> gitpod.v1.SSOConfiguration
+	117, // 1: gitpod.v1.SSOConfiguration.claims:type_name -> gitpod.v1.SSOConfiguration.ClaimsEntry
+	9,   // 2: gitpod.v1.SSOConfiguration.provider_type:type_name -> gitpod.v1.SSOConfiguration.ProviderType
+	13,  // 3: gitpod.v1.CreateSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
+	13,  // 4: gitpod.v1.GetSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
+	11,  // 5: gitpod.v1.ListSSOConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	12,  // 6: gitpod.v1.ListSSOConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	13,  // 7: gitpod.v1.ListSSOConfigurationsResponse.sso_configurations:type_name -> gitpod.v1.SSOConfiguration
 	0,   // 8: gitpod.v1.UpdateSSOConfigurationRequest.state:type_name -> gitpod.v1.SSOConfigurationState
-	100, // 9: gitpod.v1.UpdateSSOConfigurationRequest.claims:type_name -> gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
-	22,  // 10: gitpod.v1.UpdateSSOConfigurationRequest.additional_scopes:type_name -> gitpod.v1.AdditionalScopesUpdate
-	103, // 11: gitpod.v1.SCIMConfiguration.created_at:type_name -> google.protobuf.Timestamp
-	103, // 12: gitpod.v1.SCIMConfiguration.updated_at:type_name -> google.protobuf.Timestamp
-	103, // 13: gitpod.v1.SCIMConfiguration.token_expires_at:type_name -> google.protobuf.Timestamp
-	104, // 14: gitpod.v1.CreateSCIMConfigurationRequest.token_expires_in:type_name -> google.protobuf.Duration
-	24,  // 15: gitpod.v1.CreateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	103, // 16: gitpod.v1.CreateSCIMConfigurationResponse.token_expires_at:type_name -> google.protobuf.Timestamp
-	24,  // 17: gitpod.v1.GetSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	10,  // 18: gitpod.v1.ListSCIMConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	11,  // 19: gitpod.v1.ListSCIMConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	24,  // 20: gitpod.v1.ListSCIMConfigurationsResponse.scim_configurations:type_name -> gitpod.v1.SCIMConfiguration
-	24,  // 21: gitpod.v1.UpdateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	104, // 22: gitpod.v1.RegenerateSCIMTokenRequest.token_expires_in:type_name -> google.protobuf.Duration
-	103, // 23: gitpod.v1.RegenerateSCIMTokenResponse.token_expires_at:type_name -> google.protobuf.Timestamp
+	118, // 9: gitpod.v1.UpdateSSOConfigurationRequest.claims:type_name -> gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
+	23,  // 10: gitpod.v1.UpdateSSOConfigurationRequest.additional_scopes:type_name -> gitpod.v1.AdditionalScopesUpdate
+	121, // 11: gitpod.v1.SCIMConfiguration.created_at:type_name -> google.protobuf.Timestamp
+	121, // 12: gitpod.v1.SCIMConfiguration.updated_at:type_name -> google.protobuf.Timestamp
+	121, // 13: gitpod.v1.SCIMConfiguration.token_expires_at:type_name -> google.protobuf.Timestamp
+	122, // 14: gitpod.v1.CreateSCIMConfigurationRequest.token_expires_in:type_name -> google.protobuf.Duration
+	25,  // 15: gitpod.v1.CreateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	121, // 16: gitpod.v1.CreateSCIMConfigurationResponse.token_expires_at:type_name -> google.protobuf.Timestamp
+	25,  // 17: gitpod.v1.GetSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	11,  // 18: gitpod.v1.ListSCIMConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	12,  // 19: gitpod.v1.ListSCIMConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	25,  // 20: gitpod.v1.ListSCIMConfigurationsResponse.scim_configurations:type_name -> gitpod.v1.SCIMConfiguration
+	25,  // 21: gitpod.v1.UpdateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	122, // 22: gitpod.v1.RegenerateSCIMTokenRequest.token_expires_in:type_name -> google.protobuf.Duration
+	121, // 23: gitpod.v1.RegenerateSCIMTokenResponse.token_expires_at:type_name -> google.protobuf.Timestamp
 	5,   // 24: gitpod.v1.CountResponse.relation:type_name -> gitpod.v1.CountResponseRelation
-	103, // 25: gitpod.v1.Organization.created_at:type_name -> google.protobuf.Timestamp
-	103, // 26: gitpod.v1.Organization.updated_at:type_name -> google.protobuf.Timestamp
-	39,  // 27: gitpod.v1.Organization.invite_domains:type_name -> gitpod.v1.InviteDomains
+	121, // 25: gitpod.v1.Organization.created_at:type_name -> google.protobuf.Timestamp
+	121, // 26: gitpod.v1.Organization.updated_at:type_name -> google.protobuf.Timestamp
+	40,  // 27: gitpod.v1.Organization.invite_domains:type_name -> gitpod.v1.InviteDomains
 	1,   // 28: gitpod.v1.Organization.tier:type_name -> gitpod.v1.OrganizationTier
 	2,   // 29: gitpod.v1.OrganizationMember.role:type_name -> gitpod.v1.OrganizationRole
-	103, // 30: gitpod.v1.OrganizationMember.member_since:type_name -> google.protobuf.Timestamp
+	121, // 30: gitpod.v1.OrganizationMember.member_since:type_name -> google.protobuf.Timestamp
 	3,   // 31: gitpod.v1.OrganizationMember.status:type_name -> gitpod.v1.UserStatus
-	40,  // 32: gitpod.v1.CreateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
-	41,  // 33: gitpod.v1.CreateOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
-	41,  // 34: gitpod.v1.JoinOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
-	40,  // 35: gitpod.v1.GetOrganizationResponse.organization:type_name -> gitpod.v1.Organization
-	39,  // 36: gitpod.v1.UpdateOrganizationRequest.invite_domains:type_name -> gitpod.v1.InviteDomains
-	40,  // 37: gitpod.v1.UpdateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
-	10,  // 38: gitpod.v1.ListMembersRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	101, // 39: gitpod.v1.ListMembersRequest.filter:type_name -> gitpod.v1.ListMembersRequest.Filter
-	102, // 40: gitpod.v1.ListMembersRequest.sort:type_name -> gitpod.v1.ListMembersRequest.Sort
-	37,  // 41: gitpod.v1.ListMembersRequest.count:type_name -> gitpod.v1.CountRequest
-	11,  // 42: gitpod.v1.ListMembersResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	41,  // 43: gitpod.v1.ListMembersResponse.members:type_name -> gitpod.v1.OrganizationMember
-	38,  // 44: gitpod.v1.ListMembersResponse.count:type_name -> gitpod.v1.CountResponse
+	41,  // 32: gitpod.v1.CreateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	42,  // 33: gitpod.v1.CreateOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
+	42,  // 34: gitpod.v1.JoinOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
+	41,  // 35: gitpod.v1.GetOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	40,  // 36: gitpod.v1.UpdateOrganizationRequest.invite_domains:type_name -> gitpod.v1.InviteDomains
+	41,  // 37: gitpod.v1.UpdateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	11,  // 38: gitpod.v1.ListMembersRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	119, // 39: gitpod.v1.ListMembersRequest.filter:type_name -> gitpod.v1.ListMembersRequest.Filter
+	120, // 40: gitpod.v1.ListMembersRequest.sort:type_name -> gitpod.v1.ListMembersRequest.Sort
+	38,  // 41: gitpod.v1.ListMembersRequest.count:type_name -> gitpod.v1.CountRequest
+	12,  // 42: gitpod.v1.ListMembersResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	42,  // 43: gitpod.v1.ListMembersResponse.members:type_name -> gitpod.v1.OrganizationMember
+	39,  // 44: gitpod.v1.ListMembersResponse.count:type_name -> gitpod.v1.CountResponse
 	2,   // 45: gitpod.v1.SetRoleRequest.role:type_name -> gitpod.v1.OrganizationRole
-	56,  // 46: gitpod.v1.CreateOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
-	56,  // 47: gitpod.v1.GetOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
+	57,  // 46: gitpod.v1.CreateOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
+	57,  // 47: gitpod.v1.GetOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
 	6,   // 48: gitpod.v1.DomainVerification.state:type_name -> gitpod.v1.DomainVerificationState
-	103, // 49: gitpod.v1.DomainVerification.verified_at:type_name -> google.protobuf.Timestamp
-	103, // 50: gitpod.v1.DomainVerification.created_at:type_name -> google.protobuf.Timestamp
-	65,  // 51: gitpod.v1.CreateDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
-	65,  // 52: gitpod.v1.GetDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
-	10,  // 53: gitpod.v1.ListDomainVerificationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	65,  // 54: gitpod.v1.ListDomainVerificationsResponse.domain_verifications:type_name -> gitpod.v1.DomainVerification
-	11,  // 55: gitpod.v1.ListDomainVerificationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	65,  // 56: gitpod.v1.VerifyDomainResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
-	76,  // 57: gitpod.v1.OIDCConfig.v2:type_name -> gitpod.v1.OIDCConfigV2
-	77,  // 58: gitpod.v1.OIDCConfig.v3:type_name -> gitpod.v1.OIDCConfigV3
-	78,  // 59: gitpod.v1.GetOIDCConfigResponse.oidc_config:type_name -> gitpod.v1.OIDCConfig
-	78,  // 60: gitpod.v1.UpdateOIDCConfigRequest.oidc_config:type_name -> gitpod.v1.OIDCConfig
-	78,  // 61: gitpod.v1.UpdateOIDCConfigResponse.oidc_config:type_name -> gitpod.v1.OIDCConfig
-	83,  // 62: gitpod.v1.GetAnnouncementBannerResponse.banner:type_name -> gitpod.v1.AnnouncementBanner
-	83,  // 63: gitpod.v1.UpdateAnnouncementBannerResponse.banner:type_name -> gitpod.v1.AnnouncementBanner
+	121, // 49: gitpod.v1.DomainVerification.verified_at:type_name -> google.protobuf.Timestamp
+	121, // 50: gitpod.v1.DomainVerification.created_at:type_name -> google.protobuf.Timestamp
+	66,  // 51: gitpod.v1.CreateDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	66,  // 52: gitpod.v1.GetDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	11,  // 53: gitpod.v1.ListDomainVerificationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	66,  // 54: gitpod.v1.ListDomainVerificationsResponse.domain_verifications:type_name -> gitpod.v1.DomainVerification
+	12,  // 55: gitpod.v1.ListDomainVerificationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	66,  // 56: gitpod.v1.VerifyDomainResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	77,  // 57: gitpod.v1.OIDCConfig.v2:type_name -> gitpod.v1.OIDCConfigV2
+	78,  // 58: gitpod.v1.OIDCConfig.v3:type_name -> gitpod.v1.OIDCConfigV3
+	79,  // 59: gitpod.v1.GetOIDCConfigResponse.oidc_config:type_name -> gitpod.v1.OIDCConfig
+	79,  // 60: gitpod.v1.UpdateOIDCConfigRequest.oidc_config:type_name -> gitpod.v1.OIDCConfig
+	79,  // 61: gitpod.v1.UpdateOIDCConfigResponse.oidc_config:type_name -> gitpod.v1.OIDCConfig
+	84,  // 62: gitpod.v1.GetAnnouncementBannerResponse.banner:type_name -> gitpod.v1.AnnouncementBanner
+	84,  // 63: gitpod.v1.UpdateAnnouncementBannerResponse.banner:type_name -> gitpod.v1.AnnouncementBanner
 	7,   // 64: gitpod.v1.CustomDomain.provider:type_name -> gitpod.v1.CustomDomainProvider
-	103, // 65: gitpod.v1.CustomDomain.created_at:type_name -> google.protobuf.Timestamp
-	103, // 66: gitpod.v1.CustomDomain.updated_at:type_name -> google.protobuf.Timestamp
+	121, // 65: gitpod.v1.CustomDomain.created_at:type_name -> google.protobuf.Timestamp
+	121, // 66: gitpod.v1.CustomDomain.updated_at:type_name -> google.protobuf.Timestamp
 	7,   // 67: gitpod.v1.CreateCustomDomainRequest.provider:type_name -> gitpod.v1.CustomDomainProvider
-	90,  // 68: gitpod.v1.CreateCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
-	90,  // 69: gitpod.v1.GetCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
+	91,  // 68: gitpod.v1.CreateCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
+	91,  // 69: gitpod.v1.GetCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
 	7,   // 70: gitpod.v1.UpdateCustomDomainRequest.provider:type_name -> gitpod.v1.CustomDomainProvider
-	90,  // 71: gitpod.v1.UpdateCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
-	3,   // 72: gitpod.v1.ListMembersRequest.Filter.statuses:type_name -> gitpod.v1.UserStatus
-	2,   // 73: gitpod.v1.ListMembersRequest.Filter.roles:type_name -> gitpod.v1.OrganizationRole
-	9,   // 74: gitpod.v1.ListMembersRequest.Sort.field:type_name -> gitpod.v1.ListMembersRequest.SortField
-	4,   // 75: gitpod.v1.ListMembersRequest.Sort.order:type_name -> gitpod.v1.SortOrder
-	42,  // 76: gitpod.v1.OrganizationService.CreateOrganization:input_type -> gitpod.v1.CreateOrganizationRequest
-	44,  // 77: gitpod.v1.OrganizationService.JoinOrganization:input_type -> gitpod.v1.JoinOrganizationRequest
-	46,  // 78: gitpod.v1.OrganizationService.GetOrganization:input_type -> gitpod.v1.GetOrganizationRequest
-	48,  // 79: gitpod.v1.OrganizationService.UpdateOrganization:input_type -> gitpod.v1.UpdateOrganizationRequest
-	50,  // 80: gitpod.v1.OrganizationService.DeleteOrganization:input_type -> gitpod.v1.DeleteOrganizationRequest
-	52,  // 81: gitpod.v1.OrganizationService.ListMembers:input_type -> gitpod.v1.ListMembersRequest
-	54,  // 82: gitpod.v1.OrganizationService.SetRole:input_type -> gitpod.v1.SetRoleRequest
-	57,  // 83: gitpod.v1.OrganizationService.CreateOrganizationInvite:input_type -> gitpod.v1.CreateOrganizationInviteRequest
-	59,  // 84: gitpod.v1.OrganizationService.GetOrganizationInvite:input_type -> gitpod.v1.GetOrganizationInviteRequest
-	61,  // 85: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:input_type -> gitpod.v1.GetOrganizationInviteSummaryRequest
-	63,  // 86: gitpod.v1.OrganizationService.LeaveOrganization:input_type -> gitpod.v1.LeaveOrganizationRequest
-	13,  // 87: gitpod.v1.OrganizationService.CreateSSOConfiguration:input_type -> gitpod.v1.CreateSSOConfigurationRequest
-	15,  // 88: gitpod.v1.OrganizationService.GetSSOConfiguration:input_type -> gitpod.v1.GetSSOConfigurationRequest
-	17,  // 89: gitpod.v1.OrganizationService.ListSSOConfigurations:input_type -> gitpod.v1.ListSSOConfigurationsRequest
-	19,  // 90: gitpod.v1.OrganizationService.DeleteSSOConfiguration:input_type -> gitpod.v1.DeleteSSOConfigurationRequest
-	21,  // 91: gitpod.v1.OrganizationService.UpdateSSOConfiguration:input_type -> gitpod.v1.UpdateSSOConfigurationRequest
-	25,  // 92: gitpod.v1.OrganizationService.CreateSCIMConfiguration:input_type -> gitpod.v1.CreateSCIMConfigurationRequest
-	27,  // 93: gitpod.v1.OrganizationService.GetSCIMConfiguration:input_type -> gitpod.v1.GetSCIMConfigurationRequest
-	29,  // 94: gitpod.v1.OrganizationService.ListSCIMConfigurations:input_type -> gitpod.v1.ListSCIMConfigurationsRequest
-	31,  // 95: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:input_type -> gitpod.v1.UpdateSCIMConfigurationRequest
-	33,  // 96: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:input_type -> gitpod.v1.DeleteSCIMConfigurationRequest
-	35,  // 97: gitpod.v1.OrganizationService.RegenerateSCIMToken:input_type -> gitpod.v1.RegenerateSCIMTokenRequest
-	66,  // 98: gitpod.v1.OrganizationService.CreateDomainVerification:input_type -> gitpod.v1.CreateDomainVerificationRequest
-	68,  // 99: gitpod.v1.OrganizationService.GetDomainVerification:input_type -> gitpod.v1.GetDomainVerificationRequest
-	70,  // 100: gitpod.v1.OrganizationService.ListDomainVerifications:input_type -> gitpod.v1.ListDomainVerificationsRequest
-	72,  // 101: gitpod.v1.OrganizationService.VerifyDomain:input_type -> gitpod.v1.VerifyDomainRequest
-	74,  // 102: gitpod.v1.OrganizationService.DeleteDomainVerification:input_type -> gitpod.v1.DeleteDomainVerificationRequest
-	79,  // 103: gitpod.v1.OrganizationService.GetOIDCConfig:input_type -> gitpod.v1.GetOIDCConfigRequest
-	81,  // 104: gitpod.v1.OrganizationService.UpdateOIDCConfig:input_type -> gitpod.v1.UpdateOIDCConfigRequest
-	84,  // 105: gitpod.v1.OrganizationService.GetAnnouncementBanner:input_type -> gitpod.v1.GetAnnouncementBannerRequest
-	86,  // 106: gitpod.v1.OrganizationService.UpdateAnnouncementBanner:input_type -> gitpod.v1.UpdateAnnouncementBannerRequest
-	88,  // 107: gitpod.v1.OrganizationService.SetStripeCustomerID:input_type -> gitpod.v1.SetStripeCustomerIDRequest
-	91,  // 108: gitpod.v1.OrganizationService.CreateCustomDomain:input_type -> gitpod.v1.CreateCustomDomainRequest
-	93,  // 109: gitpod.v1.OrganizationService.GetCustomDomain:input_type -> gitpod.v1.GetCustomDomainRequest
-	95,  // 110: gitpod.v1.OrganizationService.UpdateCustomDomain:input_type -> gitpod.v1.UpdateCustomDomainRequest
-	97,  // 111: gitpod.v1.OrganizationService.DeleteCustomDomain:input_type -> gitpod.v1.DeleteCustomDomainRequest
-	43,  // 112: gitpod.v1.OrganizationService.CreateOrganization:output_type -> gitpod.v1.CreateOrganizationResponse
-	45,  // 113: gitpod.v1.OrganizationService.JoinOrganization:output_type -> gitpod.v1.JoinOrganizationResponse
-	47,  // 114: gitpod.v1.OrganizationService.GetOrganization:output_type -> gitpod.v1.GetOrganizationResponse
-	49,  // 115: gitpod.v1.OrganizationService.UpdateOrganization:output_type -> gitpod.v1.UpdateOrganizationResponse
-	51,  // 116: gitpod.v1.OrganizationService.DeleteOrganization:output_type -> gitpod.v1.DeleteOrganizationResponse
-	53,  // 117: gitpod.v1.OrganizationService.ListMembers:output_type -> gitpod.v1.ListMembersResponse
-	55,  // 118: gitpod.v1.OrganizationService.SetRole:output_type -> gitpod.v1.SetRoleResponse
-	58,  // 119: gitpod.v1.OrganizationService.CreateOrganizationInvite:output_type -> gitpod.v1.CreateOrganizationInviteResponse
-	60,  // 120: gitpod.v1.OrganizationService.GetOrganizationInvite:output_type -> gitpod.v1.GetOrganizationInviteResponse
-	62,  // 121: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:output_type -> gitpod.v1.GetOrganizationInviteSummaryResponse
-	64,  // 122: gitpod.v1.OrganizationService.LeaveOrganization:output_type -> gitpod.v1.LeaveOrganizationResponse
-	14,  // 123: gitpod.v1.OrganizationService.CreateSSOConfiguration:output_type -> gitpod.v1.CreateSSOConfigurationResponse
-	16,  // 124: gitpod.v1.OrganizationService.GetSSOConfiguration:output_type -> gitpod.v1.GetSSOConfigurationResponse
-	18,  // 125: gitpod.v1.OrganizationService.ListSSOConfigurations:output_type -> gitpod.v1.ListSSOConfigurationsResponse
-	20,  // 126: gitpod.v1.OrganizationService.DeleteSSOConfiguration:output_type -> gitpod.v1.DeleteSSOConfigurationResponse
-	23,  // 127: gitpod.v1.OrganizationService.UpdateSSOConfiguration:output_type -> gitpod.v1.UpdateSSOConfigurationResponse
-	26,  // 128: gitpod.v1.OrganizationService.CreateSCIMConfiguration:output_type -> gitpod.v1.CreateSCIMConfigurationResponse
-	28,  // 129: gitpod.v1.OrganizationService.GetSCIMConfiguration:output_type -> gitpod.v1.GetSCIMConfigurationResponse
-	30,  // 130: gitpod.v1.OrganizationService.ListSCIMConfigurations:output_type -> gitpod.v1.ListSCIMConfigurationsResponse
-	32,  // 131: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:output_type -> gitpod.v1.UpdateSCIMConfigurationResponse
-	34,  // 132: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:output_type -> gitpod.v1.DeleteSCIMConfigurationResponse
-	36,  // 133: gitpod.v1.OrganizationService.RegenerateSCIMToken:output_type -> gitpod.v1.RegenerateSCIMTokenResponse
-	67,  // 134: gitpod.v1.OrganizationService.CreateDomainVerification:output_type -> gitpod.v1.CreateDomainVerificationResponse
-	69,  // 135: gitpod.v1.OrganizationService.GetDomainVerification:output_type -> gitpod.v1.GetDomainVerificationResponse
-	71,  // 136: gitpod.v1.OrganizationService.ListDomainVerifications:output_type -> gitpod.v1.ListDomainVerificationsResponse
-	73,  // 137: gitpod.v1.OrganizationService.VerifyDomain:output_type -> gitpod.v1.VerifyDomainResponse
-	75,  // 138: gitpod.v1.OrganizationService.DeleteDomainVerification:output_type -> gitpod.v1.DeleteDomainVerificationResponse
-	80,  // 139: gitpod.v1.OrganizationService.GetOIDCConfig:output_type -> gitpod.v1.GetOIDCConfigResponse
-	82,  // 140: gitpod.v1.OrganizationService.UpdateOIDCConfig:output_type -> gitpod.v1.UpdateOIDCConfigResponse
-	85,  // 141: gitpod.v1.OrganizationService.GetAnnouncementBanner:output_type -> gitpod.v1.GetAnnouncementBannerResponse
-	87,  // 142: gitpod.v1.OrganizationService.UpdateAnnouncementBanner:output_type -> gitpod.v1.UpdateAnnouncementBannerResponse
-	89,  // 143: gitpod.v1.OrganizationService.SetStripeCustomerID:output_type -> gitpod.v1.SetStripeCustomerIDResponse
-	92,  // 144: gitpod.v1.OrganizationService.CreateCustomDomain:output_type -> gitpod.v1.CreateCustomDomainResponse
-	94,  // 145: gitpod.v1.OrganizationService.GetCustomDomain:output_type -> gitpod.v1.GetCustomDomainResponse
-	96,  // 146: gitpod.v1.OrganizationService.UpdateCustomDomain:output_type -> gitpod.v1.UpdateCustomDomainResponse
-	98,  // 147: gitpod.v1.OrganizationService.DeleteCustomDomain:output_type -> gitpod.v1.DeleteCustomDomainResponse
-	112, // [112:148] is the sub-list for method output_type
-	76,  // [76:112] is the sub-list for method input_type
-	76,  // [76:76] is the sub-list for extension type_name
-	76,  // [76:76] is the sub-list for extension extendee
-	0,   // [0:76] is the sub-list for field type_name
+	91,  // 71: gitpod.v1.UpdateCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
+	121, // 72: gitpod.v1.TermsOfServiceVersion.created_at:type_name -> google.protobuf.Timestamp
+	121, // 73: gitpod.v1.TermsOfServiceAcceptance.accepted_at:type_name -> google.protobuf.Timestamp
+	100, // 74: gitpod.v1.TermsOfService.current_version:type_name -> gitpod.v1.TermsOfServiceVersion
+	101, // 75: gitpod.v1.TermsOfService.current_user_acceptance:type_name -> gitpod.v1.TermsOfServiceAcceptance
+	102, // 76: gitpod.v1.GetTermsOfServiceResponse.terms_of_service:type_name -> gitpod.v1.TermsOfService
+	102, // 77: gitpod.v1.UpdateTermsOfServiceResponse.terms_of_service:type_name -> gitpod.v1.TermsOfService
+	101, // 78: gitpod.v1.AcceptTermsOfServiceResponse.acceptance:type_name -> gitpod.v1.TermsOfServiceAcceptance
+	11,  // 79: gitpod.v1.ListTermsOfServiceVersionsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	12,  // 80: gitpod.v1.ListTermsOfServiceVersionsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	100, // 81: gitpod.v1.ListTermsOfServiceVersionsResponse.versions:type_name -> gitpod.v1.TermsOfServiceVersion
+	8,   // 82: gitpod.v1.TermsOfServiceAcceptanceFilter.statuses:type_name -> gitpod.v1.TermsOfServiceAcceptanceStatus
+	11,  // 83: gitpod.v1.ListTermsOfServiceAcceptancesRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	111, // 84: gitpod.v1.ListTermsOfServiceAcceptancesRequest.filter:type_name -> gitpod.v1.TermsOfServiceAcceptanceFilter
+	42,  // 85: gitpod.v1.MemberTermsOfServiceAcceptance.member:type_name -> gitpod.v1.OrganizationMember
+	8,   // 86: gitpod.v1.MemberTermsOfServiceAcceptance.status:type_name -> gitpod.v1.TermsOfServiceAcceptanceStatus
+	121, // 87: gitpod.v1.MemberTermsOfServiceAcceptance.accepted_at:type_name -> google.protobuf.Timestamp
+	12,  // 88: gitpod.v1.ListTermsOfServiceAcceptancesResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	113, // 89: gitpod.v1.ListTermsOfServiceAcceptancesResponse.acceptances:type_name -> gitpod.v1.MemberTermsOfServiceAcceptance
+	111, // 90: gitpod.v1.GetTermsOfServiceAcceptancesExportRequest.filter:type_name -> gitpod.v1.TermsOfServiceAcceptanceFilter
+	3,   // 91: gitpod.v1.ListMembersRequest.Filter.statuses:type_name -> gitpod.v1.UserStatus
+	2,   // 92: gitpod.v1.ListMembersRequest.Filter.roles:type_name -> gitpod.v1.OrganizationRole
+	10,  // 93: gitpod.v1.ListMembersRequest.Sort.field:type_name -> gitpod.v1.ListMembersRequest.SortField
+	4,   // 94: gitpod.v1.ListMembersRequest.Sort.order:type_name -> gitpod.v1.SortOrder
+	43,  // 95: gitpod.v1.OrganizationService.CreateOrganization:input_type -> gitpod.v1.CreateOrganizationRequest
+	45,  // 96: gitpod.v1.OrganizationService.JoinOrganization:input_type -> gitpod.v1.JoinOrganizationRequest
+	47,  // 97: gitpod.v1.OrganizationService.GetOrganization:input_type -> gitpod.v1.GetOrganizationRequest
+	49,  // 98: gitpod.v1.OrganizationService.UpdateOrganization:input_type -> gitpod.v1.UpdateOrganizationRequest
+	51,  // 99: gitpod.v1.OrganizationService.DeleteOrganization:input_type -> gitpod.v1.DeleteOrganizationRequest
+	53,  // 100: gitpod.v1.OrganizationService.ListMembers:input_type -> gitpod.v1.ListMembersRequest
+	55,  // 101: gitpod.v1.OrganizationService.SetRole:input_type -> gitpod.v1.SetRoleRequest
+	58,  // 102: gitpod.v1.OrganizationService.CreateOrganizationInvite:input_type -> gitpod.v1.CreateOrganizationInviteRequest
+	60,  // 103: gitpod.v1.OrganizationService.GetOrganizationInvite:input_type -> gitpod.v1.GetOrganizationInviteRequest
+	62,  // 104: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:input_type -> gitpod.v1.GetOrganizationInviteSummaryRequest
+	64,  // 105: gitpod.v1.OrganizationService.LeaveOrganization:input_type -> gitpod.v1.LeaveOrganizationRequest
+	14,  // 106: gitpod.v1.OrganizationService.CreateSSOConfiguration:input_type -> gitpod.v1.CreateSSOConfigurationRequest
+	16,  // 107: gitpod.v1.OrganizationService.GetSSOConfiguration:input_type -> gitpod.v1.GetSSOConfigurationRequest
+	18,  // 108: gitpod.v1.OrganizationService.ListSSOConfigurations:input_type -> gitpod.v1.ListSSOConfigurationsRequest
+	20,  // 109: gitpod.v1.OrganizationService.DeleteSSOConfiguration:input_type -> gitpod.v1.DeleteSSOConfigurationRequest
+	22,  // 110: gitpod.v1.OrganizationService.UpdateSSOConfiguration:input_type -> gitpod.v1.UpdateSSOConfigurationRequest
+	26,  // 111: gitpod.v1.OrganizationService.CreateSCIMConfiguration:input_type -> gitpod.v1.CreateSCIMConfigurationRequest
+	28,  // 112: gitpod.v1.OrganizationService.GetSCIMConfiguration:input_type -> gitpod.v1.GetSCIMConfigurationRequest
+	30,  // 113: gitpod.v1.OrganizationService.ListSCIMConfigurations:input_type -> gitpod.v1.ListSCIMConfigurationsRequest
+	32,  // 114: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:input_type -> gitpod.v1.UpdateSCIMConfigurationRequest
+	34,  // 115: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:input_type -> gitpod.v1.DeleteSCIMConfigurationRequest
+	36,  // 116: gitpod.v1.OrganizationService.RegenerateSCIMToken:input_type -> gitpod.v1.RegenerateSCIMTokenRequest
+	67,  // 117: gitpod.v1.OrganizationService.CreateDomainVerification:input_type -> gitpod.v1.CreateDomainVerificationRequest
+	69,  // 118: gitpod.v1.OrganizationService.GetDomainVerification:input_type -> gitpod.v1.GetDomainVerificationRequest
+	71,  // 119: gitpod.v1.OrganizationService.ListDomainVerifications:input_type -> gitpod.v1.ListDomainVerificationsRequest
+	73,  // 120: gitpod.v1.OrganizationService.VerifyDomain:input_type -> gitpod.v1.VerifyDomainRequest
+	75,  // 121: gitpod.v1.OrganizationService.DeleteDomainVerification:input_type -> gitpod.v1.DeleteDomainVerificationRequest
+	80,  // 122: gitpod.v1.OrganizationService.GetOIDCConfig:input_type -> gitpod.v1.GetOIDCConfigRequest
+	82,  // 123: gitpod.v1.OrganizationService.UpdateOIDCConfig:input_type -> gitpod.v1.UpdateOIDCConfigRequest
+	85,  // 124: gitpod.v1.OrganizationService.GetAnnouncementBanner:input_type -> gitpod.v1.GetAnnouncementBannerRequest
+	87,  // 125: gitpod.v1.OrganizationService.UpdateAnnouncementBanner:input_type -> gitpod.v1.UpdateAnnouncementBannerRequest
+	89,  // 126: gitpod.v1.OrganizationService.SetStripeCustomerID:input_type -> gitpod.v1.SetStripeCustomerIDRequest
+	92,  // 127: gitpod.v1.OrganizationService.CreateCustomDomain:input_type -> gitpod.v1.CreateCustomDomainRequest
+	94,  // 128: gitpod.v1.OrganizationService.GetCustomDomain:input_type -> gitpod.v1.GetCustomDomainRequest
+	96,  // 129: gitpod.v1.OrganizationService.UpdateCustomDomain:input_type -> gitpod.v1.UpdateCustomDomainRequest
+	98,  // 130: gitpod.v1.OrganizationService.DeleteCustomDomain:input_type -> gitpod.v1.DeleteCustomDomainRequest
+	103, // 131: gitpod.v1.OrganizationService.GetTermsOfService:input_type -> gitpod.v1.GetTermsOfServiceRequest
+	105, // 132: gitpod.v1.OrganizationService.UpdateTermsOfService:input_type -> gitpod.v1.UpdateTermsOfServiceRequest
+	107, // 133: gitpod.v1.OrganizationService.AcceptTermsOfService:input_type -> gitpod.v1.AcceptTermsOfServiceRequest
+	109, // 134: gitpod.v1.OrganizationService.ListTermsOfServiceVersions:input_type -> gitpod.v1.ListTermsOfServiceVersionsRequest
+	112, // 135: gitpod.v1.OrganizationService.ListTermsOfServiceAcceptances:input_type -> gitpod.v1.ListTermsOfServiceAcceptancesRequest
+	115, // 136: gitpod.v1.OrganizationService.GetTermsOfServiceAcceptancesExport:input_type -> gitpod.v1.GetTermsOfServiceAcceptancesExportRequest
+	44,  // 137: gitpod.v1.OrganizationService.CreateOrganization:output_type -> gitpod.v1.CreateOrganizationResponse
+	46,  // 138: gitpod.v1.OrganizationService.JoinOrganization:output_type -> gitpod.v1.JoinOrganizationResponse
+	48,  // 139: gitpod.v1.OrganizationService.GetOrganization:output_type -> gitpod.v1.GetOrganizationResponse
+	50,  // 140: gitpod.v1.OrganizationService.UpdateOrganization:output_type -> gitpod.v1.UpdateOrganizationResponse
+	52,  // 141: gitpod.v1.OrganizationService.DeleteOrganization:output_type -> gitpod.v1.DeleteOrganizationResponse
+	54,  // 142: gitpod.v1.OrganizationService.ListMembers:output_type -> gitpod.v1.ListMembersResponse
+	56,  // 143: gitpod.v1.OrganizationService.SetRole:output_type -> gitpod.v1.SetRoleResponse
+	59,  // 144: gitpod.v1.OrganizationService.CreateOrganizationInvite:output_type -> gitpod.v1.CreateOrganizationInviteResponse
+	61,  // 145: gitpod.v1.OrganizationService.GetOrganizationInvite:output_type -> gitpod.v1.GetOrganizationInviteResponse
+	63,  // 146: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:output_type -> gitpod.v1.GetOrganizationInviteSummaryResponse
+	65,  // 147: gitpod.v1.OrganizationService.LeaveOrganization:output_type -> gitpod.v1.LeaveOrganizationResponse
+	15,  // 148: gitpod.v1.OrganizationService.CreateSSOConfiguration:output_type -> gitpod.v1.CreateSSOConfigurationResponse
+	17,  // 149: gitpod.v1.OrganizationService.GetSSOConfiguration:output_type -> gitpod.v1.GetSSOConfigurationResponse
+	19,  // 150: gitpod.v1.OrganizationService.ListSSOConfigurations:output_type -> gitpod.v1.ListSSOConfigurationsResponse
+	21,  // 151: gitpod.v1.OrganizationService.DeleteSSOConfiguration:output_type -> gitpod.v1.DeleteSSOConfigurationResponse
+	24,  // 152: gitpod.v1.OrganizationService.UpdateSSOConfiguration:output_type -> gitpod.v1.UpdateSSOConfigurationResponse
+	27,  // 153: gitpod.v1.OrganizationService.CreateSCIMConfiguration:output_type -> gitpod.v1.CreateSCIMConfigurationResponse
+	29,  // 154: gitpod.v1.OrganizationService.GetSCIMConfiguration:output_type -> gitpod.v1.GetSCIMConfigurationResponse
+	31,  // 155: gitpod.v1.OrganizationService.ListSCIMConfigurations:output_type -> gitpod.v1.ListSCIMConfigurationsResponse
+	33,  // 156: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:output_type -> gitpod.v1.UpdateSCIMConfigurationResponse
+	35,  // 157: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:output_type -> gitpod.v1.DeleteSCIMConfigurationResponse
+	37,  // 158: gitpod.v1.OrganizationService.RegenerateSCIMToken:output_type -> gitpod.v1.RegenerateSCIMTokenResponse
+	68,  // 159: gitpod.v1.OrganizationService.CreateDomainVerification:output_type -> gitpod.v1.CreateDomainVerificationResponse
+	70,  // 160: gitpod.v1.OrganizationService.GetDomainVerification:output_type -> gitpod.v1.GetDomainVerificationResponse
+	72,  // 161: gitpod.v1.OrganizationService.ListDomainVerifications:output_type -> gitpod.v1.ListDomainVerificationsResponse
+	74,  // 162: gitpod.v1.OrganizationService.VerifyDomain:output_type -> gitpod.v1.VerifyDomainResponse
+	76,  // 163: gitpod.v1.OrganizationService.DeleteDomainVerification:output_type -> gitpod.v1.DeleteDomainVerificationResponse
+	81,  // 164: gitpod.v1.OrganizationService.GetOIDCConfig:output_type -> gitpod.v1.GetOIDCConfigResponse
+	83,  // 165: gitpod.v1.OrganizationService.UpdateOIDCConfig:output_type -> gitpod.v1.UpdateOIDCConfigResponse
+	86,  // 166: gitpod.v1.OrganizationService.GetAnnouncementBanner:output_type -> gitpod.v1.GetAnnouncementBannerResponse
+	88,  // 167: gitpod.v1.OrganizationService.UpdateAnnouncementBanner:output_type -> gitpod.v1.UpdateAnnouncementBannerResponse
+	90,  // 168: gitpod.v1.OrganizationService.SetStripeCustomerID:output_type -> gitpod.v1.SetStripeCustomerIDResponse
+	93,  // 169: gitpod.v1.OrganizationService.CreateCustomDomain:output_type -> gitpod.v1.CreateCustomDomainResponse
+	95,  // 170: gitpod.v1.OrganizationService.GetCustomDomain:output_type -> gitpod.v1.GetCustomDomainResponse
+	97,  // 171: gitpod.v1.OrganizationService.UpdateCustomDomain:output_type -> gitpod.v1.UpdateCustomDomainResponse
+	99,  // 172: gitpod.v1.OrganizationService.DeleteCustomDomain:output_type -> gitpod.v1.DeleteCustomDomainResponse
+	104, // 173: gitpod.v1.OrganizationService.GetTermsOfService:output_type -> gitpod.v1.GetTermsOfServiceResponse
+	106, // 174: gitpod.v1.OrganizationService.UpdateTermsOfService:output_type -> gitpod.v1.UpdateTermsOfServiceResponse
+	108, // 175: gitpod.v1.OrganizationService.AcceptTermsOfService:output_type -> gitpod.v1.AcceptTermsOfServiceResponse
+	110, // 176: gitpod.v1.OrganizationService.ListTermsOfServiceVersions:output_type -> gitpod.v1.ListTermsOfServiceVersionsResponse
+	114, // 177: gitpod.v1.OrganizationService.ListTermsOfServiceAcceptances:output_type -> gitpod.v1.ListTermsOfServiceAcceptancesResponse
+	116, // 178: gitpod.v1.OrganizationService.GetTermsOfServiceAcceptancesExport:output_type -> gitpod.v1.GetTermsOfServiceAcceptancesExportResponse
+	137, // [137:179] is the sub-list for method output_type
+	95,  // [95:137] is the sub-list for method input_type
+	95,  // [95:95] is the sub-list for extension type_name
+	95,  // [95:95] is the sub-list for extension extendee
+	0,   // [0:95] is the sub-list for field type_name
 }
 
 func init() { file_gitpod_v1_organization_proto_init() }
@@ -6224,13 +7350,15 @@ func file_gitpod_v1_organization_proto_init() {
 	file_gitpod_v1_organization_proto_msgTypes[76].OneofWrappers = []any{}
 	file_gitpod_v1_organization_proto_msgTypes[81].OneofWrappers = []any{}
 	file_gitpod_v1_organization_proto_msgTypes[85].OneofWrappers = []any{}
+	file_gitpod_v1_organization_proto_msgTypes[94].OneofWrappers = []any{}
+	file_gitpod_v1_organization_proto_msgTypes[102].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gitpod_v1_organization_proto_rawDesc), len(file_gitpod_v1_organization_proto_rawDesc)),
-			NumEnums:      10,
-			NumMessages:   93,
+			NumEnums:      11,
+			NumMessages:   110,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -367,8 +367,17 @@ func (s *Spec) Schema(name string) *openapi3.Schema {
 // CheckValue validates a decoded JSON value (numbers as float64 or json.Number) against a
 // schema of the document, with the document's formats, and returns its violations.
 func (s *Spec) CheckValue(schema *openapi3.Schema, v any) []string {
+	return s.CheckValueAt(schema, v, "")
+}
+
+// CheckValueAt is CheckValue for a value found at path (e.g. "customDomain") in a larger one:
+// the violations name their fields from there ("customDomain.domainName: ...").
+func (s *Spec) CheckValueAt(schema *openapi3.Schema, v any, path string) []string {
 	if err := schema.VisitJSON(v, append([]openapi3.SchemaValidationOption{openapi3.MultiErrors()}, s.schemaOptions...)...); err != nil {
-		return Violations(err)
+		var out []string
+		collect(err, path, &out)
+		sort.Strings(out)
+		return dedupe(out)
 	}
 	return nil
 }

@@ -189,6 +189,15 @@ func (s *Store) CreateCustomDomain(user string, in CustomDomainChange) (CustomDo
 	return d, nil
 }
 
+// CheckCustomDomain checks a custom domain by the rules its operations apply (a record of a
+// fixture, say), and returns it as they would keep it (the domain lower-cased, AWS's account
+// id in both fields).
+func CheckCustomDomain(d CustomDomain) (CustomDomain, error) {
+	aws, cloud := d.AWSAccountID, d.CloudAccountID
+	err := d.apply(CustomDomainChange{Domain: d.Domain, Provider: d.Provider, AWSAccountID: &aws, CloudAccountID: &cloud})
+	return d, err
+}
+
 // apply sets the fields in asks for and checks the result: a domain name, a provider, and that
 // provider's account id.
 func (d *CustomDomain) apply(in CustomDomainChange) error {
@@ -200,6 +209,9 @@ func (d *CustomDomain) apply(in CustomDomainChange) error {
 		d.Provider = in.Provider
 	}
 	if in.AWSAccountID != nil {
+		if in.CloudAccountID == nil && d.CloudAccountID == d.AWSAccountID {
+			d.CloudAccountID = "" // it named the AWS account, which changes: it follows below
+		}
 		d.AWSAccountID = *in.AWSAccountID
 	}
 	if in.CloudAccountID != nil {

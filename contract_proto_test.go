@@ -359,7 +359,11 @@ func (d *protoDrift) field(loc string, fd protoreflect.FieldDescriptor, prop *op
 		optional = false
 	}
 	d.presence(loc, optional, prop.Value)
-	d.ruleFacts(loc, "", rules.ProtoReflect(), nil, "required", "type") // cel, ignore: not mapped
+	d.ruleFacts(loc, "", rules.ProtoReflect(), nil, "required", "type", "cel", "ignore")
+	d.celRules(loc, prop.Value, rules)
+	if ig := rules.GetIgnore(); ig != validate.Ignore_IGNORE_UNSPECIFIED && ig != validate.Ignore_IGNORE_IF_ZERO_VALUE {
+		d.addf("%s: buf.validate ignore %s has no OpenAPI counterpart in this comparison", loc, ig)
+	}
 	switch {
 	case fd.IsList():
 		d.list(loc, fd, prop, rules)
@@ -596,6 +600,12 @@ func (d *protoDrift) scalar(loc string, kind protoreflect.Kind, s *openapi3.Sche
 		}
 		maps.Copy(want, d.ruleFacts(loc, kind.String(), m, table))
 	}
+	if f, ok := want["format"]; ok && f.value == "uuid" && rules.GetIgnore() == validate.Ignore_IGNORE_IF_ZERO_VALUE && !d.inResponse {
+		// A request may send "" (the zero value: the rule is skipped). In a response protojson
+		// never writes "" for it, so format uuid stays right there.
+		delete(want, "format")
+		want["pattern"] = driftFact{emptyOrUUID, "buf.validate string.uuid with ignore IGNORE_IF_ZERO_VALUE takes \"\" or a UUID"}
+	}
 	got := oasFacts(s)
 	// buf.validate required on an implicit string means "not empty": openapi.yaml may restate
 	// that as minLength: 1 (SSOConfiguration.issuerUrl does), which is not drift.
@@ -604,6 +614,21 @@ func (d *protoDrift) scalar(loc string, kind protoreflect.Kind, s *openapi3.Sche
 	}
 	d.diff(loc, want, got)
 }
+
+// celRules checks that each buf.validate CEL rule of a field is stated where OpenAPI can state
+// it: in words, its message in the property's description (OpenAPI has no expressions).
+func (d *protoDrift) celRules(loc string, s *openapi3.Schema, rules *validate.FieldRules) {
+	for _, r := range rules.GetCel() {
+		if !strings.Contains(s.Description, r.GetMessage()) {
+			d.addf("%s: buf.validate cel %s (%q) is not in its description in openapi.yaml (OpenAPI cannot state an expression)",
+				loc, r.GetId(), r.GetMessage())
+		}
+	}
+}
+
+// emptyOrUUID is a string rule OpenAPI can state for string.uuid with ignore
+// IGNORE_IF_ZERO_VALUE in a request: "" (left alone by the rule) or a UUID.
+const emptyOrUUID = `^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`
 
 // protojsonTypes are the JSON types protojson writes for the scalar kinds. The contract uses only
 // string, bool and int32 so far; the others follow protojson (64-bit integers as strings,
@@ -938,6 +963,18 @@ func testProtoDriftDetected(t *testing.T) {
 				oasSchema(doc, "ListMembersRequest").Properties["sort"].Ref = "#/components/schemas/Sort"
 			},
 			want: []string{"ListMembersRequest.Sort: $ref #/components/schemas/Sort in openapi.yaml, want #/components/schemas/ListMembersRequest.Sort"}},
+		{name: "CEL rule not stated",
+			doc: func(doc *openapi3.T) {
+				oasProp(doc, "UpdateOrganizationPoliciesRequest", "archiveEnvironmentsAfter").Description = "how long stopped environments stay"
+			},
+			want: []string{`UpdateOrganizationPoliciesRequest.archive_environments_after: buf.validate cel archive_environments_after_whole_days ("value must be a whole number of days") is not in its description`}},
+		{name: "ignore-if-zero uuid stated as a plain uuid in a request",
+			doc: func(doc *openapi3.T) {
+				p := oasProp(doc, "UpdateOrganizationPoliciesRequest", "securityPolicyId")
+				p.Pattern, p.Format = "", "uuid"
+			},
+			want: []string{"UpdateOrganizationPoliciesRequest.security_policy_id: format uuid in openapi.yaml, but no buf.validate rule or proto type says so",
+				"UpdateOrganizationPoliciesRequest.security_policy_id: no pattern in openapi.yaml"}},
 		{name: "a lower bound of 0 is no bound, but 1 is",
 			doc:  func(doc *openapi3.T) { oasProp(doc, "ListMembersRequest.Filter", "search").MinLength = 1 },
 			want: []string{"ListMembersRequest.Filter.search: minLength 1 in openapi.yaml, buf.validate string.min_len 0"}},

@@ -464,7 +464,7 @@ func TestContract(t *testing.T) {
 		}, commonErrors(delSSO(acme, ssoIDBody))...),
 	}
 
-	for _, more := range []map[string][]contractCase{identityCases(), memberRefusals(), settingsCases(), termsCases()} {
+	for _, more := range []map[string][]contractCase{identityCases(), memberRefusals(), settingsCases(), termsCases(), policiesCases()} {
 		for opName, list := range more {
 			cases[opName] = append(cases[opName], list...)
 		}

@@ -64,6 +64,9 @@ var sdkCalls = []struct {
 	{op: "GetCustomDomain", body: `{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047"}`},
 	{op: "UpdateCustomDomain", body: `{"awsAccountId":"987654321098","cloudAccountId":"cloudAccountId","domainName":"workspaces.acme-corp.com","organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047","provider":"CUSTOM_DOMAIN_PROVIDER_UNSPECIFIED"}`},
 	{op: "DeleteCustomDomain", body: `{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047"}`},
+	// organizationpolicy_test.go (v0.12.0).
+	{op: "GetOrganizationPolicies", body: `{"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047"}`},
+	{op: "UpdateOrganizationPolicies", body: `{"agentPolicy":{"commandDenyList":["string"],"mcpDisabled":true,"scmToolsAllowedGroupId":"scmToolsAllowedGroupId","scmToolsDisabled":true},"allowLocalRunners":true,"allowedEditorIds":["string"],"defaultEditorId":"defaultEditorId","defaultEnvironmentImage":"defaultEnvironmentImage","deleteArchivedEnvironmentsAfter":"+9125115.360s","editorVersionRestrictions":{"foo":{"allowedVersions":["string"]}},"executableDenyList":{"action":"KERNEL_CONTROLS_ACTION_UNSPECIFIED","enabled":true,"executables":["string"]},"maximumEnvironmentLifetime":"+9125115.360s","maximumEnvironmentTimeout":"3600s","maximumEnvironmentsPerUser":"20","maximumRunningEnvironmentsPerUser":"5","membersCreateProjects":true,"membersRequireProjects":true,"organizationId":"b0e12f6c-4c67-429d-a4a6-d9838b5da047","portSharingDisabled":true,"requireCustomDomainAccess":true,"restrictAccountCreationToScim":true,"securityAgentPolicy":{"crowdstrike":{"additionalOptions":{"foo":"string"},"cidSecretId":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e","enabled":true,"image":"image","tags":"tags"}}}`},
 }
 
 // sdkAbsent are the operations of the service that no Stainless SDK exposes (so no generated
@@ -88,6 +91,10 @@ var sdkRefused = map[string]struct {
 	"ListSSOConfigurations":   {200, 400, "token: not a page token issued by this server for ListSSOConfigurations"},
 	"ListMembers":             {200, 400, "token: not a page token issued by this server for ListMembers"},
 	"ListDomainVerifications": {200, 400, "token: not a page token issued by this server for ListDomainVerifications"},
+	// Sends executableDenyList, which the SDK renamed vetoExecPolicy after v0.12.0 and the
+	// published descriptor does not have (and a deleteArchivedEnvironmentsAfter over its
+	// 4-week bound, which the request's validation would meet next).
+	"UpdateOrganizationPolicies": {400, 400, `unknown field "executableDenyList"`},
 	// The organization has a custom domain already, the one the other custom-domain tests read,
 	// update and delete; this asks for another cloud account ("cloudAccountId").
 	"CreateCustomDomain": {200, 409, "organizationId: organization b0e12f6c-4c67-429d-a4a6-d9838b5da047 has the custom domain workspaces.acme-corp.com already: update or delete it"},

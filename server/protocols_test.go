@@ -390,6 +390,16 @@ func TestIdentityOnEveryProtocol(t *testing.T) {
 			expectRPCError(t, admin, "GetCustomDomain", fmt.Sprintf(`{"organizationId":%q}`, id), connect.CodeNotFound,
 				"organizationId: organization "+id+" has no custom domain")
 
+			// Policies: 64-bit integers, durations, maps of messages and of enums, nested merges.
+			call(admin, "UpdateOrganizationPolicies", fmt.Sprintf(`{"organizationId":%q,"maximumEnvironmentsPerUser":"30","maximumEnvironmentTimeout":"7200s",
+				"editorVersionRestrictions":{"jetbrains":{"allowedVersions":["2025.2"]}},
+				"agentPolicy":{"mcpDisabled":true,"codexModelPolicy":{"modelStates":{"gpt-5.5":"CODEX_MODEL_POLICY_STATE_DISABLED"}}}}`, id))
+			p := call(&guest, "GetOrganizationPolicies", fmt.Sprintf(`{"organizationId":%q}`, id))["policies"].(map[string]any)
+			got, _ := json.Marshal([]any{p["maximumEnvironmentsPerUser"], p["maximumEnvironmentTimeout"], p["editorVersionRestrictions"], p["agentPolicy"]})
+			if want := `["30","7200s",{"jetbrains":{"allowedVersions":["2025.2"]}},{"codexModelPolicy":{"modelStates":{"gpt-5.5":"CODEX_MODEL_POLICY_STATE_DISABLED"}},"mcpDisabled":true}]`; string(got) != want {
+				t.Errorf("policies read back as %s,\nwant %s", got, want)
+			}
+
 			call(admin, "DeleteOrganization", fmt.Sprintf(`{"organizationId":%q}`, id))
 			expectRPCError(t, admin, "GetDomainVerification", fmt.Sprintf(`{"domainVerificationId":%q}`, dvID), connect.CodeNotFound,
 				"domainVerificationId: domain verification "+dvID+" not found")

@@ -195,8 +195,14 @@ func TestTenancyMatrix(t *testing.T) {
 				return map[string]any{"organizationId": them.org, "domainName": "hijack.example"}
 			},
 			status: 403, code: "permission_denied", message: orgDenied},
-		"DeleteCustomDomain of theirs": {op: "DeleteCustomDomain", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
-		"GetTermsOfService of theirs":  {op: "GetTermsOfService", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
+		"DeleteCustomDomain of theirs":      {op: "DeleteCustomDomain", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
+		"GetTermsOfService of theirs":       {op: "GetTermsOfService", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
+		"GetOrganizationPolicies of theirs": {op: "GetOrganizationPolicies", body: theirOrg, status: 403, code: "permission_denied", message: orgDenied},
+		"UpdateOrganizationPolicies of theirs": {op: "UpdateOrganizationPolicies",
+			body: func(_, them tenant) map[string]any {
+				return map[string]any{"organizationId": them.org, "allowLocalRunners": false}
+			},
+			status: 403, code: "permission_denied", message: orgDenied},
 		"UpdateTermsOfService of theirs": {op: "UpdateTermsOfService",
 			body: func(_, them tenant) map[string]any {
 				return map[string]any{"organizationId": them.org, "markdown": "# Mine", "enabled": true}
@@ -351,8 +357,12 @@ func TestRoleMatrix(t *testing.T) {
 		"UpdateCustomDomain": adminOnly(func(me tenant) map[string]any {
 			return map[string]any{"organizationId": me.org, "domainName": "mine.example"}
 		}, "organizationId"),
-		"DeleteCustomDomain":         adminOnly(org, "organizationId"),
-		"GetTermsOfService":          {body: org, status: 200},
+		"DeleteCustomDomain":      adminOnly(org, "organizationId"),
+		"GetTermsOfService":       {body: org, status: 200},
+		"GetOrganizationPolicies": {body: org, status: 200},
+		"UpdateOrganizationPolicies": adminOnly(func(me tenant) map[string]any {
+			return map[string]any{"organizationId": me.org, "allowLocalRunners": false}
+		}, "organizationId"),
 		"ListTermsOfServiceVersions": {body: org, status: 200},
 		"AcceptTermsOfService": {body: func(me tenant) map[string]any {
 			return map[string]any{"organizationId": me.org, "versionId": "8e9f0a1b-2c3d-4e5f-9a6b-7c8d9e0f1a2b"}

@@ -3,6 +3,8 @@ package spec
 import (
 	"errors"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -18,7 +20,20 @@ func formats() map[string]openapi3.StringFormatValidator {
 		"uuid":      openapi3.NewCallbackValidator(validateUUID),
 		"date-time": openapi3.NewCallbackValidator(validateDateTime),
 		"uri":       openapi3.NewCallbackValidator(validateURI),
+		"int64":     openapi3.NewCallbackValidator(validateInt64),
 	}
+}
+
+// validateInt64 accepts what protojson writes for an int64 (a JSON string of decimal digits,
+// with a minus sign when negative) within its range.
+func validateInt64(s string) error {
+	if s == "" || s[0] == '+' || strings.TrimLeft(strings.TrimPrefix(s, "-"), "0123456789") != "" {
+		return errors.New("not a decimal integer")
+	}
+	if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+		return errors.New("out of the int64 range")
+	}
+	return nil
 }
 
 // validateURI accepts absolute URIs (a scheme and nothing that fails to parse), as

@@ -121,6 +121,8 @@ func describe(se *openapi3.SchemaError, prefix string) string {
 				return join(path, "must be an RFC 3339 date-time")
 			case "uri":
 				return join(path, "must be an absolute URI")
+			case "int64":
+				return join(path, `must be a 64-bit integer written as a string, e.g. "20"`)
 			}
 			return join(path, "must be a valid "+s.Format)
 		}

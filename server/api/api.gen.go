@@ -22,6 +22,162 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for AdmissionLevel.
+const (
+	AdmissionLevelADMISSIONLEVELCREATORONLY  AdmissionLevel = "ADMISSION_LEVEL_CREATOR_ONLY"
+	AdmissionLevelADMISSIONLEVELEVERYONE     AdmissionLevel = "ADMISSION_LEVEL_EVERYONE"
+	AdmissionLevelADMISSIONLEVELORGANIZATION AdmissionLevel = "ADMISSION_LEVEL_ORGANIZATION"
+	AdmissionLevelADMISSIONLEVELOWNERONLY    AdmissionLevel = "ADMISSION_LEVEL_OWNER_ONLY"
+	AdmissionLevelADMISSIONLEVELUNSPECIFIED  AdmissionLevel = "ADMISSION_LEVEL_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the AdmissionLevel enum.
+func (e AdmissionLevel) Valid() bool {
+	switch e {
+	case AdmissionLevelADMISSIONLEVELCREATORONLY:
+		return true
+	case AdmissionLevelADMISSIONLEVELEVERYONE:
+		return true
+	case AdmissionLevelADMISSIONLEVELORGANIZATION:
+		return true
+	case AdmissionLevelADMISSIONLEVELOWNERONLY:
+		return true
+	case AdmissionLevelADMISSIONLEVELUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CodexModelPolicyState.
+const (
+	CodexModelPolicyStateCODEXMODELPOLICYSTATEALLOWED     CodexModelPolicyState = "CODEX_MODEL_POLICY_STATE_ALLOWED"
+	CodexModelPolicyStateCODEXMODELPOLICYSTATEDISABLED    CodexModelPolicyState = "CODEX_MODEL_POLICY_STATE_DISABLED"
+	CodexModelPolicyStateCODEXMODELPOLICYSTATEUNSPECIFIED CodexModelPolicyState = "CODEX_MODEL_POLICY_STATE_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the CodexModelPolicyState enum.
+func (e CodexModelPolicyState) Valid() bool {
+	switch e {
+	case CodexModelPolicyStateCODEXMODELPOLICYSTATEALLOWED:
+		return true
+	case CodexModelPolicyStateCODEXMODELPOLICYSTATEDISABLED:
+		return true
+	case CodexModelPolicyStateCODEXMODELPOLICYSTATEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CodexOpenAIModel.
+const (
+	CodexOpenAIModelCODEXOPENAIMODELGPT52           CodexOpenAIModel = "CODEX_OPEN_AI_MODEL_GPT_5_2"
+	CodexOpenAIModelCODEXOPENAIMODELGPT53CODEX      CodexOpenAIModel = "CODEX_OPEN_AI_MODEL_GPT_5_3_CODEX"
+	CodexOpenAIModelCODEXOPENAIMODELGPT53CODEXSPARK CodexOpenAIModel = "CODEX_OPEN_AI_MODEL_GPT_5_3_CODEX_SPARK"
+	CodexOpenAIModelCODEXOPENAIMODELGPT54           CodexOpenAIModel = "CODEX_OPEN_AI_MODEL_GPT_5_4"
+	CodexOpenAIModelCODEXOPENAIMODELGPT54MINI       CodexOpenAIModel = "CODEX_OPEN_AI_MODEL_GPT_5_4_MINI"
+	CodexOpenAIModelCODEXOPENAIMODELGPT55           CodexOpenAIModel = "CODEX_OPEN_AI_MODEL_GPT_5_5"
+	CodexOpenAIModelCODEXOPENAIMODELGPT56LUNA       CodexOpenAIModel = "CODEX_OPEN_AI_MODEL_GPT_5_6_LUNA"
+	CodexOpenAIModelCODEXOPENAIMODELGPT56SOL        CodexOpenAIModel = "CODEX_OPEN_AI_MODEL_GPT_5_6_SOL"
+	CodexOpenAIModelCODEXOPENAIMODELGPT56TERRA      CodexOpenAIModel = "CODEX_OPEN_AI_MODEL_GPT_5_6_TERRA"
+	CodexOpenAIModelCODEXOPENAIMODELUNSPECIFIED     CodexOpenAIModel = "CODEX_OPEN_AI_MODEL_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the CodexOpenAIModel enum.
+func (e CodexOpenAIModel) Valid() bool {
+	switch e {
+	case CodexOpenAIModelCODEXOPENAIMODELGPT52:
+		return true
+	case CodexOpenAIModelCODEXOPENAIMODELGPT53CODEX:
+		return true
+	case CodexOpenAIModelCODEXOPENAIMODELGPT53CODEXSPARK:
+		return true
+	case CodexOpenAIModelCODEXOPENAIMODELGPT54:
+		return true
+	case CodexOpenAIModelCODEXOPENAIMODELGPT54MINI:
+		return true
+	case CodexOpenAIModelCODEXOPENAIMODELGPT55:
+		return true
+	case CodexOpenAIModelCODEXOPENAIMODELGPT56LUNA:
+		return true
+	case CodexOpenAIModelCODEXOPENAIMODELGPT56SOL:
+		return true
+	case CodexOpenAIModelCODEXOPENAIMODELGPT56TERRA:
+		return true
+	case CodexOpenAIModelCODEXOPENAIMODELUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CodexReasoningEffort.
+const (
+	CodexReasoningEffortCODEXREASONINGEFFORTEXTRAHIGH   CodexReasoningEffort = "CODEX_REASONING_EFFORT_EXTRA_HIGH"
+	CodexReasoningEffortCODEXREASONINGEFFORTHIGH        CodexReasoningEffort = "CODEX_REASONING_EFFORT_HIGH"
+	CodexReasoningEffortCODEXREASONINGEFFORTLOW         CodexReasoningEffort = "CODEX_REASONING_EFFORT_LOW"
+	CodexReasoningEffortCODEXREASONINGEFFORTMEDIUM      CodexReasoningEffort = "CODEX_REASONING_EFFORT_MEDIUM"
+	CodexReasoningEffortCODEXREASONINGEFFORTUNSPECIFIED CodexReasoningEffort = "CODEX_REASONING_EFFORT_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the CodexReasoningEffort enum.
+func (e CodexReasoningEffort) Valid() bool {
+	switch e {
+	case CodexReasoningEffortCODEXREASONINGEFFORTEXTRAHIGH:
+		return true
+	case CodexReasoningEffortCODEXREASONINGEFFORTHIGH:
+		return true
+	case CodexReasoningEffortCODEXREASONINGEFFORTLOW:
+		return true
+	case CodexReasoningEffortCODEXREASONINGEFFORTMEDIUM:
+		return true
+	case CodexReasoningEffortCODEXREASONINGEFFORTUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CodexServiceTier.
+const (
+	CodexServiceTierCODEXSERVICETIERFAST        CodexServiceTier = "CODEX_SERVICE_TIER_FAST"
+	CodexServiceTierCODEXSERVICETIERUNSPECIFIED CodexServiceTier = "CODEX_SERVICE_TIER_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the CodexServiceTier enum.
+func (e CodexServiceTier) Valid() bool {
+	switch e {
+	case CodexServiceTierCODEXSERVICETIERFAST:
+		return true
+	case CodexServiceTierCODEXSERVICETIERUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationSharingPolicy.
+const (
+	ConversationSharingPolicyCONVERSATIONSHARINGPOLICYDISABLED     ConversationSharingPolicy = "CONVERSATION_SHARING_POLICY_DISABLED"
+	ConversationSharingPolicyCONVERSATIONSHARINGPOLICYORGANIZATION ConversationSharingPolicy = "CONVERSATION_SHARING_POLICY_ORGANIZATION"
+	ConversationSharingPolicyCONVERSATIONSHARINGPOLICYUNSPECIFIED  ConversationSharingPolicy = "CONVERSATION_SHARING_POLICY_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the ConversationSharingPolicy enum.
+func (e ConversationSharingPolicy) Valid() bool {
+	switch e {
+	case ConversationSharingPolicyCONVERSATIONSHARINGPOLICYDISABLED:
+		return true
+	case ConversationSharingPolicyCONVERSATIONSHARINGPOLICYORGANIZATION:
+		return true
+	case ConversationSharingPolicyCONVERSATIONSHARINGPOLICYUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CountResponseRelation.
 const (
 	CountResponseRelationCOUNTRESPONSERELATIONEQ          CountResponseRelation = "COUNT_RESPONSE_RELATION_EQ"
@@ -139,6 +295,27 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeUnimplemented:
 		return true
 	case ErrorCodeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for KernelControlsAction.
+const (
+	KernelControlsActionKERNELCONTROLSACTIONAUDIT       KernelControlsAction = "KERNEL_CONTROLS_ACTION_AUDIT"
+	KernelControlsActionKERNELCONTROLSACTIONBLOCK       KernelControlsAction = "KERNEL_CONTROLS_ACTION_BLOCK"
+	KernelControlsActionKERNELCONTROLSACTIONUNSPECIFIED KernelControlsAction = "KERNEL_CONTROLS_ACTION_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the KernelControlsAction enum.
+func (e KernelControlsAction) Valid() bool {
+	switch e {
+	case KernelControlsActionKERNELCONTROLSACTIONAUDIT:
+		return true
+	case KernelControlsActionKERNELCONTROLSACTIONBLOCK:
+		return true
+	case KernelControlsActionKERNELCONTROLSACTIONUNSPECIFIED:
 		return true
 	default:
 		return false
@@ -319,6 +496,54 @@ func (e UpdateCustomDomainRequestProvider) Valid() bool {
 	}
 }
 
+// Defines values for UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel.
+const (
+	UpdateOrganizationPoliciesRequestMaxPortAdmissionLevelADMISSIONLEVELCREATORONLY  UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel = "ADMISSION_LEVEL_CREATOR_ONLY"
+	UpdateOrganizationPoliciesRequestMaxPortAdmissionLevelADMISSIONLEVELEVERYONE     UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel = "ADMISSION_LEVEL_EVERYONE"
+	UpdateOrganizationPoliciesRequestMaxPortAdmissionLevelADMISSIONLEVELORGANIZATION UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel = "ADMISSION_LEVEL_ORGANIZATION"
+	UpdateOrganizationPoliciesRequestMaxPortAdmissionLevelADMISSIONLEVELOWNERONLY    UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel = "ADMISSION_LEVEL_OWNER_ONLY"
+	UpdateOrganizationPoliciesRequestMaxPortAdmissionLevelADMISSIONLEVELUNSPECIFIED  UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel = "ADMISSION_LEVEL_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel enum.
+func (e UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel) Valid() bool {
+	switch e {
+	case UpdateOrganizationPoliciesRequestMaxPortAdmissionLevelADMISSIONLEVELCREATORONLY:
+		return true
+	case UpdateOrganizationPoliciesRequestMaxPortAdmissionLevelADMISSIONLEVELEVERYONE:
+		return true
+	case UpdateOrganizationPoliciesRequestMaxPortAdmissionLevelADMISSIONLEVELORGANIZATION:
+		return true
+	case UpdateOrganizationPoliciesRequestMaxPortAdmissionLevelADMISSIONLEVELOWNERONLY:
+		return true
+	case UpdateOrganizationPoliciesRequestMaxPortAdmissionLevelADMISSIONLEVELUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicy.
+const (
+	UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicyCONVERSATIONSHARINGPOLICYDISABLED     UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicy = "CONVERSATION_SHARING_POLICY_DISABLED"
+	UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicyCONVERSATIONSHARINGPOLICYORGANIZATION UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicy = "CONVERSATION_SHARING_POLICY_ORGANIZATION"
+	UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicyCONVERSATIONSHARINGPOLICYUNSPECIFIED  UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicy = "CONVERSATION_SHARING_POLICY_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicy enum.
+func (e UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicy) Valid() bool {
+	switch e {
+	case UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicyCONVERSATIONSHARINGPOLICYDISABLED:
+		return true
+	case UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicyCONVERSATIONSHARINGPOLICYORGANIZATION:
+		return true
+	case UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicyCONVERSATIONSHARINGPOLICYUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UpdateSSOConfigurationRequestState.
 const (
 	UpdateSSOConfigurationRequestStateSSOCONFIGURATIONSTATEACTIVE      UpdateSSOConfigurationRequestState = "SSO_CONFIGURATION_STATE_ACTIVE"
@@ -364,6 +589,30 @@ func (e UserStatus) Valid() bool {
 	}
 }
 
+// Defines values for VetoFileSurface.
+const (
+	VetoFileSurfaceVETOFILESURFACEACCESS          VetoFileSurface = "VETO_FILE_SURFACE_ACCESS"
+	VetoFileSurfaceVETOFILESURFACECONTENTMUTATION VetoFileSurface = "VETO_FILE_SURFACE_CONTENT_MUTATION"
+	VetoFileSurfaceVETOFILESURFACECONTENTREAD     VetoFileSurface = "VETO_FILE_SURFACE_CONTENT_READ"
+	VetoFileSurfaceVETOFILESURFACEUNSPECIFIED     VetoFileSurface = "VETO_FILE_SURFACE_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the VetoFileSurface enum.
+func (e VetoFileSurface) Valid() bool {
+	switch e {
+	case VetoFileSurfaceVETOFILESURFACEACCESS:
+		return true
+	case VetoFileSurfaceVETOFILESURFACECONTENTMUTATION:
+		return true
+	case VetoFileSurfaceVETOFILESURFACECONTENTREAD:
+		return true
+	case VetoFileSurfaceVETOFILESURFACEUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // AcceptTermsOfServiceRequest defines model for AcceptTermsOfServiceRequest.
 type AcceptTermsOfServiceRequest struct {
 	OrganizationId openapi_types.UUID `json:"organizationId"`
@@ -380,6 +629,31 @@ type AdditionalScopesUpdate struct {
 	Scopes *[]string `json:"scopes,omitempty"`
 }
 
+// AdmissionLevel defines model for AdmissionLevel.
+type AdmissionLevel string
+
+// AgentPolicy defines model for AgentPolicy.
+type AgentPolicy struct {
+	AllowedAgentIds              *[]string               `json:"allowedAgentIds,omitempty"`
+	AllowedCodexModels           *[]CodexOpenAIModel     `json:"allowedCodexModels,omitempty"`
+	AllowedCodexReasoningEfforts *[]CodexReasoningEffort `json:"allowedCodexReasoningEfforts,omitempty"`
+	AllowedCodexServiceTiers     *[]CodexServiceTier     `json:"allowedCodexServiceTiers,omitempty"`
+	CodexModelPolicy             *CodexModelPolicy       `json:"codexModelPolicy,omitempty"`
+
+	// CommandDenyList commands that agents are not allowed to execute
+	CommandDenyList           []string                   `json:"commandDenyList"`
+	ConversationSharingPolicy *ConversationSharingPolicy `json:"conversationSharingPolicy,omitempty"`
+	GoalModeDisabled          *bool                      `json:"goalModeDisabled,omitempty"`
+
+	// MaxSubagentsPerEnvironment 0 means the default (5)
+	MaxSubagentsPerEnvironment *int32 `json:"maxSubagentsPerEnvironment,omitempty"`
+	McpDisabled                bool   `json:"mcpDisabled"`
+
+	// ScmToolsAllowedGroupId restricts SCM tools to members of this group; empty means no restriction
+	ScmToolsAllowedGroupId *string `json:"scmToolsAllowedGroupId,omitempty"`
+	ScmToolsDisabled       bool    `json:"scmToolsDisabled"`
+}
+
 // AnnouncementBanner defines model for AnnouncementBanner.
 type AnnouncementBanner struct {
 	Enabled *bool `json:"enabled,omitempty"`
@@ -388,6 +662,24 @@ type AnnouncementBanner struct {
 	Message        *string            `json:"message,omitempty"`
 	OrganizationId openapi_types.UUID `json:"organizationId"`
 }
+
+// CodexModelPolicy defines model for CodexModelPolicy.
+type CodexModelPolicy struct {
+	// ModelStates per-model overrides, by model name
+	ModelStates *map[string]CodexModelPolicyState `json:"modelStates,omitempty"`
+}
+
+// CodexModelPolicyState defines model for CodexModelPolicyState.
+type CodexModelPolicyState string
+
+// CodexOpenAIModel defines model for CodexOpenAIModel.
+type CodexOpenAIModel string
+
+// CodexReasoningEffort defines model for CodexReasoningEffort.
+type CodexReasoningEffort string
+
+// CodexServiceTier defines model for CodexServiceTier.
+type CodexServiceTier string
 
 // ConnectError Connect's unary error body.
 type ConnectError struct {
@@ -407,6 +699,9 @@ type ConnectErrorDetail struct {
 	// Value base64-encoded protobuf message
 	Value string `json:"value"`
 }
+
+// ConversationSharingPolicy defines model for ConversationSharingPolicy.
+type ConversationSharingPolicy string
 
 // CountRequest defines model for CountRequest.
 type CountRequest struct {
@@ -535,6 +830,24 @@ type CreateSSOConfigurationResponse struct {
 	SsoConfiguration SSOConfiguration `json:"ssoConfiguration"`
 }
 
+// CrowdStrikeConfig defines model for CrowdStrikeConfig.
+type CrowdStrikeConfig struct {
+	// AdditionalOptions FALCONCTL_OPT_* options, by name without the prefix
+	AdditionalOptions *map[string]string `json:"additionalOptions,omitempty"`
+
+	// CidSecretId the organization secret holding the customer id (CID)
+	CidSecretId *openapi_types.UUID `json:"cidSecretId,omitempty"`
+	Enabled     *bool               `json:"enabled,omitempty"`
+	Image       *string             `json:"image,omitempty"`
+	Tags        *string             `json:"tags,omitempty"`
+}
+
+// CustomAgentEnvMapping defines model for CustomAgentEnvMapping.
+type CustomAgentEnvMapping struct {
+	Name       *string `json:"name,omitempty"`
+	SecretName *string `json:"secretName,omitempty"`
+}
+
 // CustomDomain defines model for CustomDomain.
 type CustomDomain struct {
 	// AwsAccountId the AWS account id (AWS only)
@@ -552,6 +865,16 @@ type CustomDomain struct {
 
 // CustomDomainProvider defines model for CustomDomainProvider.
 type CustomDomainProvider string
+
+// CustomSecurityAgent defines model for CustomSecurityAgent.
+type CustomSecurityAgent struct {
+	Description  *string                  `json:"description,omitempty"`
+	Enabled      *bool                    `json:"enabled,omitempty"`
+	EnvMappings  *[]CustomAgentEnvMapping `json:"envMappings,omitempty"`
+	Id           *string                  `json:"id,omitempty"`
+	Name         *string                  `json:"name,omitempty"`
+	StartCommand *string                  `json:"startCommand,omitempty"`
+}
 
 // DeleteCustomDomainRequest defines model for DeleteCustomDomainRequest.
 type DeleteCustomDomainRequest struct {
@@ -594,6 +917,12 @@ type DomainVerification struct {
 
 // DomainVerificationState defines model for DomainVerificationState.
 type DomainVerificationState string
+
+// EditorVersionPolicy defines model for EditorVersionPolicy.
+type EditorVersionPolicy struct {
+	// AllowedVersions the allowed versions; empty means the latest
+	AllowedVersions *[]string `json:"allowedVersions,omitempty"`
+}
 
 // EmailDomain defines model for EmailDomain.
 type EmailDomain = string
@@ -667,6 +996,16 @@ type GetOrganizationInviteSummaryResponse struct {
 	// OrganizationMemberCount the number of active members
 	OrganizationMemberCount *int32  `json:"organizationMemberCount,omitempty"`
 	OrganizationName        *string `json:"organizationName,omitempty"`
+}
+
+// GetOrganizationPoliciesRequest defines model for GetOrganizationPoliciesRequest.
+type GetOrganizationPoliciesRequest struct {
+	OrganizationId openapi_types.UUID `json:"organizationId"`
+}
+
+// GetOrganizationPoliciesResponse defines model for GetOrganizationPoliciesResponse.
+type GetOrganizationPoliciesResponse struct {
+	Policies OrganizationPolicies `json:"policies"`
 }
 
 // GetOrganizationRequest defines model for GetOrganizationRequest.
@@ -743,6 +1082,9 @@ type JoinOrganizationRequest struct {
 type JoinOrganizationResponse struct {
 	Member OrganizationMember `json:"member"`
 }
+
+// KernelControlsAction defines model for KernelControlsAction.
+type KernelControlsAction string
 
 // LeaveOrganizationRequest defines model for LeaveOrganizationRequest.
 type LeaveOrganizationRequest struct {
@@ -903,6 +1245,46 @@ type OrganizationMember struct {
 	UserId        openapi_types.UUID `json:"userId"`
 }
 
+// OrganizationPolicies defines model for OrganizationPolicies.
+type OrganizationPolicies struct {
+	AgentPolicy       AgentPolicy `json:"agentPolicy"`
+	AllowLocalRunners bool        `json:"allowLocalRunners"`
+	AllowedEditorIds  []string    `json:"allowedEditorIds"`
+
+	// ArchiveEnvironmentsAfter how long stopped environments stay before they are archived; from 86400s to 2592000s (1 to 30 days); value must be a whole number of days
+	ArchiveEnvironmentsAfter *string `json:"archiveEnvironmentsAfter,omitempty"`
+	DefaultEditorId          string  `json:"defaultEditorId"`
+	DefaultEnvironmentImage  string  `json:"defaultEnvironmentImage"`
+
+	// DeleteArchivedEnvironmentsAfter how long archived environments are kept before deletion; 0s means never; from 0s to 2419200s (4 weeks)
+	DeleteArchivedEnvironmentsAfter *string `json:"deleteArchivedEnvironmentsAfter,omitempty"`
+	DisableFromScratch              bool    `json:"disableFromScratch"`
+
+	// EditorVersionRestrictions allowed versions by editor id; an editor without an entry is not restricted
+	EditorVersionRestrictions *map[string]EditorVersionPolicy `json:"editorVersionRestrictions,omitempty"`
+	MaxPortAdmissionLevel     *AdmissionLevel                 `json:"maxPortAdmissionLevel,omitempty"`
+
+	// MaximumEnvironmentLifetime how long environments may be reused; 0s means no maximum; from 0s to 15552000s (180 days)
+	MaximumEnvironmentLifetime       *string `json:"maximumEnvironmentLifetime,omitempty"`
+	MaximumEnvironmentLifetimeStrict *bool   `json:"maximumEnvironmentLifetimeStrict,omitempty"`
+
+	// MaximumEnvironmentTimeout maximum timeout allowed for environments; value must be 0s (no limit) or at least 1800s (30 minutes)
+	MaximumEnvironmentTimeout         *string              `json:"maximumEnvironmentTimeout,omitempty"`
+	MaximumEnvironmentsPerUser        string               `json:"maximumEnvironmentsPerUser"`
+	MaximumRunningEnvironmentsPerUser string               `json:"maximumRunningEnvironmentsPerUser"`
+	MembersCreateProjects             bool                 `json:"membersCreateProjects"`
+	MembersRequireProjects            bool                 `json:"membersRequireProjects"`
+	OrganizationId                    openapi_types.UUID   `json:"organizationId"`
+	PortSharingDisabled               bool                 `json:"portSharingDisabled"`
+	RequireCustomDomainAccess         bool                 `json:"requireCustomDomainAccess"`
+	RestrictAccountCreationToScim     bool                 `json:"restrictAccountCreationToScim"`
+	SecurityAgentPolicy               *SecurityAgentPolicy `json:"securityAgentPolicy,omitempty"`
+	SecurityPolicyId                  *openapi_types.UUID  `json:"securityPolicyId,omitempty"`
+	VetoExecPolicy                    *VetoExecPolicy      `json:"vetoExecPolicy,omitempty"`
+	VetoFilePolicy                    *VetoFilePolicy      `json:"vetoFilePolicy,omitempty"`
+	WebBrowserDisabled                bool                 `json:"webBrowserDisabled"`
+}
+
 // OrganizationRole defines model for OrganizationRole.
 type OrganizationRole string
 
@@ -1005,6 +1387,12 @@ type SSOConfiguration struct {
 // SSOConfigurationState defines model for SSOConfigurationState.
 type SSOConfigurationState string
 
+// SecurityAgentPolicy defines model for SecurityAgentPolicy.
+type SecurityAgentPolicy struct {
+	Crowdstrike  *CrowdStrikeConfig     `json:"crowdstrike,omitempty"`
+	CustomAgents *[]CustomSecurityAgent `json:"customAgents,omitempty"`
+}
+
 // SetRoleRequest defines model for SetRoleRequest.
 type SetRoleRequest struct {
 	OrganizationId openapi_types.UUID `json:"organizationId"`
@@ -1104,6 +1492,94 @@ type UpdateOIDCConfigResponse struct {
 	OidcConfig OIDCConfig `json:"oidcConfig"`
 }
 
+// UpdateOrganizationPoliciesRequest defines model for UpdateOrganizationPoliciesRequest.
+type UpdateOrganizationPoliciesRequest struct {
+	// AgentPolicy merged field by field into the agent policy
+	AgentPolicy       *UpdateOrganizationPoliciesRequestUpdateAgentPolicy `json:"agentPolicy,omitempty"`
+	AllowLocalRunners *bool                                               `json:"allowLocalRunners,omitempty"`
+
+	// AllowedEditorIds replaces the list when non-empty
+	AllowedEditorIds *[]string `json:"allowedEditorIds,omitempty"`
+
+	// ArchiveEnvironmentsAfter how long stopped environments stay before they are archived; from 86400s to 2592000s (1 to 30 days); value must be a whole number of days
+	ArchiveEnvironmentsAfter *string `json:"archiveEnvironmentsAfter,omitempty"`
+	DefaultEditorId          *string `json:"defaultEditorId,omitempty"`
+	DefaultEnvironmentImage  *string `json:"defaultEnvironmentImage,omitempty"`
+
+	// DeleteArchivedEnvironmentsAfter how long archived environments are kept before deletion; 0s means never; from 0s to 2419200s (4 weeks)
+	DeleteArchivedEnvironmentsAfter *string `json:"deleteArchivedEnvironmentsAfter,omitempty"`
+	DisableFromScratch              *bool   `json:"disableFromScratch,omitempty"`
+
+	// EditorVersionRestrictions replaces the restrictions when non-empty
+	EditorVersionRestrictions *map[string]EditorVersionPolicy                         `json:"editorVersionRestrictions,omitempty"`
+	MaxPortAdmissionLevel     *UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel `json:"maxPortAdmissionLevel,omitempty"`
+
+	// MaximumEnvironmentLifetime how long environments may be reused; 0s means no maximum; from 0s to 15552000s (180 days)
+	MaximumEnvironmentLifetime       *string `json:"maximumEnvironmentLifetime,omitempty"`
+	MaximumEnvironmentLifetimeStrict *bool   `json:"maximumEnvironmentLifetimeStrict,omitempty"`
+
+	// MaximumEnvironmentTimeout maximum timeout allowed for environments; value must be 0s (no limit) or at least 1800s (30 minutes)
+	MaximumEnvironmentTimeout         *string                                                     `json:"maximumEnvironmentTimeout,omitempty"`
+	MaximumEnvironmentsPerUser        *string                                                     `json:"maximumEnvironmentsPerUser,omitempty"`
+	MaximumRunningEnvironmentsPerUser *string                                                     `json:"maximumRunningEnvironmentsPerUser,omitempty"`
+	MembersCreateProjects             *bool                                                       `json:"membersCreateProjects,omitempty"`
+	MembersRequireProjects            *bool                                                       `json:"membersRequireProjects,omitempty"`
+	OrganizationId                    openapi_types.UUID                                          `json:"organizationId"`
+	PortSharingDisabled               *bool                                                       `json:"portSharingDisabled,omitempty"`
+	RequireCustomDomainAccess         *bool                                                       `json:"requireCustomDomainAccess,omitempty"`
+	RestrictAccountCreationToScim     *bool                                                       `json:"restrictAccountCreationToScim,omitempty"`
+	SecurityAgentPolicy               *UpdateOrganizationPoliciesRequestUpdateSecurityAgentPolicy `json:"securityAgentPolicy,omitempty"`
+
+	// SecurityPolicyId a UUID, or "" to clear the assignment
+	SecurityPolicyId   *string         `json:"securityPolicyId,omitempty"`
+	VetoExecPolicy     *VetoExecPolicy `json:"vetoExecPolicy,omitempty"`
+	VetoFilePolicy     *VetoFilePolicy `json:"vetoFilePolicy,omitempty"`
+	WebBrowserDisabled *bool           `json:"webBrowserDisabled,omitempty"`
+}
+
+// UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel defines model for UpdateOrganizationPoliciesRequest.MaxPortAdmissionLevel.
+type UpdateOrganizationPoliciesRequestMaxPortAdmissionLevel string
+
+// UpdateOrganizationPoliciesRequestUpdateAgentPolicy merged field by field into the agent policy
+type UpdateOrganizationPoliciesRequestUpdateAgentPolicy struct {
+	AllowedAgentIds              *[]string               `json:"allowedAgentIds,omitempty"`
+	AllowedCodexModels           *[]CodexOpenAIModel     `json:"allowedCodexModels,omitempty"`
+	AllowedCodexReasoningEfforts *[]CodexReasoningEffort `json:"allowedCodexReasoningEfforts,omitempty"`
+	AllowedCodexServiceTiers     *[]CodexServiceTier     `json:"allowedCodexServiceTiers,omitempty"`
+	CodexModelPolicy             *CodexModelPolicy       `json:"codexModelPolicy,omitempty"`
+
+	// CommandDenyList replaces the list when non-empty
+	CommandDenyList            *[]string                                                                    `json:"commandDenyList,omitempty"`
+	ConversationSharingPolicy  *UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicy `json:"conversationSharingPolicy,omitempty"`
+	GoalModeDisabled           *bool                                                                        `json:"goalModeDisabled,omitempty"`
+	MaxSubagentsPerEnvironment *int32                                                                       `json:"maxSubagentsPerEnvironment,omitempty"`
+	McpDisabled                *bool                                                                        `json:"mcpDisabled,omitempty"`
+	ScmToolsAllowedGroupId     *string                                                                      `json:"scmToolsAllowedGroupId,omitempty"`
+	ScmToolsDisabled           *bool                                                                        `json:"scmToolsDisabled,omitempty"`
+}
+
+// UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicy defines model for UpdateOrganizationPoliciesRequestUpdateAgentPolicy.ConversationSharingPolicy.
+type UpdateOrganizationPoliciesRequestUpdateAgentPolicyConversationSharingPolicy string
+
+// UpdateOrganizationPoliciesRequestUpdateCrowdStrikeConfig merged field by field into the CrowdStrike configuration
+type UpdateOrganizationPoliciesRequestUpdateCrowdStrikeConfig struct {
+	// AdditionalOptions replaces the options when non-empty
+	AdditionalOptions *map[string]string  `json:"additionalOptions,omitempty"`
+	CidSecretId       *openapi_types.UUID `json:"cidSecretId,omitempty"`
+	Enabled           *bool               `json:"enabled,omitempty"`
+	Image             *string             `json:"image,omitempty"`
+	Tags              *string             `json:"tags,omitempty"`
+}
+
+// UpdateOrganizationPoliciesRequestUpdateSecurityAgentPolicy defines model for UpdateOrganizationPoliciesRequest.UpdateSecurityAgentPolicy.
+type UpdateOrganizationPoliciesRequestUpdateSecurityAgentPolicy struct {
+	// Crowdstrike merged field by field into the CrowdStrike configuration
+	Crowdstrike *UpdateOrganizationPoliciesRequestUpdateCrowdStrikeConfig `json:"crowdstrike,omitempty"`
+
+	// CustomAgents replaces the list when non-empty
+	CustomAgents *[]CustomSecurityAgent `json:"customAgents,omitempty"`
+}
+
 // UpdateOrganizationRequest defines model for UpdateOrganizationRequest.
 type UpdateOrganizationRequest struct {
 	InviteDomains *InviteDomains `json:"inviteDomains,omitempty"`
@@ -1196,6 +1672,47 @@ type VerifyDomainRequest struct {
 type VerifyDomainResponse struct {
 	DomainVerification DomainVerification `json:"domainVerification"`
 }
+
+// VetoExecPolicy defines model for VetoExecPolicy.
+type VetoExecPolicy struct {
+	Action      *KernelControlsAction `json:"action,omitempty"`
+	Enabled     *bool                 `json:"enabled,omitempty"`
+	Executables *[]string             `json:"executables,omitempty"`
+
+	// Safelist output only; ignored on update
+	Safelist *[]string `json:"safelist,omitempty"`
+}
+
+// VetoFileBlockDevicesPolicy defines model for VetoFileBlockDevicesPolicy.
+type VetoFileBlockDevicesPolicy struct {
+	Action  *KernelControlsAction `json:"action,omitempty"`
+	Enabled *bool                 `json:"enabled,omitempty"`
+}
+
+// VetoFilePathEntry defines model for VetoFilePathEntry.
+type VetoFilePathEntry struct {
+	Effect       *KernelControlsAction `json:"effect,omitempty"`
+	Path         *string               `json:"path,omitempty"`
+	Surface      *VetoFileSurface      `json:"surface,omitempty"`
+	TrackChanges *bool                 `json:"trackChanges,omitempty"`
+}
+
+// VetoFilePathPolicy defines model for VetoFilePathPolicy.
+type VetoFilePathPolicy struct {
+	DefaultEffect  *KernelControlsAction `json:"defaultEffect,omitempty"`
+	DefaultSurface *VetoFileSurface      `json:"defaultSurface,omitempty"`
+	Entries        *[]VetoFilePathEntry  `json:"entries,omitempty"`
+}
+
+// VetoFilePolicy defines model for VetoFilePolicy.
+type VetoFilePolicy struct {
+	BlockDevices *VetoFileBlockDevicesPolicy `json:"blockDevices,omitempty"`
+	Enabled      *bool                       `json:"enabled,omitempty"`
+	Paths        *VetoFilePathPolicy         `json:"paths,omitempty"`
+}
+
+// VetoFileSurface defines model for VetoFileSurface.
+type VetoFileSurface string
 
 // PageSize defines model for PageSize.
 type PageSize = int32
@@ -1341,6 +1858,9 @@ type GetOrganizationInviteJSONRequestBody = GetOrganizationInviteRequest
 // GetOrganizationInviteSummaryJSONRequestBody defines body for GetOrganizationInviteSummary for application/json ContentType.
 type GetOrganizationInviteSummaryJSONRequestBody = GetOrganizationInviteSummaryRequest
 
+// GetOrganizationPoliciesJSONRequestBody defines body for GetOrganizationPolicies for application/json ContentType.
+type GetOrganizationPoliciesJSONRequestBody = GetOrganizationPoliciesRequest
+
 // GetSCIMConfigurationJSONRequestBody defines body for GetSCIMConfiguration for application/json ContentType.
 type GetSCIMConfigurationJSONRequestBody = GetSCIMConfigurationRequest
 
@@ -1399,6 +1919,9 @@ type UpdateOIDCConfigJSONRequestBody = UpdateOIDCConfigRequest
 
 // UpdateOrganizationJSONRequestBody defines body for UpdateOrganization for application/json ContentType.
 type UpdateOrganizationJSONRequestBody = UpdateOrganizationRequest
+
+// UpdateOrganizationPoliciesJSONRequestBody defines body for UpdateOrganizationPolicies for application/json ContentType.
+type UpdateOrganizationPoliciesJSONRequestBody = UpdateOrganizationPoliciesRequest
 
 // UpdateSCIMConfigurationJSONRequestBody defines body for UpdateSCIMConfiguration for application/json ContentType.
 type UpdateSCIMConfigurationJSONRequestBody = UpdateSCIMConfigurationRequest
@@ -1471,6 +1994,9 @@ type ServerInterface interface {
 	// GetOrganizationInviteSummary Summarizes the organization an invite leads to, for someone about to join.
 	// (POST /gitpod.v1.OrganizationService/GetOrganizationInviteSummary)
 	GetOrganizationInviteSummary(ctx echo.Context) error
+	// GetOrganizationPolicies Gets the organization's policies (any member).
+	// (POST /gitpod.v1.OrganizationService/GetOrganizationPolicies)
+	GetOrganizationPolicies(ctx echo.Context) error
 	// GetSCIMConfiguration Gets a SCIM configuration of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/GetSCIMConfiguration)
 	GetSCIMConfiguration(ctx echo.Context) error
@@ -1530,6 +2056,9 @@ type ServerInterface interface {
 	// UpdateOrganization Renames an organization or sets its invite domains (admins only).
 	// (POST /gitpod.v1.OrganizationService/UpdateOrganization)
 	UpdateOrganization(ctx echo.Context) error
+	// UpdateOrganizationPolicies Updates the organization's policies (admins only).
+	// (POST /gitpod.v1.OrganizationService/UpdateOrganizationPolicies)
+	UpdateOrganizationPolicies(ctx echo.Context) error
 	// UpdateSCIMConfiguration Updates a SCIM configuration.
 	// (POST /gitpod.v1.OrganizationService/UpdateSCIMConfiguration)
 	UpdateSCIMConfiguration(ctx echo.Context) error
@@ -1717,6 +2246,15 @@ func (w *ServerInterfaceWrapper) GetOrganizationInviteSummary(ctx echo.Context) 
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetOrganizationInviteSummary(ctx)
+	return err
+}
+
+// GetOrganizationPolicies converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOrganizationPolicies(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOrganizationPolicies(ctx)
 	return err
 }
 
@@ -1987,6 +2525,15 @@ func (w *ServerInterfaceWrapper) UpdateOrganization(ctx echo.Context) error {
 	return err
 }
 
+// UpdateOrganizationPolicies converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateOrganizationPolicies(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateOrganizationPolicies(ctx)
+	return err
+}
+
 // UpdateSCIMConfiguration converts echo context to params.
 func (w *ServerInterfaceWrapper) UpdateSCIMConfiguration(ctx echo.Context) error {
 	var err error
@@ -2112,6 +2659,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/ListTermsOfServiceVersions", wrapper.ListTermsOfServiceVersions, options.OperationMiddlewares["ListTermsOfServiceVersions"]...)
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/ListTermsOfServiceAcceptances", wrapper.ListTermsOfServiceAcceptances, options.OperationMiddlewares["ListTermsOfServiceAcceptances"]...)
 	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetTermsOfServiceAcceptancesExport", wrapper.GetTermsOfServiceAcceptancesExport, options.OperationMiddlewares["GetTermsOfServiceAcceptancesExport"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/GetOrganizationPolicies", wrapper.GetOrganizationPolicies, options.OperationMiddlewares["GetOrganizationPolicies"]...)
+	router.POST(options.BaseURL+"/gitpod.v1.OrganizationService/UpdateOrganizationPolicies", wrapper.UpdateOrganizationPolicies, options.OperationMiddlewares["UpdateOrganizationPolicies"]...)
 
 }
 
@@ -4493,6 +5042,114 @@ func (response GetOrganizationInviteSummary500JSONResponse) VisitGetOrganization
 	return err
 }
 
+type GetOrganizationPoliciesRequestObject struct {
+	Body *GetOrganizationPoliciesJSONRequestBody
+}
+
+type GetOrganizationPoliciesResponseObject interface {
+	VisitGetOrganizationPoliciesResponse(w http.ResponseWriter) error
+}
+
+type GetOrganizationPolicies200JSONResponse GetOrganizationPoliciesResponse
+
+func (response GetOrganizationPolicies200JSONResponse) VisitGetOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationPolicies400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response GetOrganizationPolicies400JSONResponse) VisitGetOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationPolicies401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response GetOrganizationPolicies401JSONResponse) VisitGetOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationPolicies403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response GetOrganizationPolicies403JSONResponse) VisitGetOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationPolicies415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response GetOrganizationPolicies415JSONResponse) VisitGetOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationPolicies429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response GetOrganizationPolicies429JSONResponse) VisitGetOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganizationPolicies500JSONResponse struct{ InternalJSONResponse }
+
+func (response GetOrganizationPolicies500JSONResponse) VisitGetOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSCIMConfigurationRequestObject struct {
 	Body *GetSCIMConfigurationJSONRequestBody
 }
@@ -6803,6 +7460,128 @@ func (response UpdateOrganization503JSONResponse) VisitUpdateOrganizationRespons
 	return err
 }
 
+type UpdateOrganizationPoliciesRequestObject struct {
+	Body *UpdateOrganizationPoliciesJSONRequestBody
+}
+
+type UpdateOrganizationPoliciesResponseObject interface {
+	VisitUpdateOrganizationPoliciesResponse(w http.ResponseWriter) error
+}
+
+type UpdateOrganizationPolicies200JSONResponse Empty
+
+func (response UpdateOrganizationPolicies200JSONResponse) VisitUpdateOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganizationPolicies400JSONResponse struct{ InvalidArgumentJSONResponse }
+
+func (response UpdateOrganizationPolicies400JSONResponse) VisitUpdateOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganizationPolicies401JSONResponse struct{ UnauthenticatedJSONResponse }
+
+func (response UpdateOrganizationPolicies401JSONResponse) VisitUpdateOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganizationPolicies403JSONResponse struct{ PermissionDeniedJSONResponse }
+
+func (response UpdateOrganizationPolicies403JSONResponse) VisitUpdateOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganizationPolicies415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateOrganizationPolicies415JSONResponse) VisitUpdateOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganizationPolicies429JSONResponse struct{ ResourceExhaustedJSONResponse }
+
+func (response UpdateOrganizationPolicies429JSONResponse) VisitUpdateOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganizationPolicies500JSONResponse struct{ InternalJSONResponse }
+
+func (response UpdateOrganizationPolicies500JSONResponse) VisitUpdateOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganizationPolicies503JSONResponse struct{ UnavailableJSONResponse }
+
+func (response UpdateOrganizationPolicies503JSONResponse) VisitUpdateOrganizationPoliciesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateSCIMConfigurationRequestObject struct {
 	Body *UpdateSCIMConfigurationJSONRequestBody
 }
@@ -7392,6 +8171,9 @@ type StrictServerInterface interface {
 	// GetOrganizationInviteSummary Summarizes the organization an invite leads to, for someone about to join.
 	// (POST /gitpod.v1.OrganizationService/GetOrganizationInviteSummary)
 	GetOrganizationInviteSummary(ctx context.Context, request GetOrganizationInviteSummaryRequestObject) (GetOrganizationInviteSummaryResponseObject, error)
+	// GetOrganizationPolicies Gets the organization's policies (any member).
+	// (POST /gitpod.v1.OrganizationService/GetOrganizationPolicies)
+	GetOrganizationPolicies(ctx context.Context, request GetOrganizationPoliciesRequestObject) (GetOrganizationPoliciesResponseObject, error)
 	// GetSCIMConfiguration Gets a SCIM configuration of the caller's organization.
 	// (POST /gitpod.v1.OrganizationService/GetSCIMConfiguration)
 	GetSCIMConfiguration(ctx context.Context, request GetSCIMConfigurationRequestObject) (GetSCIMConfigurationResponseObject, error)
@@ -7451,6 +8233,9 @@ type StrictServerInterface interface {
 	// UpdateOrganization Renames an organization or sets its invite domains (admins only).
 	// (POST /gitpod.v1.OrganizationService/UpdateOrganization)
 	UpdateOrganization(ctx context.Context, request UpdateOrganizationRequestObject) (UpdateOrganizationResponseObject, error)
+	// UpdateOrganizationPolicies Updates the organization's policies (admins only).
+	// (POST /gitpod.v1.OrganizationService/UpdateOrganizationPolicies)
+	UpdateOrganizationPolicies(ctx context.Context, request UpdateOrganizationPoliciesRequestObject) (UpdateOrganizationPoliciesResponseObject, error)
 	// UpdateSCIMConfiguration Updates a SCIM configuration.
 	// (POST /gitpod.v1.OrganizationService/UpdateSCIMConfiguration)
 	UpdateSCIMConfiguration(ctx context.Context, request UpdateSCIMConfigurationRequestObject) (UpdateSCIMConfigurationResponseObject, error)
@@ -8351,6 +9136,52 @@ func (sh *strictHandler) GetOrganizationInviteSummary(ctx echo.Context) error {
 	return nil
 }
 
+// GetOrganizationPolicies operation middleware
+func (sh *strictHandler) GetOrganizationPolicies(ctx echo.Context) error {
+	var request GetOrganizationPoliciesRequestObject
+
+	var body GetOrganizationPoliciesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOrganizationPolicies(ctx.Request().Context(), request.(GetOrganizationPoliciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOrganizationPolicies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOrganizationPoliciesResponseObject); ok {
+		return validResponse.VisitGetOrganizationPoliciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetSCIMConfiguration operation middleware
 func (sh *strictHandler) GetSCIMConfiguration(ctx echo.Context) error {
 	var request GetSCIMConfigurationRequestObject
@@ -9237,6 +10068,52 @@ func (sh *strictHandler) UpdateOrganization(ctx echo.Context) error {
 	return nil
 }
 
+// UpdateOrganizationPolicies operation middleware
+func (sh *strictHandler) UpdateOrganizationPolicies(ctx echo.Context) error {
+	var request UpdateOrganizationPoliciesRequestObject
+
+	var body UpdateOrganizationPoliciesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateOrganizationPolicies(ctx.Request().Context(), request.(UpdateOrganizationPoliciesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateOrganizationPolicies")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateOrganizationPoliciesResponseObject); ok {
+		return validResponse.VisitUpdateOrganizationPoliciesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // UpdateSCIMConfiguration operation middleware
 func (sh *strictHandler) UpdateSCIMConfiguration(ctx echo.Context) error {
 	var request UpdateSCIMConfigurationRequestObject
@@ -9426,239 +10303,292 @@ func (sh *strictHandler) VerifyDomain(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L0Lcxq51ij6V1Tcryr2/YAAftt1a1/HJjnsndj+jJ3MniGHFt0CNGkkdkttm5nj/35Kj36roXnaTqia",
-	"qonp19LS0no//i7ZdDSmBBHOSqd/l8bQgyPEkSf/uoED1MZ/IfFvBzHbw2OOKSmdyiuA4b/QGXgcIgI6",
-	"fq22h0ANYA4eMWGAPiAPWGM4wASKZ6pj/S6rWiqXsHjHf3zkTUrlEoEjVDotBTeUyiVmD9EIiq/2qTeC",
-	"vHRawoTvNUrl0gg+4ZE/Kp3Wa7VyaYSJ+qtWLvHJGKkb0QB5pefnsoTyjv5AJGcBXFwDO3yIgEXQE5f3",
-	"WoD2gfhp7KEHTH0GBGS7Zznrku/IXZS8mliRBpNxD5NB6VmA6SE2poQhifNz10PQmTSfMFNbYlPCEeHi",
-	"n3A8drEtv/v+T0blstATHI1d9SxMP/sAXR+plzjiq/qGLlJ3lEsjxBgciEsOHUFMTgH1BpDgv+RHQK+G",
-	"6o3+oV3Ztw+PKvuNE6cC9+FhxTk53jvuHTiwtn8EMAMPyMP9CSYDAO0RqtjUG1dtOgL6e2BHvV3dp1cA",
-	"nIZ9sm83jip7vaPDyj7cb1R6x8d25eQAHh+gvZOGfXi8qzAUoe+/PNQvnZb+n/cR3b5XV9n7C0oIsnnT",
-	"86innkvu+d0QAQ8x6ns2AgoFEYRWEjfWbrX0XC61CEcege6cG4Fjj6X3ILwWx/4nxNsXrS8XlPTxwPcU",
-	"ghq12ikIiAM4FDFAKAcjyO2hpFA2RvYpYDYeJR6sCuI7BSOfcdBDAHIwooyDeuMY2EPoQVue7xUi9hz0",
-	"/AHARAGFPHFGdqxgodZuGaDqoApgtBg+hBz0IXaRAx6gix0FuEK5/OHcG/gjje65MJ95OrsB8pYuDO6J",
-	"b0QGmS0nhklwf9+6XD1J/sdHjItzpEGTyEsCKZBIPQAFV7IpcbCkEIFBBnYshclu/Jom4CvKP1KfOHOi",
-	"kcQeS+OPUN7ty4szESdoGtgJoq4fN3rOATqoHKI6rOz30X4FHp2cVCA8dE7gIew1DpEkc/WJdR3/8DTJ",
-	"4x7Qrg1dF3nvWJIL7ljhkjVWb5A3woxhSi4RwWhe7I4Nj6exHN3TddRNcWzH4ROIjoAXZCTWBcEIjXrI",
-	"E9IssZrDfh3u2QeNyrGzjyr7vWNYObHrTqWB9vr78KB3aB+tHO0atBGcKNhsDihRTCCF6cyyrd1ToVTo",
-	"VVGCxIKw4Nw2xw9Ir5LJ0yGwQMdIUxpmoC+OjDMSghsSJ4UlCMauEErqDXJfbzV5NJ+G0Gd87o31TM+n",
-	"dza4qYvCu+JbG7CDHnUmAD3ZCDlMQu7iEeZi9fXa/vHB0SHoTThi6+JG8vOYAU4pcKE3QGDHykKuz8M9",
-	"gT4fIsIFcubGmp99Oo2z9C1xhEl6IQPQQ9BDnlLqTgFDxAGd0rnPh9TT9HUKPqh7pLpqyzuV5toprRKP",
-	"V1TyagJ88oPQR5IADexYqdVESHyA2IU9F82PwPiTBuSFl+OIk8dhCMkAAZv6riNPWA8BBh+QAzhV4pxD",
-	"jkAfu6gMGJX6PQz0EAedAgdy2INMEA60h8gBWkOX1sHK+UgutBKpwSoFzxCwj6j94x2LLUHyBN91xfbY",
-	"kOg3PHqYc0Sq4IryoaAksUL1KecsZBqSe/XEOrmHkaO3jPnjMfU4cr4gB8M7qdzPuXfmV8yltVyo71XE",
-	"w6BT4uiJv5fMrVMKOGf4FX00MnCtmY8IGKz0Ry2jplMtRaAom8i20ZjfIW/Ervtt5D1gG92q90sUO0rl",
-	"ge6NJ9g/xwK1fegyVC6NYz/9nZKbCQvT97HgKyn7rFx6QB4rerc05v7jY09wsT/SX4u/63v4LO39iWwu",
-	"vmReptKY51wnlK+CxEaz9jL5ufPoufRiYq80Ah8C17bpGLH7sQP5bLCThHOLxi60kZJ36Il7EFy3Li8A",
-	"k69Uroaxhxgi/EzwVzQa8wlwhQZnuwh68sGRMMaJ72p+yD0/gx71PmkvcDSS/xjBp8+IDPiwdFpvHEvX",
-	"Qvi3gSpG8KmlHpWOCH0deh6cSMxl8UMI9YmNBIl/gIQgb84tRUSsx4n5EHqUuggSCU7ACtJ+DoHInvzc",
-	"OwYEXwA7I+j9cOgj2S0DNhTSiVOAHpA3CTTGx6FglcH3ygnU1GKrjbAx97GaflBM9JXgOfNRlX70HQM+",
-	"gd4EIPEOyZgEpSSxrLjt9CMjYbgQN0rOx4URlqClorzzUj5bek7Tz5T9vEQPyBUAV/rQFrKqSQYuZkOg",
-	"nwAEjsTPYt/7GLlOqPh6vouqM3dCrn8W/jXcwpJJIM9BPX8QI9Doaa6lWpa7BmIuuUyhURzuVxAR8Dhg",
-	"7FFOe34/WOXMZcirwdvNy/EJX0yGYGK7vmMAWl8AkP1QpodAO/EDK0ySh94Yl0tziNtDxKLFhAf6OR/i",
-	"hcSBh1yogJxFnLFv3AYP5W9T4QVm/LgGb+30Fd/GloCIPxK7fHF9f3XXvW22b66v2s3ubfPz+V3r+qp7",
-	"f9W+aV60Praal6Vy7l3N/5ly8dNdM0Y3Eb1eeAhydOEzTkeX0qm5GBHBR3Zu22KBil+m5VXmw7ZLfWe+",
-	"R5TT9Up6ohMCrnGwlxBw+6tg6XKFD9hRgm0qlcWwdxM8M1N3iq3GeKANG7PQWbFjr5hnJVlWGr+YD7K6",
-	"4WvMM74YRTkhxOve6WI7NeeSF9orJ/OiWTuW/XRmPYaX5i/lOr548oD5pgyTBTSoXIAXwj2WD8/Cd/Zz",
-	"GdD1i4qBvKjIFp/Q3JN9w3z4RYgmTAbROU9KNoa4EmXqUaCIggVekdBRjEYQu/qqQZCXS39STOILyH5q",
-	"BH9oi0f7JqVURY8J1+g7phyZZ+AR8yH1OcBc+Tvj/lPGoceZvAUQqvV5I1hES4UkKOLXIPyZhqCUYCR7",
-	"swiSTGfUyT1diAD16uYgwC/qiRTPm+cNU8/dlOVmgnsLag2uSx/viQqjIqcpiE9T9WdMfoh9yOypi7iK",
-	"w7iY/ABSRjNMCXKAz5AnKVrGQFT0Vp0QRUF++CFF5sxgV89FWdLpPvRHkFQ8BB3xHiAvBMpyNl6UMj+F",
-	"ZT5T78ny0iQs8etd7Egv9xCB1mVA+okzxSmw5R7mQCiAj2u4edoRYzQVHzNwHUa7iZfHwGu3r1Mf5lTt",
-	"6U5AkBKPYlejbcZksFsEOumabj6NsYdYy8Ck5PUuUjd0MQmgcnEfcRxxDYkfefMZcFAf+i4HdTBB0AM7",
-	"e/WDvcNarcZ2yx0COXARZOKqAydg5/hwX14Jw9UN+RQDO4d7taOGfKxDTJ4dyDnyBIz/+49Kp/Pf3/+x",
-	"80etcvL9vzud6j/kv/7f/9PpVNVvu+y/5tdnDDs310lfiLtl4qmz2FTmw+G25uxmsIWJ4ISgILmH5zct",
-	"EItSYErOtLuIEncCKLGzVni59FRhyPYQV5uToqtzPouuoAz0STefgEyB9IhdF6g74pTsQI4qgvRmOwPC",
-	"JJw0SjPwTdnX9vUqGHjKS5pFSNbryWngTC+DHmLYQQzQMSLYKWv1AxLpIuljGeBZi0tTGKAQj1jzaewh",
-	"GZ/Ngg7BRfOz2Cl9h0qWijZSvUGFfYOUCkEmkuhcOsCSpTHftlHa77hfOzksFzGSMQrM4yRs6kqMnaof",
-	"YkxfojwWoAAM6Sg1Ai3npjQTf+qNbU3/OQCo45ECQv+4EkAMZ9DBbOzCicERIMkisxBJVJFinDQfZ+5B",
-	"7OniXtFm7JNpd2i55BP8Hx9p4tSLwoz5yLv3XIMfTl7q+p4b4Pn+9nOA3ZZzA9QNCbHo4dImTOOQQFPk",
-	"El/PPDxoMdGSkmczJUvqs5llZl5oXELKr7KEsyzrhDz/1g6UV4AdsCP+FnJqt1TIlZZ9obwn88rgb+qB",
-	"Txc3gueK1Zk/InfMUTKviNBa0l+Hi/noNu7WK5d8GQmcAxNp/4CAapo7MI7s+OdmUeFNbGGhS/m+fXf9",
-	"pXt5/eW8ddW9ub3+2rps3qY9yuabzr+18y9+urgxOpQvkYtW4VDegANJgbpaf2X8PYuAbXxLPvDLu5I2",
-	"hucVuQwMeZkGu9PGo1zDM1KRDMYvp8CR4M42MtNCwwDYFGysRP022+Bzwl3MGrw0uqbniUMsKkBelfCQ",
-	"uVfzO+Xb8jGVfRP+mFPKIShTxicDMr377Q54yKaeTGIb+z0ZIIccdAeYj6lTib+0qnIBFepUMmBOFpD0",
-	"hK1FipUCPBUjpHaA00BoaVnztXnb+ti6UAHM9t35XTMlt/Lvu2leXbauPk29R/3UvDSKsWbKZphKfzGX",
-	"zc4/Tv+Alb/OK7/XKiffE39Vvv9dKx/Wn2PXd//R6VR3/1v/8v3vRvn5v0pGaMZ8MmeWyHmQTqRzDGK5",
-	"EtFmRKkfGTLUCRLvB7c3FzLl0GfApo72cGICGIE/UNeGTL462DsbEhupPBudLSpLiTLJfg6CjosJ6qqU",
-	"YPlAPBM/U9pjSiA3ph4bigfE+3oyW1AQrc+7tN/1IJGJFz7Bo7Er85jk5Vg9SzLR1IEcdl3KmLqSyN81",
-	"kdAnxLNJUq9WSOdAu5BB1gvzwaZxSUMGWRpu/aIceN+EkpmB85UH8T8h/kY14hzI31wg/hPi163LC6WU",
-	"vWa6jkO5EJYpdmz1gpkxy/BTWVijl+TB+XZyGnKgfbUJDUZ42/5oBL3JMqkNi6A3fHJ+QBej3vmtB5oJ",
-	"3sucwFmJiMnSsCLph8lPBS64VZPnWzlGK9jg9SZVmMqlX6t7ZCDd++vxjZjx8GLx5lmryF3DGp07xRMs",
-	"YhtpSrVYaB+L+YqMKHhDoZ1PiOeVEbHm05h6C2baqzTyRSuYPqqnF/Nb6Uotcw+SoOtI3ZjHPj/vnYm8",
-	"BXXyR+JS6BhjpFAWbp7KSkGbPcgI6ZC6TlA7ctH+aqTu2eC/ZiG3kto6nnjJfNSZzU1JXjbBrXSvWER9",
-	"bruMmRWmeO4qA49DylCUATiCE/AnxSTMN4VE58LGU0xWGdM3Udc/U9mzRYkr3Z+EEkT7YEcsqIud3TOZ",
-	"U4GeoM1lLpNqKqD1YZlOk6SnqnK2qVKaKeH9SKV+nqanJ6ETQDHQm2RSD98xYPuehwiPML+Ajz7na4kk",
-	"R+yUo7QrY3KzkJKx7gvJtOhCgrHA5m44Dzh1FvWLTGfwM4IPKwge+gx5i3A3/ZwRMswMbhy2sfLoqBXW",
-	"rB24Ce8MgFuAiecud0Vuq+IpSyYHVjZrbjH06MWk8RN7WR5uFGkvuP12YFwXqBHUO1guqKRlYasupZ8t",
-	"RXblEqMeXwDktnhsQao1r37OGvAnWWH6yaP+uOUYxDqhAPX7yA47Go2o/QPsYA6GsmsHGIhH2W5chs/E",
-	"dZQY2jjIUriGSS+vRc7J5A7B0QKwcQRHbNdYruJRFxU/mglGTV1kOpgMQc8emhRjGzJUwYQhwrD0IzG/",
-	"p5AR2IdKULzTvURU0YynpGUybbVxcJgTE/fZHOu5Z8hry4dMK1HCIfm2pfb0uRgFt/UZmsugQ64z0yal",
-	"Hv8ob5SsoUDmmXji2nPy6ogTsC8WTpqDMQa8u1wK/I+LkG1UqrQpiRLBm8fBMh6fBcXMsipDYeAW2uvl",
-	"8GuoMihOAOYSjvTZnFMjSLt4VqYaLllUJbu2ZDxtrGg51QvonQZMvgyFpXxycxBYxt23PH3lOq/enM9v",
-	"SZ0y5jI0JKipi5GXRQMszok4Ccg5A1FJnClktVqv44ydW7LpVHGKVHIuvwnVJuVfHP5iOPuqdvWntrbz",
-	"VvwirE8fo+L0ZYR+HrYX+6YJQzPod5EDNF/Ob/DM12ncJzRYZGWth2xEeIwJlWXQnEwCLjUv+ykvVYuv",
-	"zKFFOX5gF5l9eeHbTXsXS5JZ0J+s8WX2Jz80pCf5YS/He/wg0PqwZ/AVPzSK5/d8bchzsTfHE3tmLTrx",
-	"zvkQookPNBI1jLrqM65wnIHI3KfyaWbMs01AO6+PhHuw7fekCclMhZiyChU6TtTkVEL6jglLP1FAW7Rg",
-	"9qC2YHwj3RlkvfUBBdP8cTrgNI2uktGpWP+HGcjjeD5+cYdXWE1GppWNadi+z9iuVpgu9vLZWgbGOqfk",
-	"eYAcBtW05pLeAnva9133qtj2y3LveAHerLMmV9XGWqgWo3ePumgRX2ExiZT0yi0Z2tHAJhcaw2iwCSFw",
-	"aRTOIotbjYug7uD69tP5Vet3VeBxe/05XSuSvX5++aV1ZbzypfnlQ/PWmNSfOcJ5INy1MmWW2esfb5tN",
-	"44Xm1V3z9ua21TZfvri+bea+sHt9dW6EPatCz63sxsbnyF4oyt2aFEhfdMPsdCPFMfLk6JkzUAMjBIly",
-	"qARNVXYaB7tVo6JWeEJObnuQuwIDcc50tQz1AOwxoU8GTXz62GNc3lMtFgc2qPrzIToE1bCUsKuJ6mn1",
-	"xDX0Gugg6O0hAD0km2ZRT86J8F3Oii5AH8Kgd3dA4GHx792/b9LnK3ntw33r8508XcnfVTGxkTpv0QAR",
-	"5OmWM3KdrzUF0gtBjXUDKejnW1VjIoIe1YfLQLUaEoCFrYX0GCtFFB2SeAC4+AExABlwKRmI/ycOg9D2",
-	"HexspjdR0cRQI3Eslu1UoIOQQFW8i9DmOwVFm7WybkEFOgNl/fXrb+cmn+lGrdm6Ui/o6rytrqueAy7i",
-	"rGjbtw4Js77Qg9jVqFPKUM966LtwMECqkbTuOaSnfmGkSD8bs00YKCkbTF1K76KBe8hRDOrugttZjndK",
-	"T/VWUhcAJo6sQ2RiqfKj8X5psk2dqiDYoSPMOXIUiHIPzfFpbPhaxB+VLQiwgwgXGPPy2WURlrj2Dnvr",
-	"7qg3xMy01z0kGKwgzU300xPnAjmGXO8d5ZiA7tyN8+ZmW0F6X9Q1T7MuVpjYE/Zw8tP6UsFT5kLGgX5k",
-	"Mc5pLnHPNbIL8Nd0uGr9zdZ0pzXkAMgBwwNSwWTOtmtZEjF2UstfjOEVZheWh8APNHmvmh+MIfZ0czUH",
-	"9TERKgsYwfFYJ67oh2SfKSdIN1X9xDKIfwW93jbc2y2L8eWapr1YW7QFBVGaCxZhfYkWbDP8N0v0nQqs",
-	"qqnRovi9RduOpNmLbjpSiKtFaw8+lgK4CD/LNPJot6+7F9dXH1uf7m/z23jk3dW6Or+4a31tTrlF32Cy",
-	"J9uI31J3c3OVFnXOLepoy2zhlKTqNuJt7uGx7suFvNblxvDCkh92Zh6ume1r0y80rjhMuouT4/XtXfdj",
-	"q/n5Mk2B0YWr8y/N5C+XgtD+ed26ymkVE2XrpT91fZvttRa7cN6+SP5w2WxfGD9xlynRmat3hFTK7hny",
-	"zlcwRqscvDAWoV0oYj11ANQG6qdeMMi9aDXeUtPbokfLcaDnQc1CSd5vKTN5VlS+SGrxjHfEmMRd8/ZL",
-	"u3v9sdtu3n5tXQhxdtG8uTu/umhK+XbfTjGPAg+oX4reHfTJms10Yqd9vUFd/ciHyX1RwVg4EBxMiksp",
-	"wHsN8xS43AQ4FdlADuh7dATq5aAAQCZ3Bw3aklbnAllvOG1tpjFjOrlqTOGq+k7FWPTsQQmxGW+ZCXsL",
-	"zDhYOb/PR82rbXKlQN5O55rVxtfQPAU9guCOMxDjosBF8AExgDnwiR6KG2tft+5+uTPQuOTQMBO9vPJ+",
-	"YwrkpRteLdRJag0N0Wd0o8qu9tU2ztKgrmhW1bLZV+YTLq6WozzzPWAPoQdtrrokvR6h86aaESmQf6EJ",
-	"TzPjazYl3KOujDnwIfKmxdjeyEyp9SdJqNjIi06SMnx8PvlbND0h98i8rdZVehlrmww0VVE2z1tfWXgp",
-	"CB2dAS8+lD2IWFKCVESRUFKRmWDLxJFUQChsPxyb7a7dG3q6O+ZLjwVKulILPhoN9Znn8flH8cwzXGcF",
-	"o3mSW2HcZ1mlmdnoTcz0Sc3mmc2h19v+bQ72HER1zDqYvDyPibXBoNCc3L5YdzvFmVbRJGw+90rMeZXc",
-	"icDhJDQHsSNRbSYiYhMc3O8LvUl6q1JML8l/tCfs9SjOb7LBWSyRPubsvW83b81e3fiVkLjjP7bv2zfN",
-	"q8vMzZ+bH++MrlvZxWeyjMdow727kwC/sZbdsvuK7XuYT9ri1do/KBNIz31uCH1Y4mfq6RNwCj6oZFM1",
-	"ukMmnKjJHdZZLAXFQbZM2km0NIufpKqcCSkAEJxDvjLaoSHn49LzsyyH6lNzjvwYenJqn6XmilQf6tW4",
-	"Kalp3gIMeQ9Bzg1msu9NGTx6mHNEFJd5HMokrY6aABEm3AtGZctRnDttDjFxEWOgffkvVtY5yFTO31Fw",
-	"UY/JlCQ5D+2mBRxqs91qh+jBFBXGJy4CPoHeBNzeXLBTgB6QNwGCKHQXOAasm+v2HXg/dUHvFd5vx7bG",
-	"eodIaxKCf7avr0CPOhMJiIe47xEmfz0DyPMEhD5DQEP0Tl1SVwAbwjGqdogE+AERWRx42iEVoE+keDGW",
-	"KVqCjICelgEiqgY7lon+T1XipiVwUQHXOrkvyPQCsieNtoeFnoqIrWoBrICtW6fq35Yuw+iUCOWAId4p",
-	"VRV86gAyQEeYg7+QR9VAGlYGLv6h9+lPRgnYsbQMC4AqJ/RcFvwp1C6mAG6mNkleAgjawwBxatYI5sCG",
-	"RCP9DEDXFSj1VMq9xnhTPSDPs3y59VTBDhqNKUfEnlRc9IBcC1AiFPAEXYiX3N5cvGNqMT2/D2IPduWD",
-	"px0CwNV1t926bHabHz82L+7a0VsYIILegFJwlBoEdoI+UO+Y/qWPXWnUB8cD9jnyxIs1sUp/gswbY6zv",
-	"u/Jk7wZrUdr2qcw0U8sIyGMChD4gJL4etrkDg3IAmBzDuXsKIqDEh/+kvicIhg3po0QzFCTwh4ccaHPk",
-	"fO+UyvL8oiADjo2R6+qgLOZMuiOqKkkac6EllD7J4wXiZ0ud8jh7YuWgg3lZt1tk5aAZY3yCUVkqrOLA",
-	"Cbt2txQLxJXq1Vq1JjWQMSJwjEunpb1qrbpXkrUJQ8l4Zxx2FZDNZlSMKTPknKq7pacp1KuC4DnooT71",
-	"EICEPaIgVzGqQlcoCulFyM+S8eNK5CDGP1BnotozEY5Ug6ZYkt97ceJURTAcjd149oH0Gqhm9uFHIoAF",
-	"BsXxNSXwlHo1VG/0D+3Kvn14VNlvnDgVuA8PK87J8d5x78CBtf2jUiLvoHSMTvo1WO9VGvaeU9lHB/3K",
-	"CTzsVY7sY+cE1fp12OgpUaNO5kzT34CUqMlDQiJrw8oLOJR4daNWmxNp9IesSg9wApOpH7F8jlKj1jis",
-	"1OqVWv2uVjuV//0eJ8jGYphZEjVh84+Mq+P6X1VxOvYVSkxvDlH3vqWGMp0HM5nkc/XZz92nZh/J5/Zm",
-	"P3cTDnC6VPOb5IP7sx+8ovyjnAolHqgfFIGQ+eOxnPf0BTkYBlmU+42T2Q/f6plSzXCk1HO5dFAMoXpy",
-	"lHxgrxAmw/lScS2ydPpHUn/84/vz93LshN/KaXApVTDWhIf2AQTSUhH/ZIpuQv61A8lEs2JZcsnhgMl0",
-	"lNQDQtU1yNPSaal12fxyc33XvLr4d/f+6l9X19+u5AJmsF419Tc9ONfMeK8JkhWjcYZ1CiBRAlN6yfdr",
-	"J8BKzgmzlARmMlGIIAAHQroEDBrzMmAUwA7xEPcwcnQpTpC3zXarwMoP7lqAiJsAJB2SHtBbbwAHDzCX",
-	"sg1Y8YC7BagHrGRE3dot537p08WNJWBMPyK9iD5hY2SrEEcQ3xbYEPBIez/1aczAAD8gYhJGhu1YShQ9",
-	"sqQcCpwpapyxigSDcEJgxH4TyQmlemNv/+Dw6PikVm8kI96npUfq/WBjaCNWhfYIVWzqjas2HWUzmgsL",
-	"tiiNYFpYfw6WncXqJmVZOnA/HbnpNI/M9Sh9K08UFt0fLF5/YB86R+hYSMVar7Jv153KMWr0K3twvxdc",
-	"W/teJmqMzMt6XnK/fyYBXUBknise3FSjGrdSOuB/kjKYuQ9+jBmCHeiMMGFqwntcIl8keOZ6xLF5sG+O",
-	"NaQFKQRjRORsjbjhppsBWpkZt1ZgcedNsu0Qq+AsW6sKzgO0ZQoxsa7hnUh7TRFlqCp0SFpXyJeJBpws",
-	"IxnHHlYkEZeOyuUJ9DWDXAymH5dWI+ok6fo9hh2cB0t0eSY40a1LAjUnn82fTbkJ6Wr2MReWkoa9lGLR",
-	"adgn+3bjqLLXOzqs7MP9RqV3fGxXTg7g8QHaO2nYh8dLiEUdwCs0Ltkwn7pkOJn/33nvot7YW0BQThnR",
-	"uRWXv7S4bHPo8QQHDxh9n3rSgRvn9bky8zLrUWRrEp3pbndmofkN8yGw/kwNh7FixjvoIZuOUNR8JKUt",
-	"qA5EcsFgR6WZlTtEWfCAYWHxE/q4G0ZLlL0r518FJcvK8TrE47NwABLmWQnK5B7o+Aeh+rkqsJTDVpsK",
-	"TCzpC+T2EJOBwrcFGOJqAclROkFLwsBN0SHxKTxCmqcXrCbzAMvc3WqK1E5sxzLyugcZtlO2rHIUQCCv",
-	"JeCNC8n0LgcRdJXwVzq3RwhcUG8MmmSACUJh1NQJLbbMN+VeqOuVHmSy34f0nsc/PGt/AkCKAji/ZDZl",
-	"Cm9CJketWmNN/2S4k52+f69+Y1X9AiF130MHVscyn0k3AixBB/7/ackcNf8rnTsQnIvTl+lSd1oaUDrI",
-	"NLrL1QNUkfCUZnRBqz5zUkBQK1zqH+w5jb29WmXv6OSgsm8fOBVY7+9V9g/26o067J/Yh7V0okZBVQXP",
-	"oVlkcrvD+Wx/pDSd788zDkHQQXNWM7w12O7G7OxXpIxstYOYMZ3SA8qKPcZkKWQySKmkZZACJafExbWE",
-	"+J5vQj2IuqsGSsIsCdYKRuQtLsfUaTcKlaTADT61ZJhwqZOXnMy+CckRDUiP2tgWs8WeV7LSn8js2bKo",
-	"6f4+RWBlnXseDKWNJ5/n2jMtreyth0cZW/6Z7Zi2UPD9sSr3aFRryQIYg41WDnqScSoT4IOanXb7ukOS",
-	"CckyQQzyZDobuAuKS+LNGIV5oJKCkKM6Mqpup8QBvUmHGDpFVoGV7LppBV1npXUisD9B0AM7e/WDvcNa",
-	"rcaUKSX7PLlYWDQd8ofqslmOemx+z7dEslhdjzmijBFD/c1O0Fa3XpFLk+vfXUUiiCktvSjTLOvwlNyI",
-	"kNoyqzI1dBNCXjvNY33l9GJPasCBE/bC68v2di0dHR1JeppfMuaW361FMAYdKePS0ViFlLQf6ieVeqPS",
-	"OLqrH5/W66f1k2q9fvR7KVZRp4xLaVLUjxs95wAdVA5RHVb2+2i/Ao9OTioQHjon8BD2GoeoFBoJuqN9",
-	"ZhcLvsW4iwWfTXdAnLbQpDWSc1vUmDqvGeu0h1dAOfmKhuCwek9Nx05wQSy5pGCj28yiX8jMyiOHESZc",
-	"WVhxoRxXWLIPrk15MfTTNOsuYSqKWFnPxy6vYAJ2UHVQBZ+kB2cXUC+QMLK9YpBMoNSQMNeGT8ZIZrY7",
-	"yMMPQQ8Y6feU1V5gxwp9T9obV1U+oqpNRzISKr8PMNk9UwU7aWVIOWEBJsrVqwBI5PSKtzBOPaSGu6tE",
-	"5EApmqKWpPG1lHEpcSVQlZf1Y8JmXERHZYyRs6ii9r2UrlQsqYVXJLVV1CtS5YPZ2FpUfhf6Axmj1dXF",
-	"U7XzL2f9IZ0pChN6b87ya0HeTQX2bAf1B0P85w93ROj4Px7j/sPj0+SvKhyPA1LyGfL0Vuk1pLD16fqi",
-	"ffPblLepDy6EQgNZby7+m1ecvDm1KKVZpHYy/GeqNjbxVxrr8b/m05bi+xNv4bmo3pTsUWoe3hAFlGfW",
-	"aD6vYH8LKi/pGtetA+VN+3jFfu4IybGb0kEMfoaE8pEZwLty3eMSuSg/izkpdw33LiNzHfm6pLxRn8hP",
-	"r107Y86ucYNO3DngbMpi/23RxK/KXRSdvt50TAXf9HRME3dZcbLiFB7zkPzGlLS4uUIp8zGaF80A3LKb",
-	"LbuZk91AU43rC6evKdiKpa+1OEvX7RrLdlmybjelhYEBVU58zM+AC2UNtA1dV1YTy2Q/MtFtAkZB/hpk",
-	"UtvDQRKbcnPIMJLZy2FY1po4YV7+14aUrRfKtfolud+WmcWZWSoLV5x22ciAD2UXRA7oI2H53G29aTcK",
-	"yqkhbRPDWG20dgrXMLZuzA+4rVGJ2mx4UaHEWTUrUUtxttrUL6VNmbIdGKdjlshH2d10REqfq8IRqW9D",
-	"7CLzclxMfqhidXlwdEq8h/o+Q47SovZrNWD1IXaR0x17KOw0aXWI1qekxpR9eb7atNLg0DQmaBjNletd",
-	"XycL3GQkYcsBtxxwdSqYoaGntI9oLjfZsIv8E+KGwRdTyorTA1VDa08NNkRycC8EDmaqI7eamQGiMiU5",
-	"esTE3MygLMPbBijVb+kT4gDGvqGh26hdaFzmJpOpo3EoqeSvcCxMqW0PkeOL7RtBLL6jetUQ0Ibc9xw4",
-	"AZCDeu20VgP3dxfLxJSXRds2M3uzvHMePvgpqDNM+fANJzC309G54bSugQcW63SU5n5BfaZge7p5wT6w",
-	"COXdvpCIVg6XW1mQ0cjfkhGSXP1tE3xu21rnV2mtk9nsbeO7X4CRp4OxZhZeMBabat9akHHPE4Q1375y",
-	"BpyIHukq4c2HYI2L3XZgeSMdWHJ2b8tVfzauutaY82IsNTaIblk/gPV3p/TQ6JROwd/Pz5ZqHY+g52Lk",
-	"BT1Oc3TkGBArZ9ACCpnq/qLKcXaQ4ia4cnIe4cOeup17sO335BR2SWaq28b35+fFl7Q1zN+ePicPhSra",
-	"TIVtcqPErcuLlfOfnGSXLI9YVfqIkUsk+JuDuB5SuFke8UKderbNaObbmS2ze+1qVkZfCbvQSMed7tBG",
-	"+wukwCzP5Wa1nDHfvha9KGh08QKNZoyr/Pm6zOQsc8tCfq4gcL7PLH7AyqosTo7sIQjgPsBcWk7kRTrN",
-	"GGmzHawp3xicgAT5BKx1BCfAQ9ABmFfBedC9ShmLj5AF810dQD3dkToZXoGyeFsmTgg2TSgHMrCSZzPm",
-	"gr5yVqlXwsL3p5jIulx6uUt8Ke1wHt9a/LkvUuBeUF9AsN9IXrya3oNzRQh7hRz3l/eJqc3BfxmKv4QO",
-	"p4+di6DDAKdlWXXA6AjJCTI96nPAqWwhOBe3XEyDmyN72Xj3ypnSa0haNq10rbxJCoRtO6T1tENaeuOn",
-	"twQwJL1ugxhvMohhyGbUk2Rz598ulPK9IKeekuudZdSrzK428+kXz6s2LHPTTLpwc5Y32YDlw33r813Y",
-	"JnxaB5YF+q8Yd28Gp83kIe+oaB3mLDWEdsuC36iDM7vHhVnwHHnmi3HgokN872IuyGAIpp5I5UKOGD8D",
-	"lr5+z5B3Hg7SDAdX5QzZxLwMcB9AMql2yJTotZ50JRvWIu2JSUOU435Y4azgXPdselLoph20Lzf6l2co",
-	"yEgHm5kLXA4+/jV4TaEYmb7lw+Q+mA6x1687DXu/VzmAh6iy3z+qVY57J3al5tRRo68yQgM5Vwi0cmkE",
-	"vR8OfRSn6Z6pGeyIPGCPEsGkVaH+I/V+SK9iFXxA4AcmTjWBk+eMJbSRBP+feHryL5NDkJllvPwM41WI",
-	"nIhDsOaTwPF0GSTHEuteGgAy8Bmz/BdWgSUOnEuhc++5loooWg7k8JSjJ/7eZg8WuL/9LOVMhwTDnhC4",
-	"aH8VChhy+2DHpq4/Igz4DHld7JRB33fdLoEjVAZS6S3rXNJyONW+qw9s7BfIdwtJpyw6lhFXKMRoRB/q",
-	"tTEpLPc6kOmNFU66F/xqCTaTQcVmk2RDuhFmXpxkznqQocP9svPblWu7J+PfL55Gzrcn9lvjYNj7ds9+",
-	"/1Yfwm+PzN67HTr/6+tfnz99/PPfja+PzqevP37b+921ydW419hn//529efvv32o/f7ttv/v3/7nX6UV",
-	"I2ubk/oTcXW1qYo7pY4uDA8vZJJz5UYn18rZ/5kZizZlCgZAT9Dm7kQq87QfDMdrOXr6/NTYrOwzbSWZ",
-	"kwV2oOvSR+R0iJxoIccWJeyO+NA8NSAPBYaYcdRIMH5vV3ePlu/pkGDQICRANZcOclTCKUoedVFq9p4c",
-	"UPal+eVD89Y6AzCIwz4OaTzNpUOCibuDQIhHUwfVVCaAmUmOZJC/jNSI0i0i+hMfAA8YGvJP5g+sZoeq",
-	"GT6UMARblxs1qNLo3A7jm3cYn6L1VU/jW2oLt/LwF8/8ESSRzTjsTQJ+Tz3xR3Ksm7O51lufEXwo2FDw",
-	"zjC2XcoxgpIyT+WMQ1u5F6rgPBBWKgNoRB/kAyNh6pwBSDpEDf2LXYZkQomeoOBCxgOpp260ISGUA1fA",
-	"DnZye+ooGRoM3JXijHE4YcCVnQgj2anYBbDi3OJz8+OdsWQ7i7FlxJ5cQ1IYyQ+kKSYuiebmX0XZV2Zp",
-	"2x6FW5b6+ljqreQRQoMVJyEa5DIzsqHSzNbARDEzFGiyfFZ67TnIQ47g/Duhp7gMsLN7BsZwIPuqKt+s",
-	"bNIoHU5GXpTz4XJpDD04QlysVqDTtBPRLe9v4ACpmtXncqGb2/gvVBK7sgTnwyzlJBKrAdB1UwWNK/AN",
-	"SZxG4i1YwGmjNo92l4Ptly2jVvv7KxdSf0/vL0FPPHgw+vdKdnobg3i93iqxaRlN+x0z9rx+wZpqAWYg",
-	"iHIFxEfsCl57CiyGoGcPLbBjQ4YqmDBEGBa6cBlg5WsSNjYgcCRtCWmM75aBpXRaxKwysITBzKxyh1hK",
-	"dWTWGbDQk+36DvrkUX8sfpI9gYNfNYAtck4mdwiOLGAPIRkgQKjqGCwdZiNq/9BR8Q4ZiBcJ2Qs4giO2",
-	"WwXfdEMkCBj1eDleZqW8WX3sMfW7WgnlQ+QxIRXFcoThIB7sECrEpfzdal/f3nU/tpqfL7tX51+a0gPH",
-	"qHK8SRec3H9HVXIN8AMiynEXe+5SsJt/XreumpcCJ5DZiDhiTT5xEWP63uvby+Zt97LZvrDOAMdIft6B",
-	"HMmEYuRosKUGgp0qsGTHoComEn8WgI7DOkSsivi6miwMIcldkzsMRpDbQ8Sq4CZH7J8BKFQCpK0qHS6i",
-	"HYKFeaVeInZOYCpPRQjI7S2rBXGv5/p1AsF2xLlLQtKWvyVs0ZBay0ASAHISo+JURcPfJU0WoVagNk5c",
-	"kWdT2vkZd9b55ZfWleA9ASwl6MDQu6WeMji4vj+XV46Ug5pAiQ7r9TFyxTtTZ1GqB8qfFztB5+2LuUWv",
-	"pteNNgkLdspDLgyGT17fX911b5vtm+urdrN72/ysNqf5P9Ee158Dp6U6UW/ZfarobcXe0zVpZyGJbDWy",
-	"166RxSJKMnK4SPH1TMt9QUUsU6TA5vB/aiUm435Qk3VBvpEvpT0CDP+FTjvkP76Q9VbAbC2A+6Dj12p7",
-	"CNTKALkMgR511B36HFWn3dw4ADuQgxFlHNRrtd1qh9yECsQp0J+Tf8nHCSUVNBrzSd7H1K15yoUBhW9Y",
-	"zzDVH8QE+uocCVm0rVXcjWUr37/zVpLDlMvZ8imTv2FbQFWsgOr7CmhkirwjSFkKtG8i460wfC3C0DRm",
-	"67XUR0myS5WTTJGJmYQYOfBCsS41dt5nHPTQlMUFlm+fui59lBjqEJlx6fkuCvMts2chVyBlwH8L8kgZ",
-	"lfmWb75MenmneAbjr1OUpWSBlmTGMrOfqJTs+/KbWVDmZOqGtiLn1YiczN6YTLGdOJfe3WBN2NSE+inS",
-	"R+egWtLgcREUFs9uKHOCxJTEGsOSripowsiZp61OzDrEumvefml3rz92283br60LcZQumjd351cXzcgb",
-	"In5pXlrSuRwEryw195KfASvIwf8aQAiJ0yFWVIxkAeihmG38jimLzUM2IjxVrwbJJCw3A7HYQOjj75AC",
-	"gYJkjKAKPijP5fwh5/ytetMe5ijBWaBhpcUJU/2qC1UuTN2HTXpOYfyk/lGs3i51OmTdXZSCGnhER3iq",
-	"R/QLhkD5hd5aRmnsdXPwmrX5UqeQ0TZ99adTB1BG6mXKo6Pijpep6sgSpWYUU3SBm6VkWPj+NyzAHqI1",
-	"vCLb0IznTQqoguZhiL6C+VRvp3z7+4q2bBtqewum3qwK7IDOy4C6DmJcZeG8TGH2LRogIjizHGytj+W0",
-	"+BtBjzoRxsUPiOkwlnbSt4QheHy4X6sxwCk43KsdNWq1GtsF1CurFCHYY4jwshATLpXiQuXojD30gKkf",
-	"1C442NH1d3GbNwjthTEB6eEMXf9BipQsK8BGwWNa7zKSwAvfl5QH0XcUxCvr/FeOffIb5kOJCkNBXRoA",
-	"PfETPQIUPgF26sc14MAJ210RfMmYTUsQTf3g4EASwTx1EIZtWqvAinCabIvFtZwK9rB4RGrZxU7vHxWe",
-	"wq0J8CuUW1AOOYqFrtTNigLOgIF9qrHuQi/BZLDpge5txG+lOT9Njshq6cBPaOWkQinnXm5JdU51Wofo",
-	"8rQeAg4aUY6cqTVqBjERLGG5Se7i00mufKEEFKda0K/CUpjtOpm3XE1GQLLA36gfBfRQ58GtD/ggFW5t",
-	"pXZ6i7cFdluO//o4flu1cQ29Q5Jb5rqC1lVV10a8zT08RmpkKPJal0mmLhip0plUelGWzWM5KYBxGqQj",
-	"qLZ+HuK+R1RqnhBf5zctFfuSMVWgGhgBNqSPDGCex6IzwC3Drlm6x18bcaC+oAerIm8lDSnKJZaEW0a+",
-	"fdY9/xDMpZyDh6VxsOVnW7/FZtiTwdWRPi7YSTCtMxCxjAQD+4BdF5PByhnYvfQMxGfWf1Aj66eUfSHV",
-	"DQ5yGR5W7gqhhhLfdeVPLupz4BPla3Cq4FYdMqZ9gxx5Yw8zBDhGHtiRCb37tVqHFNc+c8FeSh3FTG50",
-	"gsddqh8BNIz1jzG6MIu0D122RPfJIB811ZqOzAWDEjUjxJhMQyq17SFyfBc5YASxQIcKohDQhtz3HDgB",
-	"9dp4VGnAEbi/uyiV199HKG//Nulz74WEvgTiIAf12mmttiziVoC5rev75xIhaqeNUsTACPJ133MD11iP",
-	"GFE6VtD5PjcjShU7X8GR6oHNEAdQF8KeBX38qE84wA6TGrFy36i8icCDHfWyG3tISKAO2bEu7tt311+6",
-	"uoI/zEq8v2rfNC9aH1vNS0t15GHJd4ayaoqwSSxuqSzaR5bk7ur94PxbO1x5UouGj+xcXZDwnBwfHR7s",
-	"7zXqtZPjsGmCTjh5pN4PNoY2YtV0WsqGmHocTxutjkwR33Sk2S71nWnXizarmI13GUs9sA+dI3Tcr5zA",
-	"Wq+yb9edyjFq9Csq4qquLdG7YhxlFeWcgfNv7VUPlTXt9zYZZyu18qSWOqFBr4tceXURv21Nkio2rH9K",
-	"3Ug4ed5SfniW6s+qw9SnwHpoWGCHUEDlw0z1c3jYs/LFSQyCZYTJQyPlknnE3B6CHrR/AE7B14YKdyQT",
-	"bpIT9RvSUbGMyaKG8mfMla97+uMqsiqH9gPm90Bfje0vzz3kP0or6WIn4NLU64bT/zcm5aLt2+gcy2Jo",
-	"CrCx1Kq25sTP1pFOjq41cmax7zoumpq5lMekxRPr4s2FOn3muKGy7qezoIe2nt5vBQZDMMxXD+vBTJoQ",
-	"fz9bwHYR9JRbHZyrkgTJ/4ey6WVQxbEnTBEP2hx5rAqsULWyAHQe1JiFfO6/qt6cPciwbTQn5BUhsjgm",
-	"A5btS63REXVsk/sqaA6SiVZdmd9j2MHQUz98fw5rnq/QI7hQ94KrnPrnwvJD4jsGT7qNYqAyeIhxD9uZ",
-	"6sIpC/q+QZHwQn2x0y3DC5gueA7TYhq1JE2dGHmYByGXSxxLGyURzL5rNW+7zau75u3NbavdXI+V8tN2",
-	"vN7KNskmBN1lW1hTTzBAJmcGJmcXTJFsa+1lrahx6iDmJEEqXVr2rNPxCaYynKTJL4gBk0EZuJj8MM/U",
-	"KwNPYacKYjKzQwrHbrjvESUjH4fURUEyaWoMbq6oW+0Y6akxGvGpaUGZJdNKBY7b7et0WQORlpa4sKoM",
-	"UWNHkFVn9+Tszlollyad7fDrFx9+nbv707Nqg7O/nYP9Szv3oJEANptDqyl4yqDslGYn/wFd7X3SvVy0",
-	"MWij07QwxCwuBi3bhXjEghr52FBnZim7kNDYu8J+ZaGRWQbqbx1+il7dIRZ0VK4DdNs2HaNpJipQFir1",
-	"gPV3p8Tk7Z3SKfjje9Ju7RBZeY9OQV7vjbygmMovi8OXJ9hXOXbc9pAjjjZ0zcGx+PV489KoMwpBjxX1",
-	"Z0X5BuW/23JEdPKyGhudx70LqwO6uYkB2DCuqEuoVzIsfZ7B3HNKgU0OVjeoAKvIklMrcbZS6FeSQgZr",
-	"50wnzsqriuPqdJ5FW8UsJZ6KThE/B1ZQRmspn6aD+33kxVt3Jkd6v2Nhmxghjwl6LAM8GvlcWkLBnNUO",
-	"UZ29kaNeVFcJFmpYrP4ggAOISextun96FVhav7YAdClBhls6pFhuH5g3tW+Fo8mnmozTxpOvLqdPIy5V",
-	"LKJ+lBku6lPFoNFJagtXXW/IHfoKB69vZ5+vOA1xO/7855a0NyHDz5ToUw+EjsERUL5W2u9HflXZui0m",
-	"EOI0uWD1/oKiWM7HmcxKS2z7to2QwwAlNgJW1zDOpyq7WNvKhaw6WltytggEd7/dASHaPAeg//jQBZyq",
-	"LqFWZlSQFQ0mecfA5VVbmJqOhx+CEnTr5rp9B953xR3vHcKs3TM1duQRT82UBwSOMBmoUbsalqcxsoVe",
-	"DM71uBjkBNE0NWcw+NUkihOIWypLRb4oKf7UywNg6CNR4w/jIi87SWoeC60wL4sv82UHZRWUTK98TJb6",
-	"qXk5/5ys4IFVxf6SO7vNTfzFxdnFENk/lKWijtA7Fmfcshc09BJ3RFxzRdO4zDJs9ir01/4OAhfJMOVz",
-	"ObwQlLrGfmrJ0GfiJyPQsesyvyf2t6mIIHY5KE+L/ZRM44xdyMj72DWT4zh+OWu3P39//r8BAAD//w==",
+	"7L0JcyI5tjD6VxS8G9H2d4HCeCkv8WIehakaZmzjC7iqF+oDkSlAXYnEpJS26b7+7y+05K6ETMAuV7cj",
+	"OqLLpNajo7PpLH+WLDpfUIIIZ6XzP0sL6MI54siVf93CKerhP5D4t42Y5eIFx5SUzuUXwPAf6AI8zBAB",
+	"A69WO0SgBjAHD5gwQO+RC0YLOMUEij7VhR5rVC2VS1iM8R8PuctSuUTgHJXOS36DUrnErBmaQzHrhLpz",
+	"yEvnJUz4Yb1ULs3hI55789L5Qa1WLs0xUX/VyiW+XCDVEE2RW3p6KstV9uk3RDI2wMU3sMdnCIwIeuSy",
+	"7QjQCRA/LVx0j6nHgFjZ/kXGvuQYmZuSX2M70stk3MVkWnoSy3QRW1DCkIR5w3ERtJetR8zUkViUcES4",
+	"+CdcLBxsyXnf/c6o3BZ6hPOFo/rCZN976HhIDWKLWXWDIVItyqU5YgxOxSebziEm54C6U0jwH3ISMK6h",
+	"g/rkxKocWSfvK0f1M7sCj+BJxT47PTwdH9uwdvQeYAbukYsnS0ymAFpzVLGou6hadA70fGBPja7a6R0A",
+	"u26dHVn195XD8fuTyhE8qlfGp6dW5ewYnh6jw7O6dXK6ryAUgu+/XDQpnZf+n3ch3r5TX9m7JiUEWbzl",
+	"utRV/eJn3p8h4CJGPddCQIEgXOEoDpvRfrX0VC61CUcugU7Bg8CRbskzCL5Fof8J8V6zfd2kZIKnnqsA",
+	"VK/VzoGPHMCmiAFCOZhDbs0khrIFss4Bs/A81rEqkO8czD3GwRgByMGcMg4O6qfAmkEXWvJ+7xCwDTD2",
+	"pgATtSjkijuyN/I3OtovA1SdVgEMN8NnkIMJxA6ywT10sK0WrkAuf2i4U2+uwV0I8qne6QOQTYbQbxM9",
+	"iBQw23YEkuDurn25e5T8j4cYF/dIL00CL75IAUTqAiiokkWJjSWGCAgysDdSkBxGv2kEvqH8I/WIXRCM",
+	"JNItCT9C+XAiP64FnMBpYMWQ+uC0PraP0XHlBB3AytEEHVXg+7OzCoQn9hk8geP6CZJorqZ4rusf3CZ5",
+	"3X3ctaDjIPcnFqeCe6Ngyxqqt8idY8YwJZeIYFQUugtD9ySUwzZDWzWKQju6PgHocPECjcS+IJij+Ri5",
+	"gpvFdnMyOYCH1nG9cmofocrR+BRWzqwDu1JHh5MjeDw+sd7vHOx6aXO4VGuzOKBEEYEEpFPbHu2fC6FC",
+	"74oSJDaEBeW2OL5HepdM3g4BBbpAGtMwAxNxZey5YNyQ2AkoQbBwBFNSI8hz7Wr0aD3OoMd44YN1Tf2T",
+	"J+s3GqKgVfRofXIwpvYSoEcLIZvJlTt4jrnY/UHt6PT4/QkYLzliz0WN5PSYAU4pcKA7RWBvlF65vg93",
+	"BHp8hggXwCkMNS/dOwmzZJMowCS+kCkYI+giVwl154AhYoNBqeHxGXU1fp2DD6qNFFct2VJJroPSLuF4",
+	"QyWtJsAj3wh9ILGlgb1RYjchEO8hduDYQcUBGO1pAF7wOQo4eR1mkEwRsKjn2PKGjRFg8B7ZgFPFzjnk",
+	"CEywg8qAUSnfQ18OsdE5sCGHY8gE4kBrhmygJXSpHeycjmSuVgLV36WgGWLtc2p9+4lFtiBpguc44ngs",
+	"SPQIDy7mHJEquKF8JjBJ7FBNZV8ERENSr7HYJ3cxsvWRMW+xoC5H9jWyMexL4b7g2ZmHKCS1NNV8FdEZ",
+	"DEocPfJ3krgNSj7lDGbRVyO1rmemI2INo+SkI6OkUy2FS1E6kWWhBe8jd846kx5y77GFump8CWJbiTzQ",
+	"uXUF+edYgHYCHYbKpUXkpz8TfDOmYXoeFnQloZ+VS/fIZXlbS2XuPx52BRX7LTlbdKyvQV86/h1ZXMxk",
+	"3qaSmAvuE8qhILHQurOMT9cI+yU3ExnSuPhgcT2LLhC7W9iQr192HHG6aOFACyl+hx65C0GnfdkETA6p",
+	"TA0LFzFE+IWgr2i+4EvgCAnOchB0Zce5UMaJ52h6yF0vBR41ntQXOJrLf8zh4xUiUz4rnR/UT6VpIfjb",
+	"gBVz+NhWXaUhQn+HrguXEnIG+Gi55grdI6kYIuLNBWAbl9ftXq/duRletT63roZ3N73bVrP9sd26LJVT",
+	"XztfblrdYefm6hfDx9bnVveXzk3L1K/7qXHT/rXRb3duDJ+b3Vaj39EDfzVsuDFFhN9SB1vLorjoOPQB",
+	"2XKAth2HemqaOCDLfucmtdHjNbWRE++/mkrZ6LGzQKTRlj3XDd9FkFGCybQ1mVCXF5wo0XvdZPq+9bE2",
+	"teWfKNLTNIkVQCo8rLVjRtvLMeZzSOxLRJZXWNHY+D3VDZgS4aE4WQagqxQ3vU0hQKBHZHlcSB35T9yi",
+	"RJBJSTR7Myia5d1JVsencmlKoSN2eYmZIAt2ZCljSh0Eib7VPW+s9nOL3Ba5xy4lviEhDoMamCNIFKmy",
+	"0QR6Dgd7x/ul8kqj5WqbZbk0txarl8iseZ9ShzUUlD+51Fso3hRfnosEiC3OQK95LaR4R8jyvrqkbJyY",
+	"ganof6EJqdoQocDvLIYy0AJ/DatWmuAe0X2lEcwwpJHHEEI9YiFxIB8gIcgtSIoQWXX4vjiVBKU44bGc",
+	"7icGhGwF9ubQ/WbTB7JfBmwmJHyB7PfIXfpa98NMiJv+fOUYe6lFOEYI1MKiyWphwwS/poE2FIDeXPTs",
+	"CWGaZfcsRm3kaKWUALlAbkXOJu3tLrYRK4PxEqjfpG09tb2nHBtW00V4b7Nz2fp5eN25bF0NbztX7eYv",
+	"w16/0W8lmHBms8bVVefL6iaX7V7jw1Xr0shVUzwqtbbObetm2GjrkU3Lirf4dNsfHg+PV349Wv11eN2+",
+	"aa9scjiU3/K0GfZuG91/r2xZX/n1ZNjrXK1p0W91u401ba7ubhrZZ5Bk36lz6LYavc5N++bTsPXxY6fb",
+	"Nx5FqtFV50v2x+vWZfvuOvv7P9uf/pn9tfVzv9tQbTJ3FZUVUjvqtbqf283WsN9udY27iTX42Oj1MyaK",
+	"KIPFxH3d9ScGPALdJUBiDKkxChE+TnyUGryausg1iI0risIhLiQuhvu4lH1N0kkmk7gUYr1YcGUCLUym",
+	"oEWmDmYzoHsIqiV+FsxkgpFjBxZJ13NQdS15l/s3E/XUus//TADPRmNvGuF6YW+uzQ1ptde3P8S3OYYM",
+	"nRxVEBHrscHCpZyOvYm/y7XbkF/90TO2ky3+hQh887nV7UllZtj7Z6Mr7oWmuklMzm4ZUObVzWKak/kG",
+	"eIRvZo/AxHI82wBn/QFA9k2ZsQWmEM+36EuM1rjkcGla59YMsRD+UUHMAGS54o1MCy5yoFrkuvsUmaPr",
+	"d8rGrNwbTInXhpf/1TvuRrYQotTdTX/YbfVuOze91rDbulLIkEQnc6vW/6z4+KnfMuONiyBHTY9xOr+U",
+	"D+SbIRF8YA3LEhtUcmPS9pGa2HKoZxfroh7wb6RXQ8xYUj8+jBlLjnYh2sod3mNbsa2VWBaB3q3fZ60d",
+	"LrIbIw0yHMxGd8WKDFFkJ2nqH/2YvWTV4HPEy2IzjLKDFT/3Sec7qYJb3uis7NRA604sPXVqP4ZBs7fS",
+	"iW6e3GP+UkbuDTTJzAVvBHssO6+Dd3q61NL1QPmWvCnLFlNo6sm+YD67FqwJk2l4z+OcjSGuWJnqChRS",
+	"MP+FLXA6QHOIHf3VwMjLpd8pJtENpKeaw2/aeq7fuSVXRQ+xZ/afmHoUvwAPmM+oxwHm6u08+hbPOHQ5",
+	"k00A8Q1HxmURzRXiSxG/+q50yRWUYoTkcB1CktWEOn6mGyGg3l0BBLxWPRI0r8gIK+/diu2mHMU2lBoc",
+	"hz7cEeWSh+yWQD6N1VeYfBPnkDpTB3Hl0+Ng8g1IHs0wJcgGHkMuUyZfzLjyBFQ3RGGQF0yk0JwZ3mgK",
+	"YZZ04Jh5c0gqLoK2GEcahgJhOe17lDDD1U/L6+WeNC2NryX6fYht6TExQ6B96aN+7E5xCix5hhkrFIuP",
+	"SrhZ0hFjNOFrZaA6jA5jg0eW1+t1EhNzqs50z0dICUdxquExYzLdz7M66ebQelxgF7G2gUjJ70OkGgwx",
+	"8Vfl4AniOKQaEj6y8UVgYT8ASwRdsHd4cHx4UqvV2H55QCAHDoJMfLXhEuydnhzJL4HrY132YmDv5LD2",
+	"vi67DYjplRByjlyxxv/7W2Uw+O+v/9j7rVY5+/rfg0H1H/Jf/+d/B4Oq+m2f/VdxecZwcoVu+kbULeWb",
+	"t45MpSYOjjXjNP0jjDm6CAySZ9i4bYOIxwum5EKbzSlxloASK204KJceKwxZLuLqcBJ41eDr8ApKpzH5",
+	"ZCxWppb0gB0HqBZRTLYhRxWBeuvtF4FDdxKkqfWtONdeZxcEPPHingZI+gWdU98xowzGiGEbMUAXiGC7",
+	"rMUPSKRVZ4Kd2LPdLp/HhQIK8Zy1Hhcukm/i6aVD0GxdiZPSLZTjfXiQagT1/ui75wo0kUjn0CmWJI15",
+	"loWS7y9HtbOTch4lGSNfPU68fsovEXKqfogQfQnyiLMLYEh7PCLQtm9La+GnRuxp/M9YgLoeiUXoH3ey",
+	"EMMdtDFbOHBpMARItEhtRCJVKBjH1ce1ZxDpnd+Q24pMmbTglksewf/xkEZOvSnMmIfcO9cx2OHkp6Hn",
+	"Oj6c77pXPnTb9i1QDWJs0cWll1CNAwRNoEt0P0Vo0GasJcHP1nKWxLSpbaYGNG+BPtg97uJvSDXemHR2",
+	"5EGvfM9M28JiGPKxcdXs3DT7V8PObX/4fwBVI8r3SimQ+kqWjima4MeSYUsWttX5mShOWjlTt3xGHdt/",
+	"VFAmIuQCbIO9Zvsyl6i28kEcz/VLR1rCg1MTaIyGV7ks6fzTIvfXcLHQmkWB4/LVgLQcLMFwY/6cvZqQ",
+	"Hm1hZU2fUONLz9d65CGIv4WAs1/KZYNNDyjbpIb0/6Yu+NS8Fcxa7M48ibzqthKW8kg7Wxp6cT7j7ovb",
+	"g8slT7ojFoBE0rAkVrXKjhwFdnS6r2uw8DayseAt4q7X71wPLzvXjfbN8Lbb+dy+TL/Rmhs1vvSyP35q",
+	"3ppfIuSCesjyXMyX8rIWtZ5GkffPgoQGBYShwHOtka4YXmyxbVxQNk3h0OVN5aCUk6pcIgft4iHnBQy3",
+	"aqm7fSeIjrPJso2jZC9+exPui8F5R6Y6Q2ydwd5j4XmmwSdUTQxGJ06BLZe7XmJICmuGha2Axk7UXrPt",
+	"q+C681lhLo1PQkXe/zblv6+K9zLfa67YY1jg2xeN+s4IxxeYKf0CfDTt/9wHLrKoK/2IF95Y+tJADoZT",
+	"zBfUrkQHrap4LgU6FdCVEckhLdDPIgSUfDjlQ6SUJ6Jm1Z9b3fbHdlM7ohhcEbPb3bZuLts3n1a2UT9l",
+	"OCO2bMyp+1nFqGzj6q+HYOZz9v3DdTAMi3sfS0Mw5Eh6Bef1Gjcx5VbC8rDyNkUMv3v/OP8NVv5oVH6t",
+	"Vc6+xv6qfP2zVj45eIp83//HYFDd/2/9y9c/6+Wn/zLhXktssaB7XIMEkJHOVVWT3hj6vKWArT3D3k27",
+	"t00ZBOcxYFFbv5NgAhiB39DQgkwO7WOiBYmFlNeyjl+UyS1S4Wc2graDCRqqIFXZIRobnko2YQppNgbD",
+	"GsLZxXhjGb8mrqDHh3QydCGRHmcewfOFI73C5edIhoV46KMNORw6lDH1JRZRaroQnxBPu5y/WpEjY7Ub",
+	"mXXGgXf9Kppv8MdPrlsPlLHeH0JkTq3zlbsCfUL8B5XvM1b+w7nzfEK8075sKhHzNeN1dJUbQZli2wot",
+	"sCs9H4Kp0msNB8la54/jGZWx2lfrFmVcb8+bz6G73MZBahPwBj2LL3Qz7C2uC9GUC5D0LF7nzhxPVpLH",
+	"iTk+VbaJezv0lFI+RuxHuU7hejc68IXuXuRK+VOmVh8MlmPdPwp8d3CRntcFzpQo7bUa1abyMfZ5LGpm",
+	"OHw376B1u8jcwzOaBPO7w0UO0uQYt9E55rMwGkHwAz3Ef0I8K4EIaz0uqLthXJQK+tk0d8lH1Xsza6c2",
+	"S5mzj/qx+wfGqKPitHct8DbUfR6IQ6Ft9GiBMmXTucwRZLF76c8S9SNo9j4bsXv98l8zk9tJVh0eG6QY",
+	"dqY9CeOfTetWMm7E/6mw/pthgo1GGjDwMKMMhf7ac7gEv1NMAscVSHTkQtQiu0sPLBN2/SsR65AXuZKZ",
+	"SSlBdAL2xIaG2N6/kB5w6BFaXHqeqnSCWu+Qzo9xfKoqo6YKfFzhjBWqLk+r9KH46sSiGBgvU47iPzFg",
+	"ea6LCA8hv8HLTsZsMU8ibJdDJ1ljKIrgkpG8i/EgllyMMcfhvnDURjI7ifrZdAf/jVyCnCYl3KUOa1jJ",
+	"uNF/t7o3raths3PT73auesNG0xA2mtHow1Wn+e/sz427y7Y55v4KwfsdvIN7DLmbkFzdzwSuK8wMNjz2",
+	"Ytnawszc69DiNmjpL24DzpK53R3ZLPP7w5isl2lnmM3AozeTUoDDwbJgo+7bhsdv+ZaVHGHm+gTLOSXH",
+	"9NqqWwmNW6FducR0ypGCS+7JRGObYa159wXTKT3KJAU6B5VB1iAUoMkEWUGC5Tm1voE9zMFMJhFV6afY",
+	"flSwWAvrMLagfpzGcL0mvb02aZBlH8H5BmvjCM7ZvjHi0aUOyn81Y4SaOsh0MRmCrjUzSesWZKiCCUOE",
+	"YWlEZN5YAcNXWhX3+kmnNlVxl65i4fHIh/rxSYZ7h8cK7OeOIbcnO5l2ophDfLStzvQpHwb39B0qpGUi",
+	"x16rKFOXf5QNJWnI4YMqenRcOysVRWztm70lFiCMPu0ul3zj8yZoG0a7vhRHCdebRcFSZqgN2cy2IkPu",
+	"xW1mst4KvoZAtfwIYI4CTN7NghJB0u60M9Fwy7hcmUQ2Zf5jeSNyv4PcaYDk98GwhKGwAIKlbJDb41em",
+	"Re2HM0RuKVNG7JgGX0v1MTT96AWLeyJuArIvQBhVbcxpulNT6JqT2zIHdn6MVHwuOyf2S/K/6Przwcz3",
+	"u/wra9tZO/4upO8+4uiaC7+Mqy9C9iJzmiC0Bn83uUDF3Nf9Pp9XUZ9AYZHJGVxkIcIjRKgsPSbI0qdS",
+	"RclPeat0Lkod2pTi+3qR2cAYjG46u4iH1IZGbg0vs5H7vi7N2/eHGSbtewHW+0ODAfu+nt+563Nd3ovD",
+	"Aj0OzVJ0bMxiANHIB+qxMHidOCAqcFyAUN3XcbtGJ+vYaovaSLgLe95YqpDMFMsvExlA2w5rrsiV/sSE",
+	"ph/LwZA358JxbcNHl2RyqecNdckZsYKTr2Cr8Cr+ZBaJ81sDPI6L0Qs//f5O4krJqgBSvbava46rHfgK",
+	"fn9XPQNhLch57iGHfkIGc1aIHGc68RznJt/xy4wh0VDcdXdN7qqHNVPNh+8uddAmtsJ8HCluldvyaUcv",
+	"Nr7RCET9QwgWlwThOrS4jXjiFUGMeBWSlcEJkaZ+8Y0rakGn6xGi7WBpy64OTlKhUMWrlbjWDN+jSN0I",
+	"1pho/TFO9mf0ATiUTAHjdLFANkCRPoBxWWtqQl2ZKWwpa2vowe0LMHHpHKgkV4Jl1I/PZE4rsHcg/jys",
+	"ARsu2f6FjqgLq1c+zKgT9UoVzUq7yHolGLDMz+XDLccV8nuE+277+SbW9nQQRw0NjiLA9kEYh7YA7je0",
+	"4D7E5fhSOqgxvyYGukeuBrwG+tGBgDoDe0fgAaFv8qVgJ5BUFTA+unTes1zI1auAIWg+Gq3XDQt2bFyb",
+	"wRT+l8p2kgzeA+MlUCsB2FY1mdRfEecRRLgb1ADzS4sg2yRozeHjLXV5uljSypseb/0UFFyJoMaVzi23",
+	"AjliOBEUe/OYuHEhIlC/wF0MGw6Oj4/9O3iq79+O8CF7Lz0JyMxKNolefTxH1OOmnKGqYB9XDYL4zAl1",
+	"YzBJ0hOxWUJVWcp9WfAwMBidSkgc1sAcE4+jZ4QFu0Wu4HxJd72ToxX9BQfAZLr5MOplQiVSulX5V1hW",
+	"UZngkQq7a9puYoChLtdZ8leXDdI8PhpZJpRWxrKaq1uqE9TIncro7Z6F5xmFiaLZQ/Kx6J6hS2Qk9Utu",
+	"t01OW4/Iyjfz53hr3f8jdlD+/pHWT+XSAxp/cOkDQ26BqkgpN7IMdMlCOYO8kmbFJtknz1VYed2y+bcZ",
+	"Kcsx0W0VPq5DPiOojWxznQza1fK478oVLfQw7HaukqH36e+Ny+v2jfHLdev6Q6trdN5KqZFZSzAUZkl/",
+	"/9httYwfWjf9Vve22+6ZPzc73VbmgMNORq2ctBm3sMEV9fAfmg1LBFJP/nGWdK1ZUrIexAK5QAxxAYzV",
+	"1+rH+9U19dfWFmDLyHLanyEwIuiRywQWI9+wtHDRPaYe06tS4fqCFY4ZIjzIRTzBLuOyTTWfg6TB3Fww",
+	"ZZq/VMNWguSsKjX3I9er14v2vUGlyoGkxCOkYhcxz+Es7wa0IuiXs/URPEhF1f/lNnm/4t8+3LWv+vJ2",
+	"xX9Xqa2M2NlFU0SQqzPnyn2+1tggN1hqJKlpzrfmXeVXJuhBTVyOKJNBhuQLhQgKKQYk1gE4+B4xAJlW",
+	"q1j8MlCCgI3tl0mxnDdiyogcm4UB5EiELEAVTYb88gmPw8PaWdLjHAmO0z4jz5+VXvYZhhnmh9I2NdQB",
+	"DUNH9QMOksUwc2WvH5AgHALdi1MNE77OdPnziQOnU6RKeOnUyQz4SxiYCzjEjOSJdwD1KXmKBuohq5Or",
+	"1jmPM5Z+L5EiWn0AmNgyEQoTW5WTRtO+y2z7KoR5j84x58hWS5RnaPaRxIbZQvqo3iMAthHhAmJuNrnM",
+	"QxKfvVDAcxcGmGFmOusxEgRWoOZLlAUQ9wLZhiDIPfU4Bp3C+f8Lky0/7iVM/q9JF8uN7LE3mfjU+lPO",
+	"W+ZAxoHushnlNGcMy3zoyUFfky5Tz58zXieMRzaAHDA8JRVMCmaPX1/0Wb6CbpGF2X9Glabc5TtlqVpA",
+	"7Ooc8TaaYCJEFjBXqULFNdSdZLps24/DUmnR0/mZv3/K+hdOUW+yTG+T+/27ZXffkBElqWAe0hfLJL/m",
+	"GWOLLMi+VrXSYynaNm8WxyR50Tkcc1G1cO/+ZIkF56FnqbyIvV5n2OzcfGx/uutmZ0XMatW+aTT77c+t",
+	"FU10A5M+2TObNAt5RdAHm8lE9Wv99VM57cUND7McF02NHM/mnCtlYg/xLnXQi7kPbvogvunjdgplVwQy",
+	"9hAXh7HQJkrkti9fDC4sPvH619S1VYeSAxp3HAS6RK9fp9sffmy3ri6TNy78cNO4bsV/uRQX61+d9k1G",
+	"ptEwQiY5VaebznQe+dDoNeM/XLZ6TeMU/VSsfqFkfVIIvWPIjXtPbuISqO6xHDDiFbmRl+jKLOovkEjh",
+	"OzqWbpqWI+i5CUjCruXooouAZqPAyh8pGnCdJ2wexrNmjAiR6Le6171h52NQnL7RbLZu+42bZkvy87te",
+	"gnjk6KB+ydvaT7O8nuhEbvvzOlLqLh+Wd3kZY27nyzl0v9n0IZlC+bBei9T1Mt7ShClGvuQgWzlNHJT9",
+	"oFsZUOnn945r2RtEmuCkdp2EjOnm3kkNfFeJfiMken19S79qfkKbkrDdoDTlzul9NmhebVZhteS3ourr",
+	"iugYslWiB+C3uAARKgocBO8RA5gDj1gzSKbyor5UtZo1YNyy1rsJX155gme15K0zDG+UuvcZ6titSf+b",
+	"3u2rzVSsl7qz/KoFvJ3XTl3VtDyHV/R6vmXyko4TFBctHGgh/12BabcCQklFOkkUsg7/mG7Vu3/5NrpZ",
+	"r+cy2Y7WOfq+VlfrZ4Gu0fV6/XX4Pq7YsSvmRmZNX7X8ftY+U29cXrd7vXbnZnjV+ty6SnDz5NfOl5tW",
+	"d9i5ufrF8LH1udX9pXPTMvWLeJ8ZPje7rUa/owf+mkMkfi1+38+BnHn8wHNoHK/OL/xlYLXSwTsvXhX0",
+	"G18/bJYfeR7NMcuvfH3f3fmZr59rpd95nu5r/NDXD7GBX3peYaqA/3rSjnd3174si8sxKA1KgpJYDoLq",
+	"tRgyhqdEF1lacTv+63//r7gEsDJpVD5+/fP0qRL986jInwd1c9Wq1+lUv+7MN7VzFJOei4Wkz5E7FbQT",
+	"I0d6Gqh/YKIjvqWkDxa+d7yxqpqcvHhIourcpDZ6vKY2cgq8I4o+nQUijbbsuW74LoJMuou1JhPq8oIT",
+	"JXqvm0zbWPu4SEqzZE+jK0oAqXxY20y2l2PI8rGXiCyvMOPPrB5ZlNwjl6n3c0Wkw6UHVprOzedWt6df",
+	"vv/Z6LZvPg1vO1ft5i9JU82KlpftXuPD1dpmMbkuj+A2pdARMCzGXObwseeN5d0RjDjCl83PRGEYQDwK",
+	"IGOmaEIRa1Fsacya9yl1WEOhrE6RmUvn8rsWJHkbE7XixfQLkbbI8Cl/mueryh+7YDq1Rw69KFGFPykX",
+	"rT27QtZ/nFsN9+vtrzeFbowFL+rrsjlqGnxiNqesz+JEk97bNmW0tk17Yjbzi6/lUC87BNYMutDiKjTw",
+	"9bw8/VClifQ92k11ok3iIBzE88Y3hNUeHjCfgTB2QjkKrMCCWNn+NUEFls6aL64gnyF3VWBBrhmf3c0/",
+	"B3N+7sgw5RD+Eu7+xmJHAncMkxd7hMsbk5V5ZX6sQlZ6GzupZWXy0F+d/CLeXq1ldz71vr/8BYhxVj9M",
+	"gxKUR6zK6TyvvOCDos8qn4iMqdU+TtJKwgDmJv/4HE/0ob983J8yZ9eejs8r1t0Q2bfGlX69nJkobh5z",
+	"FSjSe50E5Z/zFpLUBh77US/6kBK5OI9w8szF4AqQZ9+V3SyDyc9F/Cxe0BO+ILXPV+tOUaZdlAwr5mMV",
+	"8WCLn4TvdSYkB3EiYVJkRMQh2HgyEXKTfO9JEL04/dHucK9HcP4hy51FMthFDFd3vVbX7NoZ/RIgd/TH",
+	"3l3vtnVzmWp81fporqsky+cst3Ebe+GK6fEF/3CF0j+n3hcKeZHnWayxftc6V3r0iCyPiwYFre0MTpBj",
+	"tPhSjy88LuP/LwCeEuoiG1AS8pO8kzxlwPEjdtAHh1rfLpG4Yex1wXTVqm8hn7UId4suVpXv2XSxC8hn",
+	"RnAzz53A9fTOX31PNxc7dKH1rSkZN9sECBsdme/esxUw9CC9jbeOCHdxgaiB9NkXQvSNIDWO3I686zPc",
+	"qHXEQyBWof37467acORkfMb4udXvDD+2r1rD3l33Y6OZlATT3xvNZqvXM35qdm76rZv+8Pqu73vjZDfq",
+	"thqmuK7I03dPbFNDXWZBaXjcEM8yEj9TV0s05+CDypgy8Gq1Q0tGTct/otFFJI7aRpaMPI8VrIxKRtVS",
+	"uSThLA9GDhly3Bnni9LTk8wrPaHmRE8L6HKhBIymmC+oXb0/qEZNg1qGGQGG3Hs/cBwzWUCsDB5czDki",
+	"Smp8mMlMAwPyjcjsLzprlBA8LdC4bYO9HoeYOIgx0Lv8NyvrRDqUU+Cvi7pMxtWLL6KLTS22Xx2QJiUE",
+	"WbzC+NJBwCPQXYLubZOdA3SP3CUQqK9rfDIwuu30+uDdyg29U3DvLiwN9QGR1kEI/tXr3IAxtZdyIS7i",
+	"nkuY/PUCINcVK/QYAnpFP6lP6gtgM7hA1QGRC75HRD7FnA9IBWgJSwyMZZ4BgfTA07AK7y7YG5lu+bnK",
+	"PjISsKiAjs5Q4acrUM9Q2r65cBFDxFIJrUa+mD46V/8eaR+vQYlQDhjig1JVrU8JVAzQOebgD+RS5erE",
+	"ysDB3/Q5/c4oAXsjTRL8RZVjdgvm/ylkA6YW3EockvwEELRmPuCkKCwUEQsSDfQLAB1HgFR5sPoQb6kO",
+	"krbIwUePFWyj+YJyRKxlxUH3yBkJcQOSOF6IQbq3zZ+Y2szYm4BIx6HseD4gANx0hr32ZWvY+vix1ez3",
+	"wlG0xyZQCqtSa8GeX1DvJ6Z/mWBHGmn96wEnHLliYI2s0j4skx8wNvEcebP3/b0o68m5TJegtuGjxxII",
+	"/U5ocKoN2IN+TivoJz1QX/bPQbgoMfHv1HMFwrAZfZBghgIFfnORDS2O7K+DUlneX+SncWAL5Dg60g5z",
+	"Js3LVZXpB3Oh9ZU+yesFondL3fIoeWJlHaPHyrqYLiv7pXbvIxJzWRogxIXrNdvX+6VIdFXpoFqr1qRG",
+	"uUAELnDpvHRYrVUPSxH2s+ayqyi7dJjsgprEV9VavhwEerIfEek780LCHpCfcCMs56FAFOCL0IdKxsmV",
+	"CoEY/0DtpapzR7h+zI9kqngnbpwqrQDnCycaUiqtwN58DoUsqScJFywgKK6vKSq7NK6hg/rkxKocWSfv",
+	"K0f1M7sCj+BJxT47PTwdH9uwdvS+FAsmLZ2is0kNHowrdevQrhyh40nlDJ6MK++tU/sM1SYHsD5WrEbd",
+	"zLWmXANQwmo5MQ1LG8pcn0KJoeu1WkGg0W+yvIcPExiP540E6ZbqtfpJpXZQqR30a7Vz+d+vUYSsbwaZ",
+	"LUETVFFKma47/66K23GkQGIaOQDduza5hw62G+7Um+tX3qPawfp+dwR6fCYYmiUTBMl+h+v73SJXe11f",
+	"IoL9jkfrO95Q/pF6RHU4OM6zQuYtFtTlyL5GNoZ+KpCj+tn6zl3EqOdaqPU4gx7TGzzOB1COBGVVHQ5z",
+	"QfIeYmU6i0qRpfPf4vLjb1+fvpYjN7yLLOraCVEwUs2MTgAE0vIk/skU3gT0aw+SpSbFMm+o8rL4TUXx",
+	"RjoIUdfAT0vnpfZl6/q202/dSCeqf990vtzIDawhvcrht5kIGDMT3g5BMu1plGCdA0gUw5Svnke1MzCC",
+	"jougvRzKF142UhyYyehvggCcCu7iE2jMy4BRAAfERUJts3U+OT/5ENuvglF2xN4IENEIQDIgjS89/y0Z",
+	"YBvsHdSBjaeYS94GRtEoyhGgLhjFwyRH++XMmT41b0dijcku8lXII2yBLPVk7QctCmiI9Uj7bWJqzMAU",
+	"3yNiYkaG49iKFT2wOB/yjeNIrk65r2iGH2VJ8YjT0kH98Oj45P3pWe2gHg9jPC89UPcbW0ALsSq05qhi",
+	"UXdRteg8nZYnN2MLY0NXxWoWINlpqL4kL0tGY64GbjJ2N/U9jMnPYoV5zweL4Y+tE/s9OhVcsTauHFkH",
+	"duUU1SeVQ3g09r89+1nGEuWZt/W05Xn/lRh0DpbZUDS4JUnwG5cO6J/EDJbKevkTixNDsAftOSZMGslj",
+	"HLkZo5nPw44vje8gGdqQZqQQLBCxhVYUVdx0VdVR9DedNlxr3P2f+8CVsgvg1M9+ASAfkNFQrbUS7VxV",
+	"hhm1fW2bqYKGD7ZUNlGsE9Eupb6mkDIQFQYkKStk80QDTLbhjAsXK5SIckf1hAX0NwNf1L+cl3bD6iTq",
+	"emOGbZy1lvDz2uWETbdcVEE6mz6Zl+Su5jfD3FzScJaSLdp16+zIqr+vHI7fn1SO4FG9Mj49tSpnx/D0",
+	"GB2e1a2T0y3YonbIKGlm+LnVbX9sN6MeEH5uH6nNxu9u6bxkuJn/b2PcPKgfbsAoTQf4xi7f2OV5qceh",
+	"y2MU3Cf0E+pKA26U1mfyzMu0RZE9E+tMlg01M80vmM/A6HeKSbT9KKK8gzGy6ByFGfQT0oIqoyE3DPaU",
+	"23B5QJQGDxgWGj+hD/vBa4nSd8GMOrafd1cZXmd4cRFUKMM8zUGZPAP9/kGo7lcFI2Ww1aoCE1u6htya",
+	"YTJV8B4BhrjagGqqz475tV19M8WAqIzJ6rPg5skNC45NCRiZS7Ss4Nqx49iGX48hw1ZCl1WGAgjkt9h6",
+	"o0wyecq+R5Ry4C41rDkCTeouQItMMUEoeEC0A40tNac8C/W9MoZMJq2X1vPoxOvOx19I3gUW58ymyI+X",
+	"4MlhzetI9VT53MnO371Tv7GqHkBw3XfQhtWF9E/VFVVL0Ib/X5Izh1VUSw0bgoa4falyn+elKaXTVMXQ",
+	"TDlAZX5dUVHJr3lqdvLyE8CWJseHdv3wsFY5fH92XDmyju0KPJgcVo6ODw/qB3ByZp3Uko53OUUVXECy",
+	"SMXq2P4/f0tIOl+f1lwCvxTxuopOz6C7G6NtXpEw8iYdRJTphBxQVuQxwkshk4+Uilv6Lq2C7LGolBA9",
+	"85cQD8Iy1b6QsI6D6R7b8DF1241MJc5w/am2fCbc6uap/b4k58DBmYT1wPPpYk872elfSO15I1Gr7X0K",
+	"wco6lkgoN8lgokx9pq2FveehUca6VWY9picEfG+hwvfq1Vo8oNGgo5X9wjqcyoAmPwaz1+sMSDzARDqI",
+	"QR53ZwN9P1gwWlFMqAfKKUg6EjtLoEr2ERuMlwNiKHdWBaN46biRXzpRaicC+ksEXbB3eHB8eFKr1ZhS",
+	"pWRiJwcLjWZAflMJ8sphobiv2ZpIGqrPo44oZcQQT7nn14Y8qMityf3v78IRxBRmlJdo+jHs8iACbEvt",
+	"ylSVSDB5bTSPFEfSmz0LM5B9x/2lCxSW3r9/L/GpOGfMDKd+Fsbol1WLckdjVGlcfzg4qxzUK/X3/YPT",
+	"84OD84Oz6sHB+19LET9hpVxKleLgtD62j9Fx5QQdwMrRBB1V4PuzswqEJ/YZPIHj+okMhlZKgvyfweSZ",
+	"cxTjKebsmyzjtWqjcW0ko1lYXTWrouCqzjvAnGxBQ1BYfaamayeoIJZUUpDRN8+iv5GalYUOc0y40rCi",
+	"TDkqsKQ7PpvwYigKZ5ZdAlcUsbOxhx1ewQTsoeq0Cj5JC47M2Kg5jKwR5jsTKDEk8LXhywWSnu02cmWe",
+	"1yBKUkXvgr1RYHvS1riqshFVLTqXL6FyfoDJ/oUKwEwKQ8oICzBRpl61gJhPrxiFcRlKJc5EOSL7QtEK",
+	"sSQJr62USwkrAaosrx8TNKMsOgxLD41FFXXupWTkeUltvCKxraKGSISDp9/WwnDqwB7IGK3u7j1VG/8y",
+	"9h/gmcIwIfdmbL/m+91U4Niy0WQ6w79/c+aELv7jMu7dPzwu/6jCxcJHJY8hVx+V3kMCWp86zd7tzytG",
+	"UxNuBEIDWr/c+29WsomXE4sSkkXiJIN/JnIdxP5KQj36VzFpKXo+0Tp0m8pN8UJ75grk4YPy2pj7px2c",
+	"b07hJZmz4M2A8kPbeMV57gnOsZ+QQQx2hpjwkcSD3cselzI3fJYXc5zvGtpuw3NVWvo4v1FTZLvXPjth",
+	"Tu/xBY24BdbZkslb3oIm/q7UReHp63XHVOtb7Y5poi47dlZcQWPu43OscIsr9JRSjNB8Vw/AN3LzRm4K",
+	"khtoinH9zu5ram353NfanCXjdo1huywet5uQwsCUKiM+5hfAgTIG2oKOI6OJpbMfWeo0AXPffw0yKe1h",
+	"34lNmTnkM5LZymHY1jNRwiz/rxcStr6Tr9Xfkvq9EbMoMUt44YrbLhMZ8JnMassBfSAsm7o9r9uNWuXK",
+	"J20Twdjta+0KqmFMxZv94PaMQtTLPi8qkNi7JiVqK/abNPW3kqZM3g6M0wWL+aPsv/SLlL5XuV+kvsyw",
+	"g8zbcTD5poLV/TKByudl4jFkKynqqFYDownEDrKHCxcFmYNHA6LlKSkxpQfPFpt2+ji0iggmLXQxGriF",
+	"d0lREviSLwlvFPCNAu5OBDMkaJb6Ec2kJi9sIv+EuKGa+Yqw4rhUGdH2GFLukTMoNWldGgioQuggDFOS",
+	"9eRNxM28lG1o2xQl8i19QhzAyBx6dS+qFxq3+ZLO1GGN+4TzV1Drv9SzZsj2xPHNIRbzqFw1BPQg91wb",
+	"LgHk4KB2XquBu35zmzflbcH25pn9srSzCB385McZJmz4hhuYmemoYbitz0AD82U6SlI/Pz5TkD2dvOAI",
+	"jAjlw4ngiKMMKrezR0YjfYu/kGTKby9B595S6/xdUuukDvst8d3fgJAnH2PNJDznW2wifWtOwl3kEdbc",
+	"fOcEOPZ6pKOEX/4J1rjZtwwsP0gGlozTe6OqfzWq+qxvzpuR1E77shmW2d3KDjD6c1C6rw9K5+DPp6eR",
+	"Sh2PoOtg5Po5TjNk5Mgidk6gxSqkq/t3FY7DHb4kVabYtsLDvT9UzbkLe974o8xHL9BMZdv4+vS0+Zbe",
+	"FPMfT56Tl0IFbSaebTJfiduXzZ3TnwxnlzSN2JX7iJFKxOibjbguOvuyNOI7Zep5S0ZT7GTeiN1rF7NS",
+	"8kqQhUYa7nSGNjrZwAVmeyq3LuWMufmzyEV+oovvkGjGuMu/XpaZjG2+kZC/1iNwts0sesHKKixOluwh",
+	"COAJwFxqTuS7ZJox4mbP31O2MrgEMfTxSescLoGLoA0wr4KGn71KKYsPkPn1um1AXZ2ROv68AmXwtnSc",
+	"EGSaUA7kw0qWzpi59J2TSr0TFoyfICLPZdLL3OL3kg6L2Nai/a4lw21ST6zgqB7/eLM6B+eOAPYKKe7f",
+	"3iamDgf/YQj+EjKcvnYOgjYDnJZl1AGjcyQryIypxwGnMoVgIWq5vQQnC2TqIp6FLWa6kLqKqBDEX2w9",
+	"yHu1x5CqpNdtNS6vW/s5iF+wmudVihfhNN9NSvS3+pL0bxE5bDhFhIe1Xi06n0NiXyKyvJJFln8ruXNQ",
+	"cSfgnUC/ubW41I5RvtMNs+Z9Sh0W//2pXIKOQx+uqAWdrkcIcpnfQ35AdsvGnLptZbC7Zxa1hbj+O+Jj",
+	"V+rSX4OauX7L0nnYzv9E7rFLiaBc7bny/ZlbbnWOLZcyOpE5K97Z6F4AC2KxindjyNC5N/YI9yr1o2rt",
+	"SCVQEIv/6NJ5z3Iht2aBTxF8xHNvHpmnj+eIekIPPzyp1VjJ1IbdIveOSb2+XgtbCEBgMjU3PA4y+zIV",
+	"nX7r0t+RxVno3iQ/dhVyJL9u/NxOXd6bQcGakker0TD6MN6Q1SPDBoy72OLa+UAuW74l9Sw89xs9oPEH",
+	"lz4w5CZQZBeX5k3r+PGstD75yXxwD8j/jhlegXAdY+udc6PXEKVj2umzMiOpAb3l/3ue/H9bH/zqHDiG",
+	"KI+3V/sf8tXe4L6vS6dnFnzfKMZpQ0q9IrgpTah3GU5kptPfPZDIsM2XJtK5s5H9kBnHPty1r/pBXYxV",
+	"Kcc2SDhmPL01lDYVeLOnlG3MWaLq+hsJ/kFf9NJnnJsEFwis2owC561a34+8uflVn3UJRgdyxPgFGOnv",
+	"Qs9tBJWjg0qNGVWlMS8DPAGQLKsDssL4pEs7ygztSD89JFeUYXLaYXH8zPfIZGnsl7Y1fb9a9zyFQUY8",
+	"eJlC+GV/8s/+MLmcQnSTD8s7vxzS4eTArltH48oxPEGVo8n7WuV0fGZVavYBqk9UCITP53ItrVyaQ/eb",
+	"TR/EbbpjylSKIhYiaSN+oO43+YxWBR8Q+IaJXY3B5CmlCb1IRFsSu97MMT+eOSZVvH/7ov27YDkhhWCt",
+	"RwHj1TxI1uHXFlIAGbjCLHvAKhiJC+dQaN+5zki50IxsyOE5R4/8ncXuR+CueyX5zID41Q0RaPY+CwEM",
+	"OROwZ1HHmxMGPIbcIbbLYOI5zpDAOSoDKfSWdfBEGfj0bagvbOQXyPdzcac0OLZhVyiAaIgfatgIF5Zn",
+	"7fP0+i4qXkTo1RZkJgWKl40KCfBGqHlRlLkYQ4ZOjsr2zzeO5Zwtfm0+zu0vj+zn+vFs/OWO/frlYAa/",
+	"PDDrsDuz//n5j6tPH3//pf75wf70+dvPh786FrlZjOtH7JcvN7//+vOH2q9fupNffv6ff5d2DKy3IIy/",
+	"EFVXh6qoU+LqwuDyQiYpV6Y7zrNS9n+l6oCuKPsE0CO0uLOUwjyd+NVg2/YI7K11RpKFFUZx4jQCe/q9",
+	"cUBkCSdZpy+md0SrxKqKsMhXxIy1tfx6s/u6XIIcZ0D8yrqQAFVNwXfKDMoGutRBiWKzsiLndev6Q6s7",
+	"ugDQdzx6mNGoX+eA+CXmpz4TD8vsqjKEADMTH0kBfxuuEfoXhvgnJgD3GBocLot7EqWriBomiimC7csX",
+	"VaiS4HyrPlu0+qzC9V2Xn93qCN/44d/c1VWgRNrFfrz06T11xR/xOqb2y+WavELwPmcG3X7S50zb2ARL",
+	"i/E8FSQFLWVeqIKGz6yUy+uc3ssOc6HqXABIBkRVuY18hmRJiS4Z5EDGfa6nGlqQEMqBI9YO9jKTyCke",
+	"6leYl+yMcbhkwJGpd0PeqcgFGEWpxVXrY9+YoyQNsW3YntxDnBnJCZIYE+VEhelXXvKV2tpbUt43kvr6",
+	"SGpX0gghwYqbEFYuW/uyofyqn4GIYmbISLDC37Xj2shFtqD8e4GluAywvX8BFnAqE4kr26zMSiwNTkZa",
+	"lDFxubSALpwjLj0jfzOfRNjk3S2cIpWk4amcq3EP/4FK4lS2oHyYJYxEYjcAOk4ign8HtiEJ05C9+Rs4",
+	"r9eKSHcZ0P6+eUPU+f6dM4d8TZ4vQY/c7xj+eycn/fYG8XqtVeLQUpL2T8xY5OE7JhERy/QZUSaD+Igd",
+	"QWvPwYgh6FqzEdizIEMVTBgiDAtZuAywsjUJHRsQOJe6hFTG98tgpGRaxEZlMBIKMxuVB2SkREc2ugAj",
+	"9Gg5no0+udRbiJ9kEnz/V73ANmmQZR/B+UjHYQBCVYp8aTCbU+ubfhUfkKkYSPBewBGcs/0q+KIzAELA",
+	"qMvL0bhiZc2aYJep39VOKJ8hlwmuKLYjFAfRcUCoYJfy91Gv0+0PP7ZbV5fDm8Z1S1rgGFWGN2mCk+dv",
+	"q9DlKb5HRBnuIv0uBbn5V6d907oUMIHMQsQWe/KIgxjTbTvdy1Z3eNnqNUcXgGMkp7chRzKCBtl62VIC",
+	"wXYVjKSXehUTCb8RgLbNBkTsing6fDp4QpKnJk8YzCG3ZohVwW0G278AUIgESGtV+rmIDggW6pUaRJyc",
+	"gFSWiOCj248sFkStns8vEwiyI+5dfCU9+VtMFw2wtQwkAiA7VhtVhfD9WdJoEUgF6uDEF3k3pZ6fMmc1",
+	"Lq/bN4L2+GspQRsG1i3Vy2Dg+vpU3jlQjmsCJPpZb4KRI8ZM3EUpHih7XuQGNXrNwqz3OgxGebGsmP5J",
+	"uciBfrXlzt1Nf9ht9W47N73WsNu6UofT+p/wjA+egtgZeaN+ZPOpwrcdW0+fSToLUORNInvtElnkRUm+",
+	"HG6SbWSt5r6hIJYKUmAF7J9aiEmZH1QpeZCt5EtujwDDf6DzAfmPJ3j9yCe2I4AnYODVaocI1MoAOQyB",
+	"MbVVC32Pqqsa14/BHuRgThkHB7XafnVAbgMB4hzo6eRfsjuhpILmC77Mmkw1zRIuDCD8geUMU/xBhKHv",
+	"zpCQBtuzsruFjF/9M2snGUS5nA6fMtkb3gKo8gVQfd0BjqzgdwQpTYFOTGj8xgxfCzM01ZV8LfFREu0S",
+	"4SQreGLKIUZWeFKkS6qlc49xMEYrNudrvhPqOPRBQmhApMel6zko8LdM34VMhpRa/o/Aj5RSma35ZvOk",
+	"728UT0H8dbKyBC/QnMwYZvYXCiX7uv1h5uQ5qbihN5bzalhO6mxMqthelErvv2BM2EqH+hXcR/ugjqTC",
+	"4yAoNJ79gOf4jinxvDx+SFcVtGBozNNaJ2YDMuq3ute9YefjsNfqfm43xVVqtm77jZtmK7SGiF9alyNp",
+	"XPYfr0aq0DO/ACPfB/+zv0JI7AEZhcFIIwBdFNGNf2JKY3ORhQhPxKtBsgzCzUDkbSCw8Q9IjoeC+BtB",
+	"FXxQlsviT87ZR/VDW5hDB2cBhp0GJ6y0q24UubDyHF7ScgqjN/W3fPF2idsh4+5CF1TfIjrHKy2i1xgC",
+	"ZRf60TxKI8MVoDXPZktdgUZv7qt/OXEApbheKjw6DO74PlEdaaTUhGKFLHC7FQ8Lxv+BGdh9uIdXpBua",
+	"4fyiGQnzqYcB+HL6U/044dtfd3Rkb09tP4Kqty4C28fzMqCOjRhXXjjfJzC7i6aICMqMes32tb6Wq97f",
+	"CHrQjjAOvkdMP2NpI31bKIKnJ0e1GgOcgpPD2vt6rVZj+4C6ZeUiBMcMEV4WbMKhkl0oH52Fi+4x9fzY",
+	"BRvbOv4uqvP6T3vBm4C0cAamf99FSoYVYCPjMe13G07gBuPF+UE4j1rxzjL/lSNTfsF8JkFhCKhLLkCX",
+	"uEYPAAU9wN7BaQ3YcMn2d7S++JtNWyDNwfHxsUSCInEQhmN6VoYVwjSeFotrPuWfYf4XqW03uzp/VHAL",
+	"31SAv0O4BeWQo8jTlWqsMOACGMgn43TBpFyCyXTj16sNgzF6iHelOr+Kj8hoad9OOMpwhVLGvcyQ6ozo",
+	"tAHR4WljBGw0pxzZK2PUDGzC38I2rEFNHafKTcWgONWMfheawnrTSdFwNfkCkl78rfpRrB5qP7jnW7zv",
+	"CvdsoXb6iN8C7N4o/uuj+D2VxjWwDklqmWkKeq6ouh7iPe7ihc4Rj9z2ZZyoC0KqZCblXpQm81iWxmGc",
+	"+u4IKq2fi7jnEuWaJ9hX47at3r7kmypQCYwAm9EHBjDPItGpxW1Drlkyx18PcaBm0JXEkbuThBTlEouv",
+	"W758e2zY+OAXYi5Aw5IweKNnb3aLlyFPBlNH8rpgO0a0LkBIMmIE7AN2HEymOydgd9Iy0CCEesRCAmk+",
+	"QELUG1dW2BdS2eAgl8/DylwhxFDiOY78yUETDjyiy+JUga7YwbRtkCN34WKGAMfIBXvSofeoVhuQ/NJn",
+	"5rK3EkdVeY44jdM1OwCMzAXG/mQBoQu8SCfQYVtkn/T9UROp6UihNfjlUhhTFWF61gzZnoNsMIdYgEM9",
+	"ohDQg9xzbbgEB7XFvFKHc3DXb5bKz59HKOv8XtLmPg4QfQvAQQ4Oaue12raA2wHk3kzffy0Wok7ayEUM",
+	"hCBb9m0YqMbzsJFooaQVHlEq2PkGzlUObIY4gDoQ9sLP40c9wgG2mZSIlflG+U34Fuwwl93CRYIDDcje",
+	"qHnX63euhzqCP/BKvLvp3baa7Y/t1uVIZeRh8TEDXrWC2cQ2t5UX7QOLU3c1Pmh86QU7j0vR8IHpClNy",
+	"PWen70+Ojw7rB7Wz0yBpgnY4eaDuN7aAFmLVpFvKCxH1KJxeNDoygXyrgWY51LNXfc+brGI93OVb6rF1",
+	"Yr9Hp5PKGayNK0fWgV05RfVJRb24qm9b5K5YhF5FGXeg8aW36yrqpvN+c8Z541pZXEvdUD/XRSa/akab",
+	"PROn6rQvm+oBb1XcCLYt1Wik7PAskZ9VP1Ofg9F9fQT2CAVUdmYqn8P94SibnURWsA0zua8nTDIPmFsz",
+	"MIbWN8Ap+FxXzx1xh5tgX8EIT0/bqCz3h0Z15fOhnly9rKJH7kLAvDGQwfmrlnSotsld2PPGSuEUmBFx",
+	"Kxli26fS1B0qb8yv2+yiINULj+9FCzfnA5MPja129aZO/NUy0sla7UbKLM5dv4smai5lEWnR47loc65M",
+	"nxlmqLT56cLPoa1EFDbyFQa/er0u1oOZVCH+fBoBy0HQVWZ10FAhCZL+z2TSSz+K41CoIi60OHJZFYwC",
+	"0WoEoH2vyixkU/9d5eYcQ4YtozohvwiWxTGZsnReag2OMGObPFeBc5AstejKvDHDNoau+uHrUxDzfIMe",
+	"QFO1BTcZ8c+5+YeEd2Q9yTSKvsjgl9tNepCu2NDXF2QJ3ykvdjJleA7VBRdQLVZhS1zViaCHufJ/ucSx",
+	"1FFij9n9dqs7bN30W93bbrvXeh4t5S+b8fqNt0kyIfAuncKauoIAMlkzMF67YAVne9Zc1mlsvI0Uo9/Z",
+	"i4ufZ9AGc7hgYG+UrDkvw/GQ/Es7T3cjxHVUBqNIYfxqoir+qAyq1eq+z0CVGS5I0SKnVSsZED8Xn2yi",
+	"Pu/5z9naB4kjx5G5tlWaGrW7/WpsBX5soo8RjejiXPpgi7V/QypgcY7cKbKVlgHGS/WPCzC6R5y2HpEV",
+	"H1L8+hE7yP/V35RY5cOMOkjV616CvRGDEyTkBGm2pB5feFzjDwhWpoZp2+dgUBqURgMSCBNV0CDsAbkM",
+	"CCEjn2wQIMdWxY7kMZuNjupbUJI8ZnVMoIy4HPfMorZg9r8jPnYlG/gqSOgEeg73W5bOw3abCwUOnmPO",
+	"0g4HESUQ6DaRRc/hI55781bYqI/niHqClRye1GpMBiwk27Bb5N4xyZrqtbBF1yMEk6m54XHpu0gWYen/",
+	"Ny+GN776/Yx5PsXIZqQB7XoeHppKtpLNQJU9SuZ91W/8THkJS7O5OHhMpmXgYPLNXJe2DFwlYVRBhBkP",
+	"SG7/B+65hEVYipZwE6XkM1lCeq/P5ucgplrl2LBlaIaAca/XSYYGEmmtFB92FWVhzKq1aw/ZjNN5Vtqs",
+	"USdemzwJqbQe+Jb/LF/+s12c/urIFP/upwMN3h7I/kY8FRoR4GXjUDQGJ7IpragJIv8BHf2Co/OhaYOq",
+	"hc6TzBCzKBscWQ7Ec+YrXvKZIjDKStsqoZGxQoXSN9SWtQapXTjCoQdkBG3lLwidnkUXaJWZFygrL3XB",
+	"6M9Bicnmg9I5+O1r3PYr9E0OOToHWfmrshxLlI92dH1ZjD0J+m34uuUiW1xt6Jh1vej3aALwMLsYQQ8V",
+	"9WdFva/Jf/eQ5SIe/8zUbxnUO7c4oBOEGRYb+OboNCRRuWDjKfNnJCvMBRIH+dIiwC50NLUT+40L/Z24",
+	"kEHbudDBJ/KrorjaJXbTdGtbsad4qods5tQAIz8VxUgZS208mSA3mv5al8vVjhtCjdWp1gQ/JuihDPB8",
+	"7nGpCfm1ygdEVcdAthroQDkpqoLrekIApxCTyGja7lkFIy1fjwB0KEGGJgOSzz8eFHWPTwDu2VTGZPqG",
+	"5/GL14BLBFyqH6XJWU2VbzXa0XvjzCUvZPiLn+BLPiry1KXTdydIh/YXS0CTUoRfypU/ecZvb5N/LU57",
+	"GxD8VJob6oLAMDgH6r2STiahSVWmP40whChObpgBZ0NWLGvMLde59vc8y0LIZoASC4HR0FASryorQVjq",
+	"GVZVhRjJ+lwQ9H/uA8HaXBug/3jQAZyqTNujVLm9UVjc6ycGLm96QtW0XXzvp3EZ3XZ6ffBuKFq8swkb",
+	"7V+o0l0PeGW0GSBwjslUlavXa3lcIEvIxaChS64h2/dIUbV6/V9NrDgGuK08PeVAcfanBvcXQx+IKiEc",
+	"ZXnpaoxFNLTctCy6ze9bbDInZ3rlpSbVT63L4rUm/Q678p+Jn+ybf//fnJ01Z8j6pjQVdYV+YlHCrVxO",
+	"3FiLkGruqKKlmYet34We7U//4SLu6vNUDj746SIiP7Wl+1DsJ+OiI9+lj2zkb1MgXuSzH+Id+SkeChH5",
+	"kOL3kW/Bu2vkN5MxOfo5rcs/fX36/wMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

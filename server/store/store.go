@@ -38,6 +38,9 @@ type Organization struct {
 	StripeCustomerID string
 	CustomDomain     *CustomDomain // nil: none
 	Terms            Terms
+	// Policies are the policies an admin set (OrganizationPolicies' JSON, without the
+	// organization's id), over DefaultPolicies; nil: the defaults.
+	Policies map[string]any
 }
 
 // clone is o with nothing shared with o.
@@ -46,6 +49,7 @@ func (o Organization) clone() Organization {
 	o.Members = slices.Clone(o.Members)
 	o.OIDC.ExtraSubFields = slices.Clone(o.OIDC.ExtraSubFields)
 	o.Terms = o.Terms.clone()
+	o.Policies = clonePolicy(o.Policies)
 	if o.CustomDomain != nil {
 		d := *o.CustomDomain
 		o.CustomDomain = &d

@@ -474,6 +474,431 @@ func (TermsOfServiceAcceptanceStatus) EnumDescriptor() ([]byte, []int) {
 	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{8}
 }
 
+type ConversationSharingPolicy int32
+
+const (
+	ConversationSharingPolicy_CONVERSATION_SHARING_POLICY_UNSPECIFIED  ConversationSharingPolicy = 0
+	ConversationSharingPolicy_CONVERSATION_SHARING_POLICY_DISABLED     ConversationSharingPolicy = 1
+	ConversationSharingPolicy_CONVERSATION_SHARING_POLICY_ORGANIZATION ConversationSharingPolicy = 2
+)
+
+// Enum value maps for ConversationSharingPolicy.
+var (
+	ConversationSharingPolicy_name = map[int32]string{
+		0: "CONVERSATION_SHARING_POLICY_UNSPECIFIED",
+		1: "CONVERSATION_SHARING_POLICY_DISABLED",
+		2: "CONVERSATION_SHARING_POLICY_ORGANIZATION",
+	}
+	ConversationSharingPolicy_value = map[string]int32{
+		"CONVERSATION_SHARING_POLICY_UNSPECIFIED":  0,
+		"CONVERSATION_SHARING_POLICY_DISABLED":     1,
+		"CONVERSATION_SHARING_POLICY_ORGANIZATION": 2,
+	}
+)
+
+func (x ConversationSharingPolicy) Enum() *ConversationSharingPolicy {
+	p := new(ConversationSharingPolicy)
+	*p = x
+	return p
+}
+
+func (x ConversationSharingPolicy) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ConversationSharingPolicy) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[9].Descriptor()
+}
+
+func (ConversationSharingPolicy) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[9]
+}
+
+func (x ConversationSharingPolicy) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ConversationSharingPolicy.Descriptor instead.
+func (ConversationSharingPolicy) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{9}
+}
+
+type CodexOpenAIModel int32
+
+const (
+	CodexOpenAIModel_CODEX_OPEN_AI_MODEL_UNSPECIFIED         CodexOpenAIModel = 0
+	CodexOpenAIModel_CODEX_OPEN_AI_MODEL_GPT_5_5             CodexOpenAIModel = 1
+	CodexOpenAIModel_CODEX_OPEN_AI_MODEL_GPT_5_4             CodexOpenAIModel = 2
+	CodexOpenAIModel_CODEX_OPEN_AI_MODEL_GPT_5_4_MINI        CodexOpenAIModel = 3
+	CodexOpenAIModel_CODEX_OPEN_AI_MODEL_GPT_5_3_CODEX       CodexOpenAIModel = 4
+	CodexOpenAIModel_CODEX_OPEN_AI_MODEL_GPT_5_3_CODEX_SPARK CodexOpenAIModel = 5
+	CodexOpenAIModel_CODEX_OPEN_AI_MODEL_GPT_5_2             CodexOpenAIModel = 6
+	CodexOpenAIModel_CODEX_OPEN_AI_MODEL_GPT_5_6_SOL         CodexOpenAIModel = 7
+	CodexOpenAIModel_CODEX_OPEN_AI_MODEL_GPT_5_6_TERRA       CodexOpenAIModel = 8
+	CodexOpenAIModel_CODEX_OPEN_AI_MODEL_GPT_5_6_LUNA        CodexOpenAIModel = 9
+)
+
+// Enum value maps for CodexOpenAIModel.
+var (
+	CodexOpenAIModel_name = map[int32]string{
+		0: "CODEX_OPEN_AI_MODEL_UNSPECIFIED",
+		1: "CODEX_OPEN_AI_MODEL_GPT_5_5",
+		2: "CODEX_OPEN_AI_MODEL_GPT_5_4",
+		3: "CODEX_OPEN_AI_MODEL_GPT_5_4_MINI",
+		4: "CODEX_OPEN_AI_MODEL_GPT_5_3_CODEX",
+		5: "CODEX_OPEN_AI_MODEL_GPT_5_3_CODEX_SPARK",
+		6: "CODEX_OPEN_AI_MODEL_GPT_5_2",
+		7: "CODEX_OPEN_AI_MODEL_GPT_5_6_SOL",
+		8: "CODEX_OPEN_AI_MODEL_GPT_5_6_TERRA",
+		9: "CODEX_OPEN_AI_MODEL_GPT_5_6_LUNA",
+	}
+	CodexOpenAIModel_value = map[string]int32{
+		"CODEX_OPEN_AI_MODEL_UNSPECIFIED":         0,
+		"CODEX_OPEN_AI_MODEL_GPT_5_5":             1,
+		"CODEX_OPEN_AI_MODEL_GPT_5_4":             2,
+		"CODEX_OPEN_AI_MODEL_GPT_5_4_MINI":        3,
+		"CODEX_OPEN_AI_MODEL_GPT_5_3_CODEX":       4,
+		"CODEX_OPEN_AI_MODEL_GPT_5_3_CODEX_SPARK": 5,
+		"CODEX_OPEN_AI_MODEL_GPT_5_2":             6,
+		"CODEX_OPEN_AI_MODEL_GPT_5_6_SOL":         7,
+		"CODEX_OPEN_AI_MODEL_GPT_5_6_TERRA":       8,
+		"CODEX_OPEN_AI_MODEL_GPT_5_6_LUNA":        9,
+	}
+)
+
+func (x CodexOpenAIModel) Enum() *CodexOpenAIModel {
+	p := new(CodexOpenAIModel)
+	*p = x
+	return p
+}
+
+func (x CodexOpenAIModel) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CodexOpenAIModel) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[10].Descriptor()
+}
+
+func (CodexOpenAIModel) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[10]
+}
+
+func (x CodexOpenAIModel) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CodexOpenAIModel.Descriptor instead.
+func (CodexOpenAIModel) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{10}
+}
+
+type CodexReasoningEffort int32
+
+const (
+	CodexReasoningEffort_CODEX_REASONING_EFFORT_UNSPECIFIED CodexReasoningEffort = 0
+	CodexReasoningEffort_CODEX_REASONING_EFFORT_LOW         CodexReasoningEffort = 1
+	CodexReasoningEffort_CODEX_REASONING_EFFORT_MEDIUM      CodexReasoningEffort = 2
+	CodexReasoningEffort_CODEX_REASONING_EFFORT_HIGH        CodexReasoningEffort = 3
+	CodexReasoningEffort_CODEX_REASONING_EFFORT_EXTRA_HIGH  CodexReasoningEffort = 4
+)
+
+// Enum value maps for CodexReasoningEffort.
+var (
+	CodexReasoningEffort_name = map[int32]string{
+		0: "CODEX_REASONING_EFFORT_UNSPECIFIED",
+		1: "CODEX_REASONING_EFFORT_LOW",
+		2: "CODEX_REASONING_EFFORT_MEDIUM",
+		3: "CODEX_REASONING_EFFORT_HIGH",
+		4: "CODEX_REASONING_EFFORT_EXTRA_HIGH",
+	}
+	CodexReasoningEffort_value = map[string]int32{
+		"CODEX_REASONING_EFFORT_UNSPECIFIED": 0,
+		"CODEX_REASONING_EFFORT_LOW":         1,
+		"CODEX_REASONING_EFFORT_MEDIUM":      2,
+		"CODEX_REASONING_EFFORT_HIGH":        3,
+		"CODEX_REASONING_EFFORT_EXTRA_HIGH":  4,
+	}
+)
+
+func (x CodexReasoningEffort) Enum() *CodexReasoningEffort {
+	p := new(CodexReasoningEffort)
+	*p = x
+	return p
+}
+
+func (x CodexReasoningEffort) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CodexReasoningEffort) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[11].Descriptor()
+}
+
+func (CodexReasoningEffort) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[11]
+}
+
+func (x CodexReasoningEffort) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CodexReasoningEffort.Descriptor instead.
+func (CodexReasoningEffort) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{11}
+}
+
+type CodexServiceTier int32
+
+const (
+	CodexServiceTier_CODEX_SERVICE_TIER_UNSPECIFIED CodexServiceTier = 0
+	CodexServiceTier_CODEX_SERVICE_TIER_FAST        CodexServiceTier = 1
+)
+
+// Enum value maps for CodexServiceTier.
+var (
+	CodexServiceTier_name = map[int32]string{
+		0: "CODEX_SERVICE_TIER_UNSPECIFIED",
+		1: "CODEX_SERVICE_TIER_FAST",
+	}
+	CodexServiceTier_value = map[string]int32{
+		"CODEX_SERVICE_TIER_UNSPECIFIED": 0,
+		"CODEX_SERVICE_TIER_FAST":        1,
+	}
+)
+
+func (x CodexServiceTier) Enum() *CodexServiceTier {
+	p := new(CodexServiceTier)
+	*p = x
+	return p
+}
+
+func (x CodexServiceTier) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CodexServiceTier) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[12].Descriptor()
+}
+
+func (CodexServiceTier) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[12]
+}
+
+func (x CodexServiceTier) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CodexServiceTier.Descriptor instead.
+func (CodexServiceTier) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{12}
+}
+
+type CodexModelPolicyState int32
+
+const (
+	CodexModelPolicyState_CODEX_MODEL_POLICY_STATE_UNSPECIFIED CodexModelPolicyState = 0
+	CodexModelPolicyState_CODEX_MODEL_POLICY_STATE_ALLOWED     CodexModelPolicyState = 1
+	CodexModelPolicyState_CODEX_MODEL_POLICY_STATE_DISABLED    CodexModelPolicyState = 2
+)
+
+// Enum value maps for CodexModelPolicyState.
+var (
+	CodexModelPolicyState_name = map[int32]string{
+		0: "CODEX_MODEL_POLICY_STATE_UNSPECIFIED",
+		1: "CODEX_MODEL_POLICY_STATE_ALLOWED",
+		2: "CODEX_MODEL_POLICY_STATE_DISABLED",
+	}
+	CodexModelPolicyState_value = map[string]int32{
+		"CODEX_MODEL_POLICY_STATE_UNSPECIFIED": 0,
+		"CODEX_MODEL_POLICY_STATE_ALLOWED":     1,
+		"CODEX_MODEL_POLICY_STATE_DISABLED":    2,
+	}
+)
+
+func (x CodexModelPolicyState) Enum() *CodexModelPolicyState {
+	p := new(CodexModelPolicyState)
+	*p = x
+	return p
+}
+
+func (x CodexModelPolicyState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CodexModelPolicyState) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[13].Descriptor()
+}
+
+func (CodexModelPolicyState) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[13]
+}
+
+func (x CodexModelPolicyState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CodexModelPolicyState.Descriptor instead.
+func (CodexModelPolicyState) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{13}
+}
+
+type KernelControlsAction int32
+
+const (
+	KernelControlsAction_KERNEL_CONTROLS_ACTION_UNSPECIFIED KernelControlsAction = 0
+	KernelControlsAction_KERNEL_CONTROLS_ACTION_BLOCK       KernelControlsAction = 1
+	KernelControlsAction_KERNEL_CONTROLS_ACTION_AUDIT       KernelControlsAction = 2
+)
+
+// Enum value maps for KernelControlsAction.
+var (
+	KernelControlsAction_name = map[int32]string{
+		0: "KERNEL_CONTROLS_ACTION_UNSPECIFIED",
+		1: "KERNEL_CONTROLS_ACTION_BLOCK",
+		2: "KERNEL_CONTROLS_ACTION_AUDIT",
+	}
+	KernelControlsAction_value = map[string]int32{
+		"KERNEL_CONTROLS_ACTION_UNSPECIFIED": 0,
+		"KERNEL_CONTROLS_ACTION_BLOCK":       1,
+		"KERNEL_CONTROLS_ACTION_AUDIT":       2,
+	}
+)
+
+func (x KernelControlsAction) Enum() *KernelControlsAction {
+	p := new(KernelControlsAction)
+	*p = x
+	return p
+}
+
+func (x KernelControlsAction) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (KernelControlsAction) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[14].Descriptor()
+}
+
+func (KernelControlsAction) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[14]
+}
+
+func (x KernelControlsAction) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use KernelControlsAction.Descriptor instead.
+func (KernelControlsAction) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{14}
+}
+
+type AdmissionLevel int32
+
+const (
+	AdmissionLevel_ADMISSION_LEVEL_UNSPECIFIED  AdmissionLevel = 0
+	AdmissionLevel_ADMISSION_LEVEL_OWNER_ONLY   AdmissionLevel = 1
+	AdmissionLevel_ADMISSION_LEVEL_EVERYONE     AdmissionLevel = 2
+	AdmissionLevel_ADMISSION_LEVEL_ORGANIZATION AdmissionLevel = 3
+	AdmissionLevel_ADMISSION_LEVEL_CREATOR_ONLY AdmissionLevel = 4
+)
+
+// Enum value maps for AdmissionLevel.
+var (
+	AdmissionLevel_name = map[int32]string{
+		0: "ADMISSION_LEVEL_UNSPECIFIED",
+		1: "ADMISSION_LEVEL_OWNER_ONLY",
+		2: "ADMISSION_LEVEL_EVERYONE",
+		3: "ADMISSION_LEVEL_ORGANIZATION",
+		4: "ADMISSION_LEVEL_CREATOR_ONLY",
+	}
+	AdmissionLevel_value = map[string]int32{
+		"ADMISSION_LEVEL_UNSPECIFIED":  0,
+		"ADMISSION_LEVEL_OWNER_ONLY":   1,
+		"ADMISSION_LEVEL_EVERYONE":     2,
+		"ADMISSION_LEVEL_ORGANIZATION": 3,
+		"ADMISSION_LEVEL_CREATOR_ONLY": 4,
+	}
+)
+
+func (x AdmissionLevel) Enum() *AdmissionLevel {
+	p := new(AdmissionLevel)
+	*p = x
+	return p
+}
+
+func (x AdmissionLevel) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AdmissionLevel) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[15].Descriptor()
+}
+
+func (AdmissionLevel) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[15]
+}
+
+func (x AdmissionLevel) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AdmissionLevel.Descriptor instead.
+func (AdmissionLevel) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{15}
+}
+
+type VetoFileSurface int32
+
+const (
+	VetoFileSurface_VETO_FILE_SURFACE_UNSPECIFIED      VetoFileSurface = 0
+	VetoFileSurface_VETO_FILE_SURFACE_ACCESS           VetoFileSurface = 1
+	VetoFileSurface_VETO_FILE_SURFACE_CONTENT_MUTATION VetoFileSurface = 2
+	VetoFileSurface_VETO_FILE_SURFACE_CONTENT_READ     VetoFileSurface = 3
+)
+
+// Enum value maps for VetoFileSurface.
+var (
+	VetoFileSurface_name = map[int32]string{
+		0: "VETO_FILE_SURFACE_UNSPECIFIED",
+		1: "VETO_FILE_SURFACE_ACCESS",
+		2: "VETO_FILE_SURFACE_CONTENT_MUTATION",
+		3: "VETO_FILE_SURFACE_CONTENT_READ",
+	}
+	VetoFileSurface_value = map[string]int32{
+		"VETO_FILE_SURFACE_UNSPECIFIED":      0,
+		"VETO_FILE_SURFACE_ACCESS":           1,
+		"VETO_FILE_SURFACE_CONTENT_MUTATION": 2,
+		"VETO_FILE_SURFACE_CONTENT_READ":     3,
+	}
+)
+
+func (x VetoFileSurface) Enum() *VetoFileSurface {
+	p := new(VetoFileSurface)
+	*p = x
+	return p
+}
+
+func (x VetoFileSurface) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (VetoFileSurface) Descriptor() protoreflect.EnumDescriptor {
+	return file_gitpod_v1_organization_proto_enumTypes[16].Descriptor()
+}
+
+func (VetoFileSurface) Type() protoreflect.EnumType {
+	return &file_gitpod_v1_organization_proto_enumTypes[16]
+}
+
+func (x VetoFileSurface) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use VetoFileSurface.Descriptor instead.
+func (VetoFileSurface) EnumDescriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{16}
+}
+
 type SSOConfiguration_ProviderType int32
 
 const (
@@ -507,11 +932,11 @@ func (x SSOConfiguration_ProviderType) String() string {
 }
 
 func (SSOConfiguration_ProviderType) Descriptor() protoreflect.EnumDescriptor {
-	return file_gitpod_v1_organization_proto_enumTypes[9].Descriptor()
+	return file_gitpod_v1_organization_proto_enumTypes[17].Descriptor()
 }
 
 func (SSOConfiguration_ProviderType) Type() protoreflect.EnumType {
-	return &file_gitpod_v1_organization_proto_enumTypes[9]
+	return &file_gitpod_v1_organization_proto_enumTypes[17]
 }
 
 func (x SSOConfiguration_ProviderType) Number() protoreflect.EnumNumber {
@@ -556,11 +981,11 @@ func (x ListMembersRequest_SortField) String() string {
 }
 
 func (ListMembersRequest_SortField) Descriptor() protoreflect.EnumDescriptor {
-	return file_gitpod_v1_organization_proto_enumTypes[10].Descriptor()
+	return file_gitpod_v1_organization_proto_enumTypes[18].Descriptor()
 }
 
 func (ListMembersRequest_SortField) Type() protoreflect.EnumType {
-	return &file_gitpod_v1_organization_proto_enumTypes[10]
+	return &file_gitpod_v1_organization_proto_enumTypes[18]
 }
 
 func (x ListMembersRequest_SortField) Number() protoreflect.EnumNumber {
@@ -6312,6 +6737,1410 @@ func (x *GetTermsOfServiceAcceptancesExportResponse) GetDownloadUrl() string {
 	return ""
 }
 
+type CodexModelPolicy struct {
+	state         protoimpl.MessageState           `protogen:"open.v1"`
+	ModelStates   map[string]CodexModelPolicyState `protobuf:"bytes,1,rep,name=model_states,json=modelStates,proto3" json:"model_states,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value,enum=gitpod.v1.CodexModelPolicyState"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CodexModelPolicy) Reset() {
+	*x = CodexModelPolicy{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[106]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CodexModelPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CodexModelPolicy) ProtoMessage() {}
+
+func (x *CodexModelPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[106]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CodexModelPolicy.ProtoReflect.Descriptor instead.
+func (*CodexModelPolicy) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{106}
+}
+
+func (x *CodexModelPolicy) GetModelStates() map[string]CodexModelPolicyState {
+	if x != nil {
+		return x.ModelStates
+	}
+	return nil
+}
+
+type AgentPolicy struct {
+	state                        protoimpl.MessageState    `protogen:"open.v1"`
+	McpDisabled                  bool                      `protobuf:"varint,1,opt,name=mcp_disabled,json=mcpDisabled,proto3" json:"mcp_disabled,omitempty"`
+	CommandDenyList              []string                  `protobuf:"bytes,2,rep,name=command_deny_list,json=commandDenyList,proto3" json:"command_deny_list,omitempty"`
+	ScmToolsDisabled             bool                      `protobuf:"varint,3,opt,name=scm_tools_disabled,json=scmToolsDisabled,proto3" json:"scm_tools_disabled,omitempty"`
+	ScmToolsAllowedGroupId       string                    `protobuf:"bytes,4,opt,name=scm_tools_allowed_group_id,json=scmToolsAllowedGroupId,proto3" json:"scm_tools_allowed_group_id,omitempty"`
+	ConversationSharingPolicy    ConversationSharingPolicy `protobuf:"varint,5,opt,name=conversation_sharing_policy,json=conversationSharingPolicy,proto3,enum=gitpod.v1.ConversationSharingPolicy" json:"conversation_sharing_policy,omitempty"`
+	MaxSubagentsPerEnvironment   int32                     `protobuf:"varint,6,opt,name=max_subagents_per_environment,json=maxSubagentsPerEnvironment,proto3" json:"max_subagents_per_environment,omitempty"`
+	AllowedAgentIds              []string                  `protobuf:"bytes,7,rep,name=allowed_agent_ids,json=allowedAgentIds,proto3" json:"allowed_agent_ids,omitempty"`
+	AllowedCodexModels           []CodexOpenAIModel        `protobuf:"varint,8,rep,packed,name=allowed_codex_models,json=allowedCodexModels,proto3,enum=gitpod.v1.CodexOpenAIModel" json:"allowed_codex_models,omitempty"`
+	AllowedCodexReasoningEfforts []CodexReasoningEffort    `protobuf:"varint,9,rep,packed,name=allowed_codex_reasoning_efforts,json=allowedCodexReasoningEfforts,proto3,enum=gitpod.v1.CodexReasoningEffort" json:"allowed_codex_reasoning_efforts,omitempty"`
+	AllowedCodexServiceTiers     []CodexServiceTier        `protobuf:"varint,10,rep,packed,name=allowed_codex_service_tiers,json=allowedCodexServiceTiers,proto3,enum=gitpod.v1.CodexServiceTier" json:"allowed_codex_service_tiers,omitempty"`
+	GoalModeDisabled             bool                      `protobuf:"varint,11,opt,name=goal_mode_disabled,json=goalModeDisabled,proto3" json:"goal_mode_disabled,omitempty"`
+	CodexModelPolicy             *CodexModelPolicy         `protobuf:"bytes,12,opt,name=codex_model_policy,json=codexModelPolicy,proto3" json:"codex_model_policy,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
+}
+
+func (x *AgentPolicy) Reset() {
+	*x = AgentPolicy{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[107]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AgentPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AgentPolicy) ProtoMessage() {}
+
+func (x *AgentPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[107]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AgentPolicy.ProtoReflect.Descriptor instead.
+func (*AgentPolicy) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{107}
+}
+
+func (x *AgentPolicy) GetMcpDisabled() bool {
+	if x != nil {
+		return x.McpDisabled
+	}
+	return false
+}
+
+func (x *AgentPolicy) GetCommandDenyList() []string {
+	if x != nil {
+		return x.CommandDenyList
+	}
+	return nil
+}
+
+func (x *AgentPolicy) GetScmToolsDisabled() bool {
+	if x != nil {
+		return x.ScmToolsDisabled
+	}
+	return false
+}
+
+func (x *AgentPolicy) GetScmToolsAllowedGroupId() string {
+	if x != nil {
+		return x.ScmToolsAllowedGroupId
+	}
+	return ""
+}
+
+func (x *AgentPolicy) GetConversationSharingPolicy() ConversationSharingPolicy {
+	if x != nil {
+		return x.ConversationSharingPolicy
+	}
+	return ConversationSharingPolicy_CONVERSATION_SHARING_POLICY_UNSPECIFIED
+}
+
+func (x *AgentPolicy) GetMaxSubagentsPerEnvironment() int32 {
+	if x != nil {
+		return x.MaxSubagentsPerEnvironment
+	}
+	return 0
+}
+
+func (x *AgentPolicy) GetAllowedAgentIds() []string {
+	if x != nil {
+		return x.AllowedAgentIds
+	}
+	return nil
+}
+
+func (x *AgentPolicy) GetAllowedCodexModels() []CodexOpenAIModel {
+	if x != nil {
+		return x.AllowedCodexModels
+	}
+	return nil
+}
+
+func (x *AgentPolicy) GetAllowedCodexReasoningEfforts() []CodexReasoningEffort {
+	if x != nil {
+		return x.AllowedCodexReasoningEfforts
+	}
+	return nil
+}
+
+func (x *AgentPolicy) GetAllowedCodexServiceTiers() []CodexServiceTier {
+	if x != nil {
+		return x.AllowedCodexServiceTiers
+	}
+	return nil
+}
+
+func (x *AgentPolicy) GetGoalModeDisabled() bool {
+	if x != nil {
+		return x.GoalModeDisabled
+	}
+	return false
+}
+
+func (x *AgentPolicy) GetCodexModelPolicy() *CodexModelPolicy {
+	if x != nil {
+		return x.CodexModelPolicy
+	}
+	return nil
+}
+
+type EditorVersionPolicy struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	AllowedVersions []string               `protobuf:"bytes,1,rep,name=allowed_versions,json=allowedVersions,proto3" json:"allowed_versions,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *EditorVersionPolicy) Reset() {
+	*x = EditorVersionPolicy{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[108]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EditorVersionPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EditorVersionPolicy) ProtoMessage() {}
+
+func (x *EditorVersionPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[108]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EditorVersionPolicy.ProtoReflect.Descriptor instead.
+func (*EditorVersionPolicy) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{108}
+}
+
+func (x *EditorVersionPolicy) GetAllowedVersions() []string {
+	if x != nil {
+		return x.AllowedVersions
+	}
+	return nil
+}
+
+type CrowdStrikeConfig struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	Enabled           bool                   `protobuf:"varint,1,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	Image             string                 `protobuf:"bytes,2,opt,name=image,proto3" json:"image,omitempty"`
+	CidSecretId       string                 `protobuf:"bytes,3,opt,name=cid_secret_id,json=cidSecretId,proto3" json:"cid_secret_id,omitempty"`
+	Tags              string                 `protobuf:"bytes,4,opt,name=tags,proto3" json:"tags,omitempty"`
+	AdditionalOptions map[string]string      `protobuf:"bytes,5,rep,name=additional_options,json=additionalOptions,proto3" json:"additional_options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *CrowdStrikeConfig) Reset() {
+	*x = CrowdStrikeConfig{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[109]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CrowdStrikeConfig) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CrowdStrikeConfig) ProtoMessage() {}
+
+func (x *CrowdStrikeConfig) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[109]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CrowdStrikeConfig.ProtoReflect.Descriptor instead.
+func (*CrowdStrikeConfig) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{109}
+}
+
+func (x *CrowdStrikeConfig) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+func (x *CrowdStrikeConfig) GetImage() string {
+	if x != nil {
+		return x.Image
+	}
+	return ""
+}
+
+func (x *CrowdStrikeConfig) GetCidSecretId() string {
+	if x != nil {
+		return x.CidSecretId
+	}
+	return ""
+}
+
+func (x *CrowdStrikeConfig) GetTags() string {
+	if x != nil {
+		return x.Tags
+	}
+	return ""
+}
+
+func (x *CrowdStrikeConfig) GetAdditionalOptions() map[string]string {
+	if x != nil {
+		return x.AdditionalOptions
+	}
+	return nil
+}
+
+type CustomAgentEnvMapping struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	SecretName    string                 `protobuf:"bytes,2,opt,name=secret_name,json=secretName,proto3" json:"secret_name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CustomAgentEnvMapping) Reset() {
+	*x = CustomAgentEnvMapping{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[110]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CustomAgentEnvMapping) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CustomAgentEnvMapping) ProtoMessage() {}
+
+func (x *CustomAgentEnvMapping) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[110]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CustomAgentEnvMapping.ProtoReflect.Descriptor instead.
+func (*CustomAgentEnvMapping) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{110}
+}
+
+func (x *CustomAgentEnvMapping) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *CustomAgentEnvMapping) GetSecretName() string {
+	if x != nil {
+		return x.SecretName
+	}
+	return ""
+}
+
+type CustomSecurityAgent struct {
+	state         protoimpl.MessageState   `protogen:"open.v1"`
+	Id            string                   `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Enabled       bool                     `protobuf:"varint,2,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	Name          string                   `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	Description   string                   `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
+	StartCommand  string                   `protobuf:"bytes,5,opt,name=start_command,json=startCommand,proto3" json:"start_command,omitempty"`
+	EnvMappings   []*CustomAgentEnvMapping `protobuf:"bytes,6,rep,name=env_mappings,json=envMappings,proto3" json:"env_mappings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CustomSecurityAgent) Reset() {
+	*x = CustomSecurityAgent{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[111]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CustomSecurityAgent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CustomSecurityAgent) ProtoMessage() {}
+
+func (x *CustomSecurityAgent) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[111]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CustomSecurityAgent.ProtoReflect.Descriptor instead.
+func (*CustomSecurityAgent) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{111}
+}
+
+func (x *CustomSecurityAgent) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *CustomSecurityAgent) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+func (x *CustomSecurityAgent) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *CustomSecurityAgent) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *CustomSecurityAgent) GetStartCommand() string {
+	if x != nil {
+		return x.StartCommand
+	}
+	return ""
+}
+
+func (x *CustomSecurityAgent) GetEnvMappings() []*CustomAgentEnvMapping {
+	if x != nil {
+		return x.EnvMappings
+	}
+	return nil
+}
+
+type SecurityAgentPolicy struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Crowdstrike   *CrowdStrikeConfig     `protobuf:"bytes,1,opt,name=crowdstrike,proto3" json:"crowdstrike,omitempty"`
+	CustomAgents  []*CustomSecurityAgent `protobuf:"bytes,2,rep,name=custom_agents,json=customAgents,proto3" json:"custom_agents,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SecurityAgentPolicy) Reset() {
+	*x = SecurityAgentPolicy{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[112]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecurityAgentPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecurityAgentPolicy) ProtoMessage() {}
+
+func (x *SecurityAgentPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[112]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecurityAgentPolicy.ProtoReflect.Descriptor instead.
+func (*SecurityAgentPolicy) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{112}
+}
+
+func (x *SecurityAgentPolicy) GetCrowdstrike() *CrowdStrikeConfig {
+	if x != nil {
+		return x.Crowdstrike
+	}
+	return nil
+}
+
+func (x *SecurityAgentPolicy) GetCustomAgents() []*CustomSecurityAgent {
+	if x != nil {
+		return x.CustomAgents
+	}
+	return nil
+}
+
+type VetoExecPolicy struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Enabled       bool                   `protobuf:"varint,1,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	Executables   []string               `protobuf:"bytes,2,rep,name=executables,proto3" json:"executables,omitempty"`
+	Action        KernelControlsAction   `protobuf:"varint,3,opt,name=action,proto3,enum=gitpod.v1.KernelControlsAction" json:"action,omitempty"`
+	Safelist      []string               `protobuf:"bytes,4,rep,name=safelist,proto3" json:"safelist,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VetoExecPolicy) Reset() {
+	*x = VetoExecPolicy{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[113]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VetoExecPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VetoExecPolicy) ProtoMessage() {}
+
+func (x *VetoExecPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[113]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VetoExecPolicy.ProtoReflect.Descriptor instead.
+func (*VetoExecPolicy) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{113}
+}
+
+func (x *VetoExecPolicy) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+func (x *VetoExecPolicy) GetExecutables() []string {
+	if x != nil {
+		return x.Executables
+	}
+	return nil
+}
+
+func (x *VetoExecPolicy) GetAction() KernelControlsAction {
+	if x != nil {
+		return x.Action
+	}
+	return KernelControlsAction_KERNEL_CONTROLS_ACTION_UNSPECIFIED
+}
+
+func (x *VetoExecPolicy) GetSafelist() []string {
+	if x != nil {
+		return x.Safelist
+	}
+	return nil
+}
+
+type VetoFilePathEntry struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Path          string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	Surface       VetoFileSurface        `protobuf:"varint,2,opt,name=surface,proto3,enum=gitpod.v1.VetoFileSurface" json:"surface,omitempty"`
+	Effect        KernelControlsAction   `protobuf:"varint,3,opt,name=effect,proto3,enum=gitpod.v1.KernelControlsAction" json:"effect,omitempty"`
+	TrackChanges  bool                   `protobuf:"varint,4,opt,name=track_changes,json=trackChanges,proto3" json:"track_changes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VetoFilePathEntry) Reset() {
+	*x = VetoFilePathEntry{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[114]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VetoFilePathEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VetoFilePathEntry) ProtoMessage() {}
+
+func (x *VetoFilePathEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[114]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VetoFilePathEntry.ProtoReflect.Descriptor instead.
+func (*VetoFilePathEntry) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{114}
+}
+
+func (x *VetoFilePathEntry) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *VetoFilePathEntry) GetSurface() VetoFileSurface {
+	if x != nil {
+		return x.Surface
+	}
+	return VetoFileSurface_VETO_FILE_SURFACE_UNSPECIFIED
+}
+
+func (x *VetoFilePathEntry) GetEffect() KernelControlsAction {
+	if x != nil {
+		return x.Effect
+	}
+	return KernelControlsAction_KERNEL_CONTROLS_ACTION_UNSPECIFIED
+}
+
+func (x *VetoFilePathEntry) GetTrackChanges() bool {
+	if x != nil {
+		return x.TrackChanges
+	}
+	return false
+}
+
+type VetoFilePathPolicy struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	Entries        []*VetoFilePathEntry   `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	DefaultSurface VetoFileSurface        `protobuf:"varint,2,opt,name=default_surface,json=defaultSurface,proto3,enum=gitpod.v1.VetoFileSurface" json:"default_surface,omitempty"`
+	DefaultEffect  KernelControlsAction   `protobuf:"varint,3,opt,name=default_effect,json=defaultEffect,proto3,enum=gitpod.v1.KernelControlsAction" json:"default_effect,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *VetoFilePathPolicy) Reset() {
+	*x = VetoFilePathPolicy{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[115]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VetoFilePathPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VetoFilePathPolicy) ProtoMessage() {}
+
+func (x *VetoFilePathPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[115]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VetoFilePathPolicy.ProtoReflect.Descriptor instead.
+func (*VetoFilePathPolicy) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{115}
+}
+
+func (x *VetoFilePathPolicy) GetEntries() []*VetoFilePathEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+func (x *VetoFilePathPolicy) GetDefaultSurface() VetoFileSurface {
+	if x != nil {
+		return x.DefaultSurface
+	}
+	return VetoFileSurface_VETO_FILE_SURFACE_UNSPECIFIED
+}
+
+func (x *VetoFilePathPolicy) GetDefaultEffect() KernelControlsAction {
+	if x != nil {
+		return x.DefaultEffect
+	}
+	return KernelControlsAction_KERNEL_CONTROLS_ACTION_UNSPECIFIED
+}
+
+type VetoFileBlockDevicesPolicy struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Enabled       bool                   `protobuf:"varint,1,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	Action        KernelControlsAction   `protobuf:"varint,2,opt,name=action,proto3,enum=gitpod.v1.KernelControlsAction" json:"action,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VetoFileBlockDevicesPolicy) Reset() {
+	*x = VetoFileBlockDevicesPolicy{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[116]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VetoFileBlockDevicesPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VetoFileBlockDevicesPolicy) ProtoMessage() {}
+
+func (x *VetoFileBlockDevicesPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[116]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VetoFileBlockDevicesPolicy.ProtoReflect.Descriptor instead.
+func (*VetoFileBlockDevicesPolicy) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{116}
+}
+
+func (x *VetoFileBlockDevicesPolicy) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+func (x *VetoFileBlockDevicesPolicy) GetAction() KernelControlsAction {
+	if x != nil {
+		return x.Action
+	}
+	return KernelControlsAction_KERNEL_CONTROLS_ACTION_UNSPECIFIED
+}
+
+type VetoFilePolicy struct {
+	state         protoimpl.MessageState      `protogen:"open.v1"`
+	Enabled       bool                        `protobuf:"varint,1,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	Paths         *VetoFilePathPolicy         `protobuf:"bytes,2,opt,name=paths,proto3" json:"paths,omitempty"`
+	BlockDevices  *VetoFileBlockDevicesPolicy `protobuf:"bytes,3,opt,name=block_devices,json=blockDevices,proto3" json:"block_devices,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VetoFilePolicy) Reset() {
+	*x = VetoFilePolicy{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[117]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VetoFilePolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VetoFilePolicy) ProtoMessage() {}
+
+func (x *VetoFilePolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[117]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VetoFilePolicy.ProtoReflect.Descriptor instead.
+func (*VetoFilePolicy) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{117}
+}
+
+func (x *VetoFilePolicy) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+func (x *VetoFilePolicy) GetPaths() *VetoFilePathPolicy {
+	if x != nil {
+		return x.Paths
+	}
+	return nil
+}
+
+func (x *VetoFilePolicy) GetBlockDevices() *VetoFileBlockDevicesPolicy {
+	if x != nil {
+		return x.BlockDevices
+	}
+	return nil
+}
+
+type OrganizationPolicies struct {
+	state                             protoimpl.MessageState          `protogen:"open.v1"`
+	OrganizationId                    string                          `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	MaximumEnvironmentTimeout         *durationpb.Duration            `protobuf:"bytes,2,opt,name=maximum_environment_timeout,json=maximumEnvironmentTimeout,proto3" json:"maximum_environment_timeout,omitempty"`
+	MembersRequireProjects            bool                            `protobuf:"varint,3,opt,name=members_require_projects,json=membersRequireProjects,proto3" json:"members_require_projects,omitempty"`
+	MembersCreateProjects             bool                            `protobuf:"varint,4,opt,name=members_create_projects,json=membersCreateProjects,proto3" json:"members_create_projects,omitempty"`
+	AllowedEditorIds                  []string                        `protobuf:"bytes,5,rep,name=allowed_editor_ids,json=allowedEditorIds,proto3" json:"allowed_editor_ids,omitempty"`
+	DefaultEditorId                   string                          `protobuf:"bytes,6,opt,name=default_editor_id,json=defaultEditorId,proto3" json:"default_editor_id,omitempty"`
+	AllowLocalRunners                 bool                            `protobuf:"varint,7,opt,name=allow_local_runners,json=allowLocalRunners,proto3" json:"allow_local_runners,omitempty"`
+	MaximumRunningEnvironmentsPerUser int64                           `protobuf:"varint,8,opt,name=maximum_running_environments_per_user,json=maximumRunningEnvironmentsPerUser,proto3" json:"maximum_running_environments_per_user,omitempty"`
+	MaximumEnvironmentsPerUser        int64                           `protobuf:"varint,9,opt,name=maximum_environments_per_user,json=maximumEnvironmentsPerUser,proto3" json:"maximum_environments_per_user,omitempty"`
+	DefaultEnvironmentImage           string                          `protobuf:"bytes,10,opt,name=default_environment_image,json=defaultEnvironmentImage,proto3" json:"default_environment_image,omitempty"`
+	PortSharingDisabled               bool                            `protobuf:"varint,11,opt,name=port_sharing_disabled,json=portSharingDisabled,proto3" json:"port_sharing_disabled,omitempty"`
+	DeleteArchivedEnvironmentsAfter   *durationpb.Duration            `protobuf:"bytes,12,opt,name=delete_archived_environments_after,json=deleteArchivedEnvironmentsAfter,proto3" json:"delete_archived_environments_after,omitempty"`
+	AgentPolicy                       *AgentPolicy                    `protobuf:"bytes,13,opt,name=agent_policy,json=agentPolicy,proto3" json:"agent_policy,omitempty"`
+	MaximumEnvironmentLifetime        *durationpb.Duration            `protobuf:"bytes,14,opt,name=maximum_environment_lifetime,json=maximumEnvironmentLifetime,proto3" json:"maximum_environment_lifetime,omitempty"`
+	RequireCustomDomainAccess         bool                            `protobuf:"varint,15,opt,name=require_custom_domain_access,json=requireCustomDomainAccess,proto3" json:"require_custom_domain_access,omitempty"`
+	EditorVersionRestrictions         map[string]*EditorVersionPolicy `protobuf:"bytes,16,rep,name=editor_version_restrictions,json=editorVersionRestrictions,proto3" json:"editor_version_restrictions,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	SecurityAgentPolicy               *SecurityAgentPolicy            `protobuf:"bytes,17,opt,name=security_agent_policy,json=securityAgentPolicy,proto3" json:"security_agent_policy,omitempty"`
+	RestrictAccountCreationToScim     bool                            `protobuf:"varint,18,opt,name=restrict_account_creation_to_scim,json=restrictAccountCreationToScim,proto3" json:"restrict_account_creation_to_scim,omitempty"`
+	VetoExecPolicy                    *VetoExecPolicy                 `protobuf:"bytes,20,opt,name=veto_exec_policy,json=vetoExecPolicy,proto3" json:"veto_exec_policy,omitempty"`
+	MaximumEnvironmentLifetimeStrict  bool                            `protobuf:"varint,21,opt,name=maximum_environment_lifetime_strict,json=maximumEnvironmentLifetimeStrict,proto3" json:"maximum_environment_lifetime_strict,omitempty"`
+	MaxPortAdmissionLevel             AdmissionLevel                  `protobuf:"varint,22,opt,name=max_port_admission_level,json=maxPortAdmissionLevel,proto3,enum=gitpod.v1.AdmissionLevel" json:"max_port_admission_level,omitempty"`
+	WebBrowserDisabled                bool                            `protobuf:"varint,24,opt,name=web_browser_disabled,json=webBrowserDisabled,proto3" json:"web_browser_disabled,omitempty"`
+	DisableFromScratch                bool                            `protobuf:"varint,25,opt,name=disable_from_scratch,json=disableFromScratch,proto3" json:"disable_from_scratch,omitempty"`
+	VetoFilePolicy                    *VetoFilePolicy                 `protobuf:"bytes,26,opt,name=veto_file_policy,json=vetoFilePolicy,proto3" json:"veto_file_policy,omitempty"`
+	SecurityPolicyId                  string                          `protobuf:"bytes,27,opt,name=security_policy_id,json=securityPolicyId,proto3" json:"security_policy_id,omitempty"`
+	ArchiveEnvironmentsAfter          *durationpb.Duration            `protobuf:"bytes,28,opt,name=archive_environments_after,json=archiveEnvironmentsAfter,proto3" json:"archive_environments_after,omitempty"`
+	unknownFields                     protoimpl.UnknownFields
+	sizeCache                         protoimpl.SizeCache
+}
+
+func (x *OrganizationPolicies) Reset() {
+	*x = OrganizationPolicies{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[118]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OrganizationPolicies) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OrganizationPolicies) ProtoMessage() {}
+
+func (x *OrganizationPolicies) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[118]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OrganizationPolicies.ProtoReflect.Descriptor instead.
+func (*OrganizationPolicies) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{118}
+}
+
+func (x *OrganizationPolicies) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *OrganizationPolicies) GetMaximumEnvironmentTimeout() *durationpb.Duration {
+	if x != nil {
+		return x.MaximumEnvironmentTimeout
+	}
+	return nil
+}
+
+func (x *OrganizationPolicies) GetMembersRequireProjects() bool {
+	if x != nil {
+		return x.MembersRequireProjects
+	}
+	return false
+}
+
+func (x *OrganizationPolicies) GetMembersCreateProjects() bool {
+	if x != nil {
+		return x.MembersCreateProjects
+	}
+	return false
+}
+
+func (x *OrganizationPolicies) GetAllowedEditorIds() []string {
+	if x != nil {
+		return x.AllowedEditorIds
+	}
+	return nil
+}
+
+func (x *OrganizationPolicies) GetDefaultEditorId() string {
+	if x != nil {
+		return x.DefaultEditorId
+	}
+	return ""
+}
+
+func (x *OrganizationPolicies) GetAllowLocalRunners() bool {
+	if x != nil {
+		return x.AllowLocalRunners
+	}
+	return false
+}
+
+func (x *OrganizationPolicies) GetMaximumRunningEnvironmentsPerUser() int64 {
+	if x != nil {
+		return x.MaximumRunningEnvironmentsPerUser
+	}
+	return 0
+}
+
+func (x *OrganizationPolicies) GetMaximumEnvironmentsPerUser() int64 {
+	if x != nil {
+		return x.MaximumEnvironmentsPerUser
+	}
+	return 0
+}
+
+func (x *OrganizationPolicies) GetDefaultEnvironmentImage() string {
+	if x != nil {
+		return x.DefaultEnvironmentImage
+	}
+	return ""
+}
+
+func (x *OrganizationPolicies) GetPortSharingDisabled() bool {
+	if x != nil {
+		return x.PortSharingDisabled
+	}
+	return false
+}
+
+func (x *OrganizationPolicies) GetDeleteArchivedEnvironmentsAfter() *durationpb.Duration {
+	if x != nil {
+		return x.DeleteArchivedEnvironmentsAfter
+	}
+	return nil
+}
+
+func (x *OrganizationPolicies) GetAgentPolicy() *AgentPolicy {
+	if x != nil {
+		return x.AgentPolicy
+	}
+	return nil
+}
+
+func (x *OrganizationPolicies) GetMaximumEnvironmentLifetime() *durationpb.Duration {
+	if x != nil {
+		return x.MaximumEnvironmentLifetime
+	}
+	return nil
+}
+
+func (x *OrganizationPolicies) GetRequireCustomDomainAccess() bool {
+	if x != nil {
+		return x.RequireCustomDomainAccess
+	}
+	return false
+}
+
+func (x *OrganizationPolicies) GetEditorVersionRestrictions() map[string]*EditorVersionPolicy {
+	if x != nil {
+		return x.EditorVersionRestrictions
+	}
+	return nil
+}
+
+func (x *OrganizationPolicies) GetSecurityAgentPolicy() *SecurityAgentPolicy {
+	if x != nil {
+		return x.SecurityAgentPolicy
+	}
+	return nil
+}
+
+func (x *OrganizationPolicies) GetRestrictAccountCreationToScim() bool {
+	if x != nil {
+		return x.RestrictAccountCreationToScim
+	}
+	return false
+}
+
+func (x *OrganizationPolicies) GetVetoExecPolicy() *VetoExecPolicy {
+	if x != nil {
+		return x.VetoExecPolicy
+	}
+	return nil
+}
+
+func (x *OrganizationPolicies) GetMaximumEnvironmentLifetimeStrict() bool {
+	if x != nil {
+		return x.MaximumEnvironmentLifetimeStrict
+	}
+	return false
+}
+
+func (x *OrganizationPolicies) GetMaxPortAdmissionLevel() AdmissionLevel {
+	if x != nil {
+		return x.MaxPortAdmissionLevel
+	}
+	return AdmissionLevel_ADMISSION_LEVEL_UNSPECIFIED
+}
+
+func (x *OrganizationPolicies) GetWebBrowserDisabled() bool {
+	if x != nil {
+		return x.WebBrowserDisabled
+	}
+	return false
+}
+
+func (x *OrganizationPolicies) GetDisableFromScratch() bool {
+	if x != nil {
+		return x.DisableFromScratch
+	}
+	return false
+}
+
+func (x *OrganizationPolicies) GetVetoFilePolicy() *VetoFilePolicy {
+	if x != nil {
+		return x.VetoFilePolicy
+	}
+	return nil
+}
+
+func (x *OrganizationPolicies) GetSecurityPolicyId() string {
+	if x != nil {
+		return x.SecurityPolicyId
+	}
+	return ""
+}
+
+func (x *OrganizationPolicies) GetArchiveEnvironmentsAfter() *durationpb.Duration {
+	if x != nil {
+		return x.ArchiveEnvironmentsAfter
+	}
+	return nil
+}
+
+type GetOrganizationPoliciesRequest struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	OrganizationId string                 `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *GetOrganizationPoliciesRequest) Reset() {
+	*x = GetOrganizationPoliciesRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[119]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOrganizationPoliciesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOrganizationPoliciesRequest) ProtoMessage() {}
+
+func (x *GetOrganizationPoliciesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[119]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOrganizationPoliciesRequest.ProtoReflect.Descriptor instead.
+func (*GetOrganizationPoliciesRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{119}
+}
+
+func (x *GetOrganizationPoliciesRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+type GetOrganizationPoliciesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Policies      *OrganizationPolicies  `protobuf:"bytes,1,opt,name=policies,proto3" json:"policies,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOrganizationPoliciesResponse) Reset() {
+	*x = GetOrganizationPoliciesResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[120]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOrganizationPoliciesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOrganizationPoliciesResponse) ProtoMessage() {}
+
+func (x *GetOrganizationPoliciesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[120]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOrganizationPoliciesResponse.ProtoReflect.Descriptor instead.
+func (*GetOrganizationPoliciesResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{120}
+}
+
+func (x *GetOrganizationPoliciesResponse) GetPolicies() *OrganizationPolicies {
+	if x != nil {
+		return x.Policies
+	}
+	return nil
+}
+
+type UpdateOrganizationPoliciesRequest struct {
+	state                             protoimpl.MessageState                                       `protogen:"open.v1"`
+	OrganizationId                    string                                                       `protobuf:"bytes,1,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
+	MaximumEnvironmentTimeout         *durationpb.Duration                                         `protobuf:"bytes,2,opt,name=maximum_environment_timeout,json=maximumEnvironmentTimeout,proto3,oneof" json:"maximum_environment_timeout,omitempty"`
+	MembersRequireProjects            *bool                                                        `protobuf:"varint,3,opt,name=members_require_projects,json=membersRequireProjects,proto3,oneof" json:"members_require_projects,omitempty"`
+	MembersCreateProjects             *bool                                                        `protobuf:"varint,4,opt,name=members_create_projects,json=membersCreateProjects,proto3,oneof" json:"members_create_projects,omitempty"`
+	AllowedEditorIds                  []string                                                     `protobuf:"bytes,5,rep,name=allowed_editor_ids,json=allowedEditorIds,proto3" json:"allowed_editor_ids,omitempty"`
+	DefaultEditorId                   *string                                                      `protobuf:"bytes,6,opt,name=default_editor_id,json=defaultEditorId,proto3,oneof" json:"default_editor_id,omitempty"`
+	AllowLocalRunners                 *bool                                                        `protobuf:"varint,7,opt,name=allow_local_runners,json=allowLocalRunners,proto3,oneof" json:"allow_local_runners,omitempty"`
+	MaximumRunningEnvironmentsPerUser *int64                                                       `protobuf:"varint,8,opt,name=maximum_running_environments_per_user,json=maximumRunningEnvironmentsPerUser,proto3,oneof" json:"maximum_running_environments_per_user,omitempty"`
+	MaximumEnvironmentsPerUser        *int64                                                       `protobuf:"varint,9,opt,name=maximum_environments_per_user,json=maximumEnvironmentsPerUser,proto3,oneof" json:"maximum_environments_per_user,omitempty"`
+	DefaultEnvironmentImage           *string                                                      `protobuf:"bytes,10,opt,name=default_environment_image,json=defaultEnvironmentImage,proto3,oneof" json:"default_environment_image,omitempty"`
+	PortSharingDisabled               *bool                                                        `protobuf:"varint,11,opt,name=port_sharing_disabled,json=portSharingDisabled,proto3,oneof" json:"port_sharing_disabled,omitempty"`
+	DeleteArchivedEnvironmentsAfter   *durationpb.Duration                                         `protobuf:"bytes,12,opt,name=delete_archived_environments_after,json=deleteArchivedEnvironmentsAfter,proto3,oneof" json:"delete_archived_environments_after,omitempty"`
+	AgentPolicy                       *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy         `protobuf:"bytes,13,opt,name=agent_policy,json=agentPolicy,proto3,oneof" json:"agent_policy,omitempty"`
+	MaximumEnvironmentLifetime        *durationpb.Duration                                         `protobuf:"bytes,14,opt,name=maximum_environment_lifetime,json=maximumEnvironmentLifetime,proto3,oneof" json:"maximum_environment_lifetime,omitempty"`
+	RequireCustomDomainAccess         *bool                                                        `protobuf:"varint,15,opt,name=require_custom_domain_access,json=requireCustomDomainAccess,proto3,oneof" json:"require_custom_domain_access,omitempty"`
+	EditorVersionRestrictions         map[string]*EditorVersionPolicy                              `protobuf:"bytes,16,rep,name=editor_version_restrictions,json=editorVersionRestrictions,proto3" json:"editor_version_restrictions,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	SecurityAgentPolicy               *UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy `protobuf:"bytes,17,opt,name=security_agent_policy,json=securityAgentPolicy,proto3,oneof" json:"security_agent_policy,omitempty"`
+	RestrictAccountCreationToScim     *bool                                                        `protobuf:"varint,18,opt,name=restrict_account_creation_to_scim,json=restrictAccountCreationToScim,proto3,oneof" json:"restrict_account_creation_to_scim,omitempty"`
+	VetoExecPolicy                    *VetoExecPolicy                                              `protobuf:"bytes,20,opt,name=veto_exec_policy,json=vetoExecPolicy,proto3,oneof" json:"veto_exec_policy,omitempty"`
+	MaximumEnvironmentLifetimeStrict  *bool                                                        `protobuf:"varint,21,opt,name=maximum_environment_lifetime_strict,json=maximumEnvironmentLifetimeStrict,proto3,oneof" json:"maximum_environment_lifetime_strict,omitempty"`
+	MaxPortAdmissionLevel             *AdmissionLevel                                              `protobuf:"varint,22,opt,name=max_port_admission_level,json=maxPortAdmissionLevel,proto3,enum=gitpod.v1.AdmissionLevel,oneof" json:"max_port_admission_level,omitempty"`
+	WebBrowserDisabled                *bool                                                        `protobuf:"varint,24,opt,name=web_browser_disabled,json=webBrowserDisabled,proto3,oneof" json:"web_browser_disabled,omitempty"`
+	DisableFromScratch                *bool                                                        `protobuf:"varint,25,opt,name=disable_from_scratch,json=disableFromScratch,proto3,oneof" json:"disable_from_scratch,omitempty"`
+	VetoFilePolicy                    *VetoFilePolicy                                              `protobuf:"bytes,26,opt,name=veto_file_policy,json=vetoFilePolicy,proto3,oneof" json:"veto_file_policy,omitempty"`
+	SecurityPolicyId                  *string                                                      `protobuf:"bytes,27,opt,name=security_policy_id,json=securityPolicyId,proto3,oneof" json:"security_policy_id,omitempty"`
+	ArchiveEnvironmentsAfter          *durationpb.Duration                                         `protobuf:"bytes,28,opt,name=archive_environments_after,json=archiveEnvironmentsAfter,proto3,oneof" json:"archive_environments_after,omitempty"`
+	unknownFields                     protoimpl.UnknownFields
+	sizeCache                         protoimpl.SizeCache
+}
+
+func (x *UpdateOrganizationPoliciesRequest) Reset() {
+	*x = UpdateOrganizationPoliciesRequest{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[121]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOrganizationPoliciesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOrganizationPoliciesRequest) ProtoMessage() {}
+
+func (x *UpdateOrganizationPoliciesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[121]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOrganizationPoliciesRequest.ProtoReflect.Descriptor instead.
+func (*UpdateOrganizationPoliciesRequest) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{121}
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetOrganizationId() string {
+	if x != nil {
+		return x.OrganizationId
+	}
+	return ""
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetMaximumEnvironmentTimeout() *durationpb.Duration {
+	if x != nil {
+		return x.MaximumEnvironmentTimeout
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetMembersRequireProjects() bool {
+	if x != nil && x.MembersRequireProjects != nil {
+		return *x.MembersRequireProjects
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetMembersCreateProjects() bool {
+	if x != nil && x.MembersCreateProjects != nil {
+		return *x.MembersCreateProjects
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetAllowedEditorIds() []string {
+	if x != nil {
+		return x.AllowedEditorIds
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetDefaultEditorId() string {
+	if x != nil && x.DefaultEditorId != nil {
+		return *x.DefaultEditorId
+	}
+	return ""
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetAllowLocalRunners() bool {
+	if x != nil && x.AllowLocalRunners != nil {
+		return *x.AllowLocalRunners
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetMaximumRunningEnvironmentsPerUser() int64 {
+	if x != nil && x.MaximumRunningEnvironmentsPerUser != nil {
+		return *x.MaximumRunningEnvironmentsPerUser
+	}
+	return 0
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetMaximumEnvironmentsPerUser() int64 {
+	if x != nil && x.MaximumEnvironmentsPerUser != nil {
+		return *x.MaximumEnvironmentsPerUser
+	}
+	return 0
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetDefaultEnvironmentImage() string {
+	if x != nil && x.DefaultEnvironmentImage != nil {
+		return *x.DefaultEnvironmentImage
+	}
+	return ""
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetPortSharingDisabled() bool {
+	if x != nil && x.PortSharingDisabled != nil {
+		return *x.PortSharingDisabled
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetDeleteArchivedEnvironmentsAfter() *durationpb.Duration {
+	if x != nil {
+		return x.DeleteArchivedEnvironmentsAfter
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetAgentPolicy() *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy {
+	if x != nil {
+		return x.AgentPolicy
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetMaximumEnvironmentLifetime() *durationpb.Duration {
+	if x != nil {
+		return x.MaximumEnvironmentLifetime
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetRequireCustomDomainAccess() bool {
+	if x != nil && x.RequireCustomDomainAccess != nil {
+		return *x.RequireCustomDomainAccess
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetEditorVersionRestrictions() map[string]*EditorVersionPolicy {
+	if x != nil {
+		return x.EditorVersionRestrictions
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetSecurityAgentPolicy() *UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy {
+	if x != nil {
+		return x.SecurityAgentPolicy
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetRestrictAccountCreationToScim() bool {
+	if x != nil && x.RestrictAccountCreationToScim != nil {
+		return *x.RestrictAccountCreationToScim
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetVetoExecPolicy() *VetoExecPolicy {
+	if x != nil {
+		return x.VetoExecPolicy
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetMaximumEnvironmentLifetimeStrict() bool {
+	if x != nil && x.MaximumEnvironmentLifetimeStrict != nil {
+		return *x.MaximumEnvironmentLifetimeStrict
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetMaxPortAdmissionLevel() AdmissionLevel {
+	if x != nil && x.MaxPortAdmissionLevel != nil {
+		return *x.MaxPortAdmissionLevel
+	}
+	return AdmissionLevel_ADMISSION_LEVEL_UNSPECIFIED
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetWebBrowserDisabled() bool {
+	if x != nil && x.WebBrowserDisabled != nil {
+		return *x.WebBrowserDisabled
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetDisableFromScratch() bool {
+	if x != nil && x.DisableFromScratch != nil {
+		return *x.DisableFromScratch
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetVetoFilePolicy() *VetoFilePolicy {
+	if x != nil {
+		return x.VetoFilePolicy
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetSecurityPolicyId() string {
+	if x != nil && x.SecurityPolicyId != nil {
+		return *x.SecurityPolicyId
+	}
+	return ""
+}
+
+func (x *UpdateOrganizationPoliciesRequest) GetArchiveEnvironmentsAfter() *durationpb.Duration {
+	if x != nil {
+		return x.ArchiveEnvironmentsAfter
+	}
+	return nil
+}
+
+type UpdateOrganizationPoliciesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateOrganizationPoliciesResponse) Reset() {
+	*x = UpdateOrganizationPoliciesResponse{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[122]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOrganizationPoliciesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOrganizationPoliciesResponse) ProtoMessage() {}
+
+func (x *UpdateOrganizationPoliciesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[122]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOrganizationPoliciesResponse.ProtoReflect.Descriptor instead.
+func (*UpdateOrganizationPoliciesResponse) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{122}
+}
+
 type ListMembersRequest_Filter struct {
 	state                   protoimpl.MessageState `protogen:"open.v1"`
 	Search                  string                 `protobuf:"bytes,1,opt,name=search,proto3" json:"search,omitempty"`
@@ -6326,7 +8155,7 @@ type ListMembersRequest_Filter struct {
 
 func (x *ListMembersRequest_Filter) Reset() {
 	*x = ListMembersRequest_Filter{}
-	mi := &file_gitpod_v1_organization_proto_msgTypes[108]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[125]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6338,7 +8167,7 @@ func (x *ListMembersRequest_Filter) String() string {
 func (*ListMembersRequest_Filter) ProtoMessage() {}
 
 func (x *ListMembersRequest_Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_gitpod_v1_organization_proto_msgTypes[108]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[125]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6406,7 +8235,7 @@ type ListMembersRequest_Sort struct {
 
 func (x *ListMembersRequest_Sort) Reset() {
 	*x = ListMembersRequest_Sort{}
-	mi := &file_gitpod_v1_organization_proto_msgTypes[109]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[126]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6418,7 +8247,7 @@ func (x *ListMembersRequest_Sort) String() string {
 func (*ListMembersRequest_Sort) ProtoMessage() {}
 
 func (x *ListMembersRequest_Sort) ProtoReflect() protoreflect.Message {
-	mi := &file_gitpod_v1_organization_proto_msgTypes[109]
+	mi := &file_gitpod_v1_organization_proto_msgTypes[126]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6446,6 +8275,266 @@ func (x *ListMembersRequest_Sort) GetOrder() SortOrder {
 		return x.Order
 	}
 	return SortOrder_SORT_ORDER_UNSPECIFIED
+}
+
+type UpdateOrganizationPoliciesRequest_UpdateAgentPolicy struct {
+	state                        protoimpl.MessageState     `protogen:"open.v1"`
+	McpDisabled                  *bool                      `protobuf:"varint,1,opt,name=mcp_disabled,json=mcpDisabled,proto3,oneof" json:"mcp_disabled,omitempty"`
+	CommandDenyList              []string                   `protobuf:"bytes,2,rep,name=command_deny_list,json=commandDenyList,proto3" json:"command_deny_list,omitempty"`
+	ScmToolsDisabled             *bool                      `protobuf:"varint,3,opt,name=scm_tools_disabled,json=scmToolsDisabled,proto3,oneof" json:"scm_tools_disabled,omitempty"`
+	ScmToolsAllowedGroupId       *string                    `protobuf:"bytes,4,opt,name=scm_tools_allowed_group_id,json=scmToolsAllowedGroupId,proto3,oneof" json:"scm_tools_allowed_group_id,omitempty"`
+	ConversationSharingPolicy    *ConversationSharingPolicy `protobuf:"varint,5,opt,name=conversation_sharing_policy,json=conversationSharingPolicy,proto3,enum=gitpod.v1.ConversationSharingPolicy,oneof" json:"conversation_sharing_policy,omitempty"`
+	MaxSubagentsPerEnvironment   *int32                     `protobuf:"varint,6,opt,name=max_subagents_per_environment,json=maxSubagentsPerEnvironment,proto3,oneof" json:"max_subagents_per_environment,omitempty"`
+	AllowedAgentIds              []string                   `protobuf:"bytes,7,rep,name=allowed_agent_ids,json=allowedAgentIds,proto3" json:"allowed_agent_ids,omitempty"`
+	AllowedCodexModels           []CodexOpenAIModel         `protobuf:"varint,8,rep,packed,name=allowed_codex_models,json=allowedCodexModels,proto3,enum=gitpod.v1.CodexOpenAIModel" json:"allowed_codex_models,omitempty"`
+	AllowedCodexReasoningEfforts []CodexReasoningEffort     `protobuf:"varint,9,rep,packed,name=allowed_codex_reasoning_efforts,json=allowedCodexReasoningEfforts,proto3,enum=gitpod.v1.CodexReasoningEffort" json:"allowed_codex_reasoning_efforts,omitempty"`
+	AllowedCodexServiceTiers     []CodexServiceTier         `protobuf:"varint,10,rep,packed,name=allowed_codex_service_tiers,json=allowedCodexServiceTiers,proto3,enum=gitpod.v1.CodexServiceTier" json:"allowed_codex_service_tiers,omitempty"`
+	GoalModeDisabled             *bool                      `protobuf:"varint,11,opt,name=goal_mode_disabled,json=goalModeDisabled,proto3,oneof" json:"goal_mode_disabled,omitempty"`
+	CodexModelPolicy             *CodexModelPolicy          `protobuf:"bytes,12,opt,name=codex_model_policy,json=codexModelPolicy,proto3" json:"codex_model_policy,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) Reset() {
+	*x = UpdateOrganizationPoliciesRequest_UpdateAgentPolicy{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[130]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) ProtoMessage() {}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[130]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOrganizationPoliciesRequest_UpdateAgentPolicy.ProtoReflect.Descriptor instead.
+func (*UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{121, 0}
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetMcpDisabled() bool {
+	if x != nil && x.McpDisabled != nil {
+		return *x.McpDisabled
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetCommandDenyList() []string {
+	if x != nil {
+		return x.CommandDenyList
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetScmToolsDisabled() bool {
+	if x != nil && x.ScmToolsDisabled != nil {
+		return *x.ScmToolsDisabled
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetScmToolsAllowedGroupId() string {
+	if x != nil && x.ScmToolsAllowedGroupId != nil {
+		return *x.ScmToolsAllowedGroupId
+	}
+	return ""
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetConversationSharingPolicy() ConversationSharingPolicy {
+	if x != nil && x.ConversationSharingPolicy != nil {
+		return *x.ConversationSharingPolicy
+	}
+	return ConversationSharingPolicy_CONVERSATION_SHARING_POLICY_UNSPECIFIED
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetMaxSubagentsPerEnvironment() int32 {
+	if x != nil && x.MaxSubagentsPerEnvironment != nil {
+		return *x.MaxSubagentsPerEnvironment
+	}
+	return 0
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetAllowedAgentIds() []string {
+	if x != nil {
+		return x.AllowedAgentIds
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetAllowedCodexModels() []CodexOpenAIModel {
+	if x != nil {
+		return x.AllowedCodexModels
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetAllowedCodexReasoningEfforts() []CodexReasoningEffort {
+	if x != nil {
+		return x.AllowedCodexReasoningEfforts
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetAllowedCodexServiceTiers() []CodexServiceTier {
+	if x != nil {
+		return x.AllowedCodexServiceTiers
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetGoalModeDisabled() bool {
+	if x != nil && x.GoalModeDisabled != nil {
+		return *x.GoalModeDisabled
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateAgentPolicy) GetCodexModelPolicy() *CodexModelPolicy {
+	if x != nil {
+		return x.CodexModelPolicy
+	}
+	return nil
+}
+
+type UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	Enabled           *bool                  `protobuf:"varint,1,opt,name=enabled,proto3,oneof" json:"enabled,omitempty"`
+	Image             *string                `protobuf:"bytes,2,opt,name=image,proto3,oneof" json:"image,omitempty"`
+	CidSecretId       *string                `protobuf:"bytes,3,opt,name=cid_secret_id,json=cidSecretId,proto3,oneof" json:"cid_secret_id,omitempty"`
+	Tags              *string                `protobuf:"bytes,4,opt,name=tags,proto3,oneof" json:"tags,omitempty"`
+	AdditionalOptions map[string]string      `protobuf:"bytes,5,rep,name=additional_options,json=additionalOptions,proto3" json:"additional_options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig) Reset() {
+	*x = UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[131]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig) ProtoMessage() {}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[131]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig.ProtoReflect.Descriptor instead.
+func (*UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{121, 1}
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig) GetEnabled() bool {
+	if x != nil && x.Enabled != nil {
+		return *x.Enabled
+	}
+	return false
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig) GetImage() string {
+	if x != nil && x.Image != nil {
+		return *x.Image
+	}
+	return ""
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig) GetCidSecretId() string {
+	if x != nil && x.CidSecretId != nil {
+		return *x.CidSecretId
+	}
+	return ""
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig) GetTags() string {
+	if x != nil && x.Tags != nil {
+		return *x.Tags
+	}
+	return ""
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig) GetAdditionalOptions() map[string]string {
+	if x != nil {
+		return x.AdditionalOptions
+	}
+	return nil
+}
+
+type UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy struct {
+	state         protoimpl.MessageState                                     `protogen:"open.v1"`
+	Crowdstrike   *UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig `protobuf:"bytes,1,opt,name=crowdstrike,proto3,oneof" json:"crowdstrike,omitempty"`
+	CustomAgents  []*CustomSecurityAgent                                     `protobuf:"bytes,2,rep,name=custom_agents,json=customAgents,proto3" json:"custom_agents,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy) Reset() {
+	*x = UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy{}
+	mi := &file_gitpod_v1_organization_proto_msgTypes[132]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy) ProtoMessage() {}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy) ProtoReflect() protoreflect.Message {
+	mi := &file_gitpod_v1_organization_proto_msgTypes[132]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy.ProtoReflect.Descriptor instead.
+func (*UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy) Descriptor() ([]byte, []int) {
+	return file_gitpod_v1_organization_proto_rawDescGZIP(), []int{121, 2}
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy) GetCrowdstrike() *UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig {
+	if x != nil {
+		return x.Crowdstrike
+	}
+	return nil
+}
+
+func (x *UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy) GetCustomAgents() []*CustomSecurityAgent {
+	if x != nil {
+		return x.CustomAgents
+	}
+	return nil
 }
 
 var File_gitpod_v1_organization_proto protoreflect.FileDescriptor
@@ -6917,7 +9006,207 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\aversion\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x01R\aversion\x12A\n" +
 	"\x06filter\x18\x03 \x01(\v2).gitpod.v1.TermsOfServiceAcceptanceFilterR\x06filter\"O\n" +
 	"*GetTermsOfServiceAcceptancesExportResponse\x12!\n" +
-	"\fdownload_url\x18\x01 \x01(\tR\vdownloadUrl*\x8a\x01\n" +
+	"\fdownload_url\x18\x01 \x01(\tR\vdownloadUrl\"\xc5\x01\n" +
+	"\x10CodexModelPolicy\x12O\n" +
+	"\fmodel_states\x18\x01 \x03(\v2,.gitpod.v1.CodexModelPolicy.ModelStatesEntryR\vmodelStates\x1a`\n" +
+	"\x10ModelStatesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x126\n" +
+	"\x05value\x18\x02 \x01(\x0e2 .gitpod.v1.CodexModelPolicyStateR\x05value:\x028\x01\"\xca\x06\n" +
+	"\vAgentPolicy\x12)\n" +
+	"\fmcp_disabled\x18\x01 \x01(\bB\x06\xbaH\x03\xc8\x01\x01R\vmcpDisabled\x122\n" +
+	"\x11command_deny_list\x18\x02 \x03(\tB\x06\xbaH\x03\xc8\x01\x01R\x0fcommandDenyList\x124\n" +
+	"\x12scm_tools_disabled\x18\x03 \x01(\bB\x06\xbaH\x03\xc8\x01\x01R\x10scmToolsDisabled\x12:\n" +
+	"\x1ascm_tools_allowed_group_id\x18\x04 \x01(\tR\x16scmToolsAllowedGroupId\x12d\n" +
+	"\x1bconversation_sharing_policy\x18\x05 \x01(\x0e2$.gitpod.v1.ConversationSharingPolicyR\x19conversationSharingPolicy\x12L\n" +
+	"\x1dmax_subagents_per_environment\x18\x06 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\n" +
+	"(\x00R\x1amaxSubagentsPerEnvironment\x12*\n" +
+	"\x11allowed_agent_ids\x18\a \x03(\tR\x0fallowedAgentIds\x12M\n" +
+	"\x14allowed_codex_models\x18\b \x03(\x0e2\x1b.gitpod.v1.CodexOpenAIModelR\x12allowedCodexModels\x12f\n" +
+	"\x1fallowed_codex_reasoning_efforts\x18\t \x03(\x0e2\x1f.gitpod.v1.CodexReasoningEffortR\x1callowedCodexReasoningEfforts\x12Z\n" +
+	"\x1ballowed_codex_service_tiers\x18\n" +
+	" \x03(\x0e2\x1b.gitpod.v1.CodexServiceTierR\x18allowedCodexServiceTiers\x12,\n" +
+	"\x12goal_mode_disabled\x18\v \x01(\bR\x10goalModeDisabled\x12I\n" +
+	"\x12codex_model_policy\x18\f \x01(\v2\x1b.gitpod.v1.CodexModelPolicyR\x10codexModelPolicy\"@\n" +
+	"\x13EditorVersionPolicy\x12)\n" +
+	"\x10allowed_versions\x18\x01 \x03(\tR\x0fallowedVersions\"\xaf\x02\n" +
+	"\x11CrowdStrikeConfig\x12\x18\n" +
+	"\aenabled\x18\x01 \x01(\bR\aenabled\x12\x14\n" +
+	"\x05image\x18\x02 \x01(\tR\x05image\x12,\n" +
+	"\rcid_secret_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\vcidSecretId\x12\x12\n" +
+	"\x04tags\x18\x04 \x01(\tR\x04tags\x12b\n" +
+	"\x12additional_options\x18\x05 \x03(\v23.gitpod.v1.CrowdStrikeConfig.AdditionalOptionsEntryR\x11additionalOptions\x1aD\n" +
+	"\x16AdditionalOptionsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"L\n" +
+	"\x15CustomAgentEnvMapping\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1f\n" +
+	"\vsecret_name\x18\x02 \x01(\tR\n" +
+	"secretName\"\xdf\x01\n" +
+	"\x13CustomSecurityAgent\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
+	"\aenabled\x18\x02 \x01(\bR\aenabled\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12 \n" +
+	"\vdescription\x18\x04 \x01(\tR\vdescription\x12#\n" +
+	"\rstart_command\x18\x05 \x01(\tR\fstartCommand\x12C\n" +
+	"\fenv_mappings\x18\x06 \x03(\v2 .gitpod.v1.CustomAgentEnvMappingR\venvMappings\"\x9a\x01\n" +
+	"\x13SecurityAgentPolicy\x12>\n" +
+	"\vcrowdstrike\x18\x01 \x01(\v2\x1c.gitpod.v1.CrowdStrikeConfigR\vcrowdstrike\x12C\n" +
+	"\rcustom_agents\x18\x02 \x03(\v2\x1e.gitpod.v1.CustomSecurityAgentR\fcustomAgents\"\xa1\x01\n" +
+	"\x0eVetoExecPolicy\x12\x18\n" +
+	"\aenabled\x18\x01 \x01(\bR\aenabled\x12 \n" +
+	"\vexecutables\x18\x02 \x03(\tR\vexecutables\x127\n" +
+	"\x06action\x18\x03 \x01(\x0e2\x1f.gitpod.v1.KernelControlsActionR\x06action\x12\x1a\n" +
+	"\bsafelist\x18\x04 \x03(\tR\bsafelist\"\xbb\x01\n" +
+	"\x11VetoFilePathEntry\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x124\n" +
+	"\asurface\x18\x02 \x01(\x0e2\x1a.gitpod.v1.VetoFileSurfaceR\asurface\x127\n" +
+	"\x06effect\x18\x03 \x01(\x0e2\x1f.gitpod.v1.KernelControlsActionR\x06effect\x12#\n" +
+	"\rtrack_changes\x18\x04 \x01(\bR\ftrackChanges\"\xd9\x01\n" +
+	"\x12VetoFilePathPolicy\x126\n" +
+	"\aentries\x18\x01 \x03(\v2\x1c.gitpod.v1.VetoFilePathEntryR\aentries\x12C\n" +
+	"\x0fdefault_surface\x18\x02 \x01(\x0e2\x1a.gitpod.v1.VetoFileSurfaceR\x0edefaultSurface\x12F\n" +
+	"\x0edefault_effect\x18\x03 \x01(\x0e2\x1f.gitpod.v1.KernelControlsActionR\rdefaultEffect\"o\n" +
+	"\x1aVetoFileBlockDevicesPolicy\x12\x18\n" +
+	"\aenabled\x18\x01 \x01(\bR\aenabled\x127\n" +
+	"\x06action\x18\x02 \x01(\x0e2\x1f.gitpod.v1.KernelControlsActionR\x06action\"\xab\x01\n" +
+	"\x0eVetoFilePolicy\x12\x18\n" +
+	"\aenabled\x18\x01 \x01(\bR\aenabled\x123\n" +
+	"\x05paths\x18\x02 \x01(\v2\x1d.gitpod.v1.VetoFilePathPolicyR\x05paths\x12J\n" +
+	"\rblock_devices\x18\x03 \x01(\v2%.gitpod.v1.VetoFileBlockDevicesPolicyR\fblockDevices\"\xd8\x12\n" +
+	"\x14OrganizationPolicies\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12\xf2\x01\n" +
+	"\x1bmaximum_environment_timeout\x18\x02 \x01(\v2\x19.google.protobuf.DurationB\x96\x01\xbaH\x92\x01\xba\x01\x8e\x01\n" +
+	"\x1bmaximum_environment_timeout\x12:value must be 0s (no limit) or at least 1800s (30 minutes)\x1a3this == duration('0s') || this >= duration('1800s')R\x19maximumEnvironmentTimeout\x12@\n" +
+	"\x18members_require_projects\x18\x03 \x01(\bB\x06\xbaH\x03\xc8\x01\x01R\x16membersRequireProjects\x12>\n" +
+	"\x17members_create_projects\x18\x04 \x01(\bB\x06\xbaH\x03\xc8\x01\x01R\x15membersCreateProjects\x124\n" +
+	"\x12allowed_editor_ids\x18\x05 \x03(\tB\x06\xbaH\x03\xc8\x01\x01R\x10allowedEditorIds\x122\n" +
+	"\x11default_editor_id\x18\x06 \x01(\tB\x06\xbaH\x03\xc8\x01\x01R\x0fdefaultEditorId\x126\n" +
+	"\x13allow_local_runners\x18\a \x01(\bB\x06\xbaH\x03\xc8\x01\x01R\x11allowLocalRunners\x12X\n" +
+	"%maximum_running_environments_per_user\x18\b \x01(\x03B\x06\xbaH\x03\xc8\x01\x01R!maximumRunningEnvironmentsPerUser\x12I\n" +
+	"\x1dmaximum_environments_per_user\x18\t \x01(\x03B\x06\xbaH\x03\xc8\x01\x01R\x1amaximumEnvironmentsPerUser\x12B\n" +
+	"\x19default_environment_image\x18\n" +
+	" \x01(\tB\x06\xbaH\x03\xc8\x01\x01R\x17defaultEnvironmentImage\x12:\n" +
+	"\x15port_sharing_disabled\x18\v \x01(\bB\x06\xbaH\x03\xc8\x01\x01R\x13portSharingDisabled\x12w\n" +
+	"\"delete_archived_environments_after\x18\f \x01(\v2\x19.google.protobuf.DurationB\x0f\xbaH\f\xaa\x01\t\"\x05\b\x80ԓ\x012\x00R\x1fdeleteArchivedEnvironmentsAfter\x12A\n" +
+	"\fagent_policy\x18\r \x01(\v2\x16.gitpod.v1.AgentPolicyB\x06\xbaH\x03\xc8\x01\x01R\vagentPolicy\x12l\n" +
+	"\x1cmaximum_environment_lifetime\x18\x0e \x01(\v2\x19.google.protobuf.DurationB\x0f\xbaH\f\xaa\x01\t\"\x05\b\x80\x9c\xb5\a2\x00R\x1amaximumEnvironmentLifetime\x12G\n" +
+	"\x1crequire_custom_domain_access\x18\x0f \x01(\bB\x06\xbaH\x03\xc8\x01\x01R\x19requireCustomDomainAccess\x12~\n" +
+	"\x1beditor_version_restrictions\x18\x10 \x03(\v2>.gitpod.v1.OrganizationPolicies.EditorVersionRestrictionsEntryR\x19editorVersionRestrictions\x12R\n" +
+	"\x15security_agent_policy\x18\x11 \x01(\v2\x1e.gitpod.v1.SecurityAgentPolicyR\x13securityAgentPolicy\x12P\n" +
+	"!restrict_account_creation_to_scim\x18\x12 \x01(\bB\x06\xbaH\x03\xc8\x01\x01R\x1drestrictAccountCreationToScim\x12C\n" +
+	"\x10veto_exec_policy\x18\x14 \x01(\v2\x19.gitpod.v1.VetoExecPolicyR\x0evetoExecPolicy\x12M\n" +
+	"#maximum_environment_lifetime_strict\x18\x15 \x01(\bR maximumEnvironmentLifetimeStrict\x12R\n" +
+	"\x18max_port_admission_level\x18\x16 \x01(\x0e2\x19.gitpod.v1.AdmissionLevelR\x15maxPortAdmissionLevel\x128\n" +
+	"\x14web_browser_disabled\x18\x18 \x01(\bB\x06\xbaH\x03\xc8\x01\x01R\x12webBrowserDisabled\x128\n" +
+	"\x14disable_from_scratch\x18\x19 \x01(\bB\x06\xbaH\x03\xc8\x01\x01R\x12disableFromScratch\x12C\n" +
+	"\x10veto_file_policy\x18\x1a \x01(\v2\x19.gitpod.v1.VetoFilePolicyR\x0evetoFilePolicy\x129\n" +
+	"\x12security_policy_id\x18\x1b \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x10securityPolicyId\x12\xe8\x01\n" +
+	"\x1aarchive_environments_after\x18\x1c \x01(\v2\x19.google.protobuf.DurationB\x8e\x01\xbaH\x8a\x01\xba\x01w\n" +
+	"%archive_environments_after_whole_days\x12$value must be a whole number of days\x1a(int(this) % int(duration('86400s')) == 0\xaa\x01\r\"\x05\b\x80\x9a\x9e\x012\x04\b\x80\xa3\x05R\x18archiveEnvironmentsAfter\x1al\n" +
+	"\x1eEditorVersionRestrictionsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x124\n" +
+	"\x05value\x18\x02 \x01(\v2\x1e.gitpod.v1.EditorVersionPolicyR\x05value:\x028\x01\"V\n" +
+	"\x1eGetOrganizationPoliciesRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\"f\n" +
+	"\x1fGetOrganizationPoliciesResponse\x12C\n" +
+	"\bpolicies\x18\x01 \x01(\v2\x1f.gitpod.v1.OrganizationPoliciesB\x06\xbaH\x03\xc8\x01\x01R\bpolicies\"\xe1%\n" +
+	"!UpdateOrganizationPoliciesRequest\x124\n" +
+	"\x0forganization_id\x18\x01 \x01(\tB\v\xbaH\b\xc8\x01\x01r\x03\xb0\x01\x01R\x0eorganizationId\x12\xf7\x01\n" +
+	"\x1bmaximum_environment_timeout\x18\x02 \x01(\v2\x19.google.protobuf.DurationB\x96\x01\xbaH\x92\x01\xba\x01\x8e\x01\n" +
+	"\x1bmaximum_environment_timeout\x12:value must be 0s (no limit) or at least 1800s (30 minutes)\x1a3this == duration('0s') || this >= duration('1800s')H\x00R\x19maximumEnvironmentTimeout\x88\x01\x01\x12=\n" +
+	"\x18members_require_projects\x18\x03 \x01(\bH\x01R\x16membersRequireProjects\x88\x01\x01\x12;\n" +
+	"\x17members_create_projects\x18\x04 \x01(\bH\x02R\x15membersCreateProjects\x88\x01\x01\x12,\n" +
+	"\x12allowed_editor_ids\x18\x05 \x03(\tR\x10allowedEditorIds\x12/\n" +
+	"\x11default_editor_id\x18\x06 \x01(\tH\x03R\x0fdefaultEditorId\x88\x01\x01\x123\n" +
+	"\x13allow_local_runners\x18\a \x01(\bH\x04R\x11allowLocalRunners\x88\x01\x01\x12U\n" +
+	"%maximum_running_environments_per_user\x18\b \x01(\x03H\x05R!maximumRunningEnvironmentsPerUser\x88\x01\x01\x12F\n" +
+	"\x1dmaximum_environments_per_user\x18\t \x01(\x03H\x06R\x1amaximumEnvironmentsPerUser\x88\x01\x01\x12?\n" +
+	"\x19default_environment_image\x18\n" +
+	" \x01(\tH\aR\x17defaultEnvironmentImage\x88\x01\x01\x127\n" +
+	"\x15port_sharing_disabled\x18\v \x01(\bH\bR\x13portSharingDisabled\x88\x01\x01\x12|\n" +
+	"\"delete_archived_environments_after\x18\f \x01(\v2\x19.google.protobuf.DurationB\x0f\xbaH\f\xaa\x01\t\"\x05\b\x80ԓ\x012\x00H\tR\x1fdeleteArchivedEnvironmentsAfter\x88\x01\x01\x12f\n" +
+	"\fagent_policy\x18\r \x01(\v2>.gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateAgentPolicyH\n" +
+	"R\vagentPolicy\x88\x01\x01\x12q\n" +
+	"\x1cmaximum_environment_lifetime\x18\x0e \x01(\v2\x19.google.protobuf.DurationB\x0f\xbaH\f\xaa\x01\t\"\x05\b\x80\x9c\xb5\a2\x00H\vR\x1amaximumEnvironmentLifetime\x88\x01\x01\x12D\n" +
+	"\x1crequire_custom_domain_access\x18\x0f \x01(\bH\fR\x19requireCustomDomainAccess\x88\x01\x01\x12\x8b\x01\n" +
+	"\x1beditor_version_restrictions\x18\x10 \x03(\v2K.gitpod.v1.UpdateOrganizationPoliciesRequest.EditorVersionRestrictionsEntryR\x19editorVersionRestrictions\x12\x7f\n" +
+	"\x15security_agent_policy\x18\x11 \x01(\v2F.gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateSecurityAgentPolicyH\rR\x13securityAgentPolicy\x88\x01\x01\x12M\n" +
+	"!restrict_account_creation_to_scim\x18\x12 \x01(\bH\x0eR\x1drestrictAccountCreationToScim\x88\x01\x01\x12H\n" +
+	"\x10veto_exec_policy\x18\x14 \x01(\v2\x19.gitpod.v1.VetoExecPolicyH\x0fR\x0evetoExecPolicy\x88\x01\x01\x12R\n" +
+	"#maximum_environment_lifetime_strict\x18\x15 \x01(\bH\x10R maximumEnvironmentLifetimeStrict\x88\x01\x01\x12W\n" +
+	"\x18max_port_admission_level\x18\x16 \x01(\x0e2\x19.gitpod.v1.AdmissionLevelH\x11R\x15maxPortAdmissionLevel\x88\x01\x01\x125\n" +
+	"\x14web_browser_disabled\x18\x18 \x01(\bH\x12R\x12webBrowserDisabled\x88\x01\x01\x125\n" +
+	"\x14disable_from_scratch\x18\x19 \x01(\bH\x13R\x12disableFromScratch\x88\x01\x01\x12H\n" +
+	"\x10veto_file_policy\x18\x1a \x01(\v2\x19.gitpod.v1.VetoFilePolicyH\x14R\x0evetoFilePolicy\x88\x01\x01\x12>\n" +
+	"\x12security_policy_id\x18\x1b \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01H\x15R\x10securityPolicyId\x88\x01\x01\x12\xed\x01\n" +
+	"\x1aarchive_environments_after\x18\x1c \x01(\v2\x19.google.protobuf.DurationB\x8e\x01\xbaH\x8a\x01\xba\x01w\n" +
+	"%archive_environments_after_whole_days\x12$value must be a whole number of days\x1a(int(this) % int(duration('86400s')) == 0\xaa\x01\r\"\x05\b\x80\x9a\x9e\x012\x04\b\x80\xa3\x05H\x16R\x18archiveEnvironmentsAfter\x88\x01\x01\x1a\xf6\a\n" +
+	"\x11UpdateAgentPolicy\x12&\n" +
+	"\fmcp_disabled\x18\x01 \x01(\bH\x00R\vmcpDisabled\x88\x01\x01\x12*\n" +
+	"\x11command_deny_list\x18\x02 \x03(\tR\x0fcommandDenyList\x121\n" +
+	"\x12scm_tools_disabled\x18\x03 \x01(\bH\x01R\x10scmToolsDisabled\x88\x01\x01\x12?\n" +
+	"\x1ascm_tools_allowed_group_id\x18\x04 \x01(\tH\x02R\x16scmToolsAllowedGroupId\x88\x01\x01\x12i\n" +
+	"\x1bconversation_sharing_policy\x18\x05 \x01(\x0e2$.gitpod.v1.ConversationSharingPolicyH\x03R\x19conversationSharingPolicy\x88\x01\x01\x12Q\n" +
+	"\x1dmax_subagents_per_environment\x18\x06 \x01(\x05B\t\xbaH\x06\x1a\x04\x18\n" +
+	"(\x00H\x04R\x1amaxSubagentsPerEnvironment\x88\x01\x01\x12*\n" +
+	"\x11allowed_agent_ids\x18\a \x03(\tR\x0fallowedAgentIds\x12M\n" +
+	"\x14allowed_codex_models\x18\b \x03(\x0e2\x1b.gitpod.v1.CodexOpenAIModelR\x12allowedCodexModels\x12f\n" +
+	"\x1fallowed_codex_reasoning_efforts\x18\t \x03(\x0e2\x1f.gitpod.v1.CodexReasoningEffortR\x1callowedCodexReasoningEfforts\x12Z\n" +
+	"\x1ballowed_codex_service_tiers\x18\n" +
+	" \x03(\x0e2\x1b.gitpod.v1.CodexServiceTierR\x18allowedCodexServiceTiers\x121\n" +
+	"\x12goal_mode_disabled\x18\v \x01(\bH\x05R\x10goalModeDisabled\x88\x01\x01\x12I\n" +
+	"\x12codex_model_policy\x18\f \x01(\v2\x1b.gitpod.v1.CodexModelPolicyR\x10codexModelPolicyB\x0f\n" +
+	"\r_mcp_disabledB\x15\n" +
+	"\x13_scm_tools_disabledB\x1d\n" +
+	"\x1b_scm_tools_allowed_group_idB\x1e\n" +
+	"\x1c_conversation_sharing_policyB \n" +
+	"\x1e_max_subagents_per_environmentB\x15\n" +
+	"\x13_goal_mode_disabled\x1a\xa3\x03\n" +
+	"\x17UpdateCrowdStrikeConfig\x12\x1d\n" +
+	"\aenabled\x18\x01 \x01(\bH\x00R\aenabled\x88\x01\x01\x12\x19\n" +
+	"\x05image\x18\x02 \x01(\tH\x01R\x05image\x88\x01\x01\x121\n" +
+	"\rcid_secret_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01H\x02R\vcidSecretId\x88\x01\x01\x12\x17\n" +
+	"\x04tags\x18\x04 \x01(\tH\x03R\x04tags\x88\x01\x01\x12\x8a\x01\n" +
+	"\x12additional_options\x18\x05 \x03(\v2[.gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateCrowdStrikeConfig.AdditionalOptionsEntryR\x11additionalOptions\x1aD\n" +
+	"\x16AdditionalOptionsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\n" +
+	"\n" +
+	"\b_enabledB\b\n" +
+	"\x06_imageB\x10\n" +
+	"\x0e_cid_secret_idB\a\n" +
+	"\x05_tags\x1a\xdd\x01\n" +
+	"\x19UpdateSecurityAgentPolicy\x12k\n" +
+	"\vcrowdstrike\x18\x01 \x01(\v2D.gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateCrowdStrikeConfigH\x00R\vcrowdstrike\x88\x01\x01\x12C\n" +
+	"\rcustom_agents\x18\x02 \x03(\v2\x1e.gitpod.v1.CustomSecurityAgentR\fcustomAgentsB\x0e\n" +
+	"\f_crowdstrike\x1al\n" +
+	"\x1eEditorVersionRestrictionsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x124\n" +
+	"\x05value\x18\x02 \x01(\v2\x1e.gitpod.v1.EditorVersionPolicyR\x05value:\x028\x01B\x1e\n" +
+	"\x1c_maximum_environment_timeoutB\x1b\n" +
+	"\x19_members_require_projectsB\x1a\n" +
+	"\x18_members_create_projectsB\x14\n" +
+	"\x12_default_editor_idB\x16\n" +
+	"\x14_allow_local_runnersB(\n" +
+	"&_maximum_running_environments_per_userB \n" +
+	"\x1e_maximum_environments_per_userB\x1c\n" +
+	"\x1a_default_environment_imageB\x18\n" +
+	"\x16_port_sharing_disabledB%\n" +
+	"#_delete_archived_environments_afterB\x0f\n" +
+	"\r_agent_policyB\x1f\n" +
+	"\x1d_maximum_environment_lifetimeB\x1f\n" +
+	"\x1d_require_custom_domain_accessB\x18\n" +
+	"\x16_security_agent_policyB$\n" +
+	"\"_restrict_account_creation_to_scimB\x13\n" +
+	"\x11_veto_exec_policyB&\n" +
+	"$_maximum_environment_lifetime_strictB\x1b\n" +
+	"\x19_max_port_admission_levelB\x17\n" +
+	"\x15_web_browser_disabledB\x17\n" +
+	"\x15_disable_from_scratchB\x13\n" +
+	"\x11_veto_file_policyB\x15\n" +
+	"\x13_security_policy_idB\x1d\n" +
+	"\x1b_archive_environments_after\"$\n" +
+	"\"UpdateOrganizationPoliciesResponse*\x8a\x01\n" +
 	"\x15SSOConfigurationState\x12'\n" +
 	"#SSO_CONFIGURATION_STATE_UNSPECIFIED\x10\x00\x12$\n" +
 	" SSO_CONFIGURATION_STATE_INACTIVE\x10\x01\x12\"\n" +
@@ -6957,7 +9246,50 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\x1eTermsOfServiceAcceptanceStatus\x122\n" +
 	".TERMS_OF_SERVICE_ACCEPTANCE_STATUS_UNSPECIFIED\x10\x00\x12/\n" +
 	"+TERMS_OF_SERVICE_ACCEPTANCE_STATUS_ACCEPTED\x10\x01\x12.\n" +
-	"*TERMS_OF_SERVICE_ACCEPTANCE_STATUS_PENDING\x10\x022\xd9#\n" +
+	"*TERMS_OF_SERVICE_ACCEPTANCE_STATUS_PENDING\x10\x02*\xa0\x01\n" +
+	"\x19ConversationSharingPolicy\x12+\n" +
+	"'CONVERSATION_SHARING_POLICY_UNSPECIFIED\x10\x00\x12(\n" +
+	"$CONVERSATION_SHARING_POLICY_DISABLED\x10\x01\x12,\n" +
+	"(CONVERSATION_SHARING_POLICY_ORGANIZATION\x10\x02*\x86\x03\n" +
+	"\x10CodexOpenAIModel\x12#\n" +
+	"\x1fCODEX_OPEN_AI_MODEL_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bCODEX_OPEN_AI_MODEL_GPT_5_5\x10\x01\x12\x1f\n" +
+	"\x1bCODEX_OPEN_AI_MODEL_GPT_5_4\x10\x02\x12$\n" +
+	" CODEX_OPEN_AI_MODEL_GPT_5_4_MINI\x10\x03\x12%\n" +
+	"!CODEX_OPEN_AI_MODEL_GPT_5_3_CODEX\x10\x04\x12+\n" +
+	"'CODEX_OPEN_AI_MODEL_GPT_5_3_CODEX_SPARK\x10\x05\x12\x1f\n" +
+	"\x1bCODEX_OPEN_AI_MODEL_GPT_5_2\x10\x06\x12#\n" +
+	"\x1fCODEX_OPEN_AI_MODEL_GPT_5_6_SOL\x10\a\x12%\n" +
+	"!CODEX_OPEN_AI_MODEL_GPT_5_6_TERRA\x10\b\x12$\n" +
+	" CODEX_OPEN_AI_MODEL_GPT_5_6_LUNA\x10\t*\xc9\x01\n" +
+	"\x14CodexReasoningEffort\x12&\n" +
+	"\"CODEX_REASONING_EFFORT_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aCODEX_REASONING_EFFORT_LOW\x10\x01\x12!\n" +
+	"\x1dCODEX_REASONING_EFFORT_MEDIUM\x10\x02\x12\x1f\n" +
+	"\x1bCODEX_REASONING_EFFORT_HIGH\x10\x03\x12%\n" +
+	"!CODEX_REASONING_EFFORT_EXTRA_HIGH\x10\x04*S\n" +
+	"\x10CodexServiceTier\x12\"\n" +
+	"\x1eCODEX_SERVICE_TIER_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17CODEX_SERVICE_TIER_FAST\x10\x01*\x8e\x01\n" +
+	"\x15CodexModelPolicyState\x12(\n" +
+	"$CODEX_MODEL_POLICY_STATE_UNSPECIFIED\x10\x00\x12$\n" +
+	" CODEX_MODEL_POLICY_STATE_ALLOWED\x10\x01\x12%\n" +
+	"!CODEX_MODEL_POLICY_STATE_DISABLED\x10\x02*\x82\x01\n" +
+	"\x14KernelControlsAction\x12&\n" +
+	"\"KERNEL_CONTROLS_ACTION_UNSPECIFIED\x10\x00\x12 \n" +
+	"\x1cKERNEL_CONTROLS_ACTION_BLOCK\x10\x01\x12 \n" +
+	"\x1cKERNEL_CONTROLS_ACTION_AUDIT\x10\x02*\xb3\x01\n" +
+	"\x0eAdmissionLevel\x12\x1f\n" +
+	"\x1bADMISSION_LEVEL_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aADMISSION_LEVEL_OWNER_ONLY\x10\x01\x12\x1c\n" +
+	"\x18ADMISSION_LEVEL_EVERYONE\x10\x02\x12 \n" +
+	"\x1cADMISSION_LEVEL_ORGANIZATION\x10\x03\x12 \n" +
+	"\x1cADMISSION_LEVEL_CREATOR_ONLY\x10\x04*\x9e\x01\n" +
+	"\x0fVetoFileSurface\x12!\n" +
+	"\x1dVETO_FILE_SURFACE_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18VETO_FILE_SURFACE_ACCESS\x10\x01\x12&\n" +
+	"\"VETO_FILE_SURFACE_CONTENT_MUTATION\x10\x02\x12\"\n" +
+	"\x1eVETO_FILE_SURFACE_CONTENT_READ\x10\x032\xcd%\n" +
 	"\x13OrganizationService\x12c\n" +
 	"\x12CreateOrganization\x12$.gitpod.v1.CreateOrganizationRequest\x1a%.gitpod.v1.CreateOrganizationResponse\"\x00\x12]\n" +
 	"\x10JoinOrganization\x12\".gitpod.v1.JoinOrganizationRequest\x1a#.gitpod.v1.JoinOrganizationResponse\"\x00\x12]\n" +
@@ -6994,7 +9326,9 @@ const file_gitpod_v1_organization_proto_rawDesc = "" +
 	"\x12CreateCustomDomain\x12$.gitpod.v1.CreateCustomDomainRequest\x1a%.gitpod.v1.CreateCustomDomainResponse\"\x00\x12]\n" +
 	"\x0fGetCustomDomain\x12!.gitpod.v1.GetCustomDomainRequest\x1a\".gitpod.v1.GetCustomDomainResponse\"\x03\x90\x02\x01\x12c\n" +
 	"\x12UpdateCustomDomain\x12$.gitpod.v1.UpdateCustomDomainRequest\x1a%.gitpod.v1.UpdateCustomDomainResponse\"\x00\x12c\n" +
-	"\x12DeleteCustomDomain\x12$.gitpod.v1.DeleteCustomDomainRequest\x1a%.gitpod.v1.DeleteCustomDomainResponse\"\x00\x12c\n" +
+	"\x12DeleteCustomDomain\x12$.gitpod.v1.DeleteCustomDomainRequest\x1a%.gitpod.v1.DeleteCustomDomainResponse\"\x00\x12u\n" +
+	"\x17GetOrganizationPolicies\x12).gitpod.v1.GetOrganizationPoliciesRequest\x1a*.gitpod.v1.GetOrganizationPoliciesResponse\"\x03\x90\x02\x01\x12{\n" +
+	"\x1aUpdateOrganizationPolicies\x12,.gitpod.v1.UpdateOrganizationPoliciesRequest\x1a-.gitpod.v1.UpdateOrganizationPoliciesResponse\"\x00\x12c\n" +
 	"\x11GetTermsOfService\x12#.gitpod.v1.GetTermsOfServiceRequest\x1a$.gitpod.v1.GetTermsOfServiceResponse\"\x03\x90\x02\x01\x12i\n" +
 	"\x14UpdateTermsOfService\x12&.gitpod.v1.UpdateTermsOfServiceRequest\x1a'.gitpod.v1.UpdateTermsOfServiceResponse\"\x00\x12i\n" +
 	"\x14AcceptTermsOfService\x12&.gitpod.v1.AcceptTermsOfServiceRequest\x1a'.gitpod.v1.AcceptTermsOfServiceResponse\"\x00\x12~\n" +
@@ -7014,8 +9348,8 @@ func file_gitpod_v1_organization_proto_rawDescGZIP() []byte {
 	return file_gitpod_v1_organization_proto_rawDescData
 }
 
-var file_gitpod_v1_organization_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
-var file_gitpod_v1_organization_proto_msgTypes = make([]protoimpl.MessageInfo, 110)
+var file_gitpod_v1_organization_proto_enumTypes = make([]protoimpl.EnumInfo, 19)
+var file_gitpod_v1_organization_proto_msgTypes = make([]protoimpl.MessageInfo, 135)
 var file_gitpod_v1_organization_proto_goTypes = []any{
 	(SSOConfigurationState)(0),                         // 0: gitpod.v1.SSOConfigurationState
 	(OrganizationTier)(0),                              // 1: gitpod.v1.OrganizationTier
@@ -7026,306 +9360,394 @@ var file_gitpod_v1_organization_proto_goTypes = []any{
 	(DomainVerificationState)(0),                       // 6: gitpod.v1.DomainVerificationState
 	(CustomDomainProvider)(0),                          // 7: gitpod.v1.CustomDomainProvider
 	(TermsOfServiceAcceptanceStatus)(0),                // 8: gitpod.v1.TermsOfServiceAcceptanceStatus
-	(SSOConfiguration_ProviderType)(0),                 // 9: gitpod.v1.SSOConfiguration.ProviderType
-	(ListMembersRequest_SortField)(0),                  // 10: gitpod.v1.ListMembersRequest.SortField
-	(*PaginationRequest)(nil),                          // 11: gitpod.v1.PaginationRequest
-	(*PaginationResponse)(nil),                         // 12: gitpod.v1.PaginationResponse
-	(*SSOConfiguration)(nil),                           // 13: gitpod.v1.SSOConfiguration
-	(*CreateSSOConfigurationRequest)(nil),              // 14: gitpod.v1.CreateSSOConfigurationRequest
-	(*CreateSSOConfigurationResponse)(nil),             // 15: gitpod.v1.CreateSSOConfigurationResponse
-	(*GetSSOConfigurationRequest)(nil),                 // 16: gitpod.v1.GetSSOConfigurationRequest
-	(*GetSSOConfigurationResponse)(nil),                // 17: gitpod.v1.GetSSOConfigurationResponse
-	(*ListSSOConfigurationsRequest)(nil),               // 18: gitpod.v1.ListSSOConfigurationsRequest
-	(*ListSSOConfigurationsResponse)(nil),              // 19: gitpod.v1.ListSSOConfigurationsResponse
-	(*DeleteSSOConfigurationRequest)(nil),              // 20: gitpod.v1.DeleteSSOConfigurationRequest
-	(*DeleteSSOConfigurationResponse)(nil),             // 21: gitpod.v1.DeleteSSOConfigurationResponse
-	(*UpdateSSOConfigurationRequest)(nil),              // 22: gitpod.v1.UpdateSSOConfigurationRequest
-	(*AdditionalScopesUpdate)(nil),                     // 23: gitpod.v1.AdditionalScopesUpdate
-	(*UpdateSSOConfigurationResponse)(nil),             // 24: gitpod.v1.UpdateSSOConfigurationResponse
-	(*SCIMConfiguration)(nil),                          // 25: gitpod.v1.SCIMConfiguration
-	(*CreateSCIMConfigurationRequest)(nil),             // 26: gitpod.v1.CreateSCIMConfigurationRequest
-	(*CreateSCIMConfigurationResponse)(nil),            // 27: gitpod.v1.CreateSCIMConfigurationResponse
-	(*GetSCIMConfigurationRequest)(nil),                // 28: gitpod.v1.GetSCIMConfigurationRequest
-	(*GetSCIMConfigurationResponse)(nil),               // 29: gitpod.v1.GetSCIMConfigurationResponse
-	(*ListSCIMConfigurationsRequest)(nil),              // 30: gitpod.v1.ListSCIMConfigurationsRequest
-	(*ListSCIMConfigurationsResponse)(nil),             // 31: gitpod.v1.ListSCIMConfigurationsResponse
-	(*UpdateSCIMConfigurationRequest)(nil),             // 32: gitpod.v1.UpdateSCIMConfigurationRequest
-	(*UpdateSCIMConfigurationResponse)(nil),            // 33: gitpod.v1.UpdateSCIMConfigurationResponse
-	(*DeleteSCIMConfigurationRequest)(nil),             // 34: gitpod.v1.DeleteSCIMConfigurationRequest
-	(*DeleteSCIMConfigurationResponse)(nil),            // 35: gitpod.v1.DeleteSCIMConfigurationResponse
-	(*RegenerateSCIMTokenRequest)(nil),                 // 36: gitpod.v1.RegenerateSCIMTokenRequest
-	(*RegenerateSCIMTokenResponse)(nil),                // 37: gitpod.v1.RegenerateSCIMTokenResponse
-	(*CountRequest)(nil),                               // 38: gitpod.v1.CountRequest
-	(*CountResponse)(nil),                              // 39: gitpod.v1.CountResponse
-	(*InviteDomains)(nil),                              // 40: gitpod.v1.InviteDomains
-	(*Organization)(nil),                               // 41: gitpod.v1.Organization
-	(*OrganizationMember)(nil),                         // 42: gitpod.v1.OrganizationMember
-	(*CreateOrganizationRequest)(nil),                  // 43: gitpod.v1.CreateOrganizationRequest
-	(*CreateOrganizationResponse)(nil),                 // 44: gitpod.v1.CreateOrganizationResponse
-	(*JoinOrganizationRequest)(nil),                    // 45: gitpod.v1.JoinOrganizationRequest
-	(*JoinOrganizationResponse)(nil),                   // 46: gitpod.v1.JoinOrganizationResponse
-	(*GetOrganizationRequest)(nil),                     // 47: gitpod.v1.GetOrganizationRequest
-	(*GetOrganizationResponse)(nil),                    // 48: gitpod.v1.GetOrganizationResponse
-	(*UpdateOrganizationRequest)(nil),                  // 49: gitpod.v1.UpdateOrganizationRequest
-	(*UpdateOrganizationResponse)(nil),                 // 50: gitpod.v1.UpdateOrganizationResponse
-	(*DeleteOrganizationRequest)(nil),                  // 51: gitpod.v1.DeleteOrganizationRequest
-	(*DeleteOrganizationResponse)(nil),                 // 52: gitpod.v1.DeleteOrganizationResponse
-	(*ListMembersRequest)(nil),                         // 53: gitpod.v1.ListMembersRequest
-	(*ListMembersResponse)(nil),                        // 54: gitpod.v1.ListMembersResponse
-	(*SetRoleRequest)(nil),                             // 55: gitpod.v1.SetRoleRequest
-	(*SetRoleResponse)(nil),                            // 56: gitpod.v1.SetRoleResponse
-	(*OrganizationInvite)(nil),                         // 57: gitpod.v1.OrganizationInvite
-	(*CreateOrganizationInviteRequest)(nil),            // 58: gitpod.v1.CreateOrganizationInviteRequest
-	(*CreateOrganizationInviteResponse)(nil),           // 59: gitpod.v1.CreateOrganizationInviteResponse
-	(*GetOrganizationInviteRequest)(nil),               // 60: gitpod.v1.GetOrganizationInviteRequest
-	(*GetOrganizationInviteResponse)(nil),              // 61: gitpod.v1.GetOrganizationInviteResponse
-	(*GetOrganizationInviteSummaryRequest)(nil),        // 62: gitpod.v1.GetOrganizationInviteSummaryRequest
-	(*GetOrganizationInviteSummaryResponse)(nil),       // 63: gitpod.v1.GetOrganizationInviteSummaryResponse
-	(*LeaveOrganizationRequest)(nil),                   // 64: gitpod.v1.LeaveOrganizationRequest
-	(*LeaveOrganizationResponse)(nil),                  // 65: gitpod.v1.LeaveOrganizationResponse
-	(*DomainVerification)(nil),                         // 66: gitpod.v1.DomainVerification
-	(*CreateDomainVerificationRequest)(nil),            // 67: gitpod.v1.CreateDomainVerificationRequest
-	(*CreateDomainVerificationResponse)(nil),           // 68: gitpod.v1.CreateDomainVerificationResponse
-	(*GetDomainVerificationRequest)(nil),               // 69: gitpod.v1.GetDomainVerificationRequest
-	(*GetDomainVerificationResponse)(nil),              // 70: gitpod.v1.GetDomainVerificationResponse
-	(*ListDomainVerificationsRequest)(nil),             // 71: gitpod.v1.ListDomainVerificationsRequest
-	(*ListDomainVerificationsResponse)(nil),            // 72: gitpod.v1.ListDomainVerificationsResponse
-	(*VerifyDomainRequest)(nil),                        // 73: gitpod.v1.VerifyDomainRequest
-	(*VerifyDomainResponse)(nil),                       // 74: gitpod.v1.VerifyDomainResponse
-	(*DeleteDomainVerificationRequest)(nil),            // 75: gitpod.v1.DeleteDomainVerificationRequest
-	(*DeleteDomainVerificationResponse)(nil),           // 76: gitpod.v1.DeleteDomainVerificationResponse
-	(*OIDCConfigV2)(nil),                               // 77: gitpod.v1.OIDCConfigV2
-	(*OIDCConfigV3)(nil),                               // 78: gitpod.v1.OIDCConfigV3
-	(*OIDCConfig)(nil),                                 // 79: gitpod.v1.OIDCConfig
-	(*GetOIDCConfigRequest)(nil),                       // 80: gitpod.v1.GetOIDCConfigRequest
-	(*GetOIDCConfigResponse)(nil),                      // 81: gitpod.v1.GetOIDCConfigResponse
-	(*UpdateOIDCConfigRequest)(nil),                    // 82: gitpod.v1.UpdateOIDCConfigRequest
-	(*UpdateOIDCConfigResponse)(nil),                   // 83: gitpod.v1.UpdateOIDCConfigResponse
-	(*AnnouncementBanner)(nil),                         // 84: gitpod.v1.AnnouncementBanner
-	(*GetAnnouncementBannerRequest)(nil),               // 85: gitpod.v1.GetAnnouncementBannerRequest
-	(*GetAnnouncementBannerResponse)(nil),              // 86: gitpod.v1.GetAnnouncementBannerResponse
-	(*UpdateAnnouncementBannerRequest)(nil),            // 87: gitpod.v1.UpdateAnnouncementBannerRequest
-	(*UpdateAnnouncementBannerResponse)(nil),           // 88: gitpod.v1.UpdateAnnouncementBannerResponse
-	(*SetStripeCustomerIDRequest)(nil),                 // 89: gitpod.v1.SetStripeCustomerIDRequest
-	(*SetStripeCustomerIDResponse)(nil),                // 90: gitpod.v1.SetStripeCustomerIDResponse
-	(*CustomDomain)(nil),                               // 91: gitpod.v1.CustomDomain
-	(*CreateCustomDomainRequest)(nil),                  // 92: gitpod.v1.CreateCustomDomainRequest
-	(*CreateCustomDomainResponse)(nil),                 // 93: gitpod.v1.CreateCustomDomainResponse
-	(*GetCustomDomainRequest)(nil),                     // 94: gitpod.v1.GetCustomDomainRequest
-	(*GetCustomDomainResponse)(nil),                    // 95: gitpod.v1.GetCustomDomainResponse
-	(*UpdateCustomDomainRequest)(nil),                  // 96: gitpod.v1.UpdateCustomDomainRequest
-	(*UpdateCustomDomainResponse)(nil),                 // 97: gitpod.v1.UpdateCustomDomainResponse
-	(*DeleteCustomDomainRequest)(nil),                  // 98: gitpod.v1.DeleteCustomDomainRequest
-	(*DeleteCustomDomainResponse)(nil),                 // 99: gitpod.v1.DeleteCustomDomainResponse
-	(*TermsOfServiceVersion)(nil),                      // 100: gitpod.v1.TermsOfServiceVersion
-	(*TermsOfServiceAcceptance)(nil),                   // 101: gitpod.v1.TermsOfServiceAcceptance
-	(*TermsOfService)(nil),                             // 102: gitpod.v1.TermsOfService
-	(*GetTermsOfServiceRequest)(nil),                   // 103: gitpod.v1.GetTermsOfServiceRequest
-	(*GetTermsOfServiceResponse)(nil),                  // 104: gitpod.v1.GetTermsOfServiceResponse
-	(*UpdateTermsOfServiceRequest)(nil),                // 105: gitpod.v1.UpdateTermsOfServiceRequest
-	(*UpdateTermsOfServiceResponse)(nil),               // 106: gitpod.v1.UpdateTermsOfServiceResponse
-	(*AcceptTermsOfServiceRequest)(nil),                // 107: gitpod.v1.AcceptTermsOfServiceRequest
-	(*AcceptTermsOfServiceResponse)(nil),               // 108: gitpod.v1.AcceptTermsOfServiceResponse
-	(*ListTermsOfServiceVersionsRequest)(nil),          // 109: gitpod.v1.ListTermsOfServiceVersionsRequest
-	(*ListTermsOfServiceVersionsResponse)(nil),         // 110: gitpod.v1.ListTermsOfServiceVersionsResponse
-	(*TermsOfServiceAcceptanceFilter)(nil),             // 111: gitpod.v1.TermsOfServiceAcceptanceFilter
-	(*ListTermsOfServiceAcceptancesRequest)(nil),       // 112: gitpod.v1.ListTermsOfServiceAcceptancesRequest
-	(*MemberTermsOfServiceAcceptance)(nil),             // 113: gitpod.v1.MemberTermsOfServiceAcceptance
-	(*ListTermsOfServiceAcceptancesResponse)(nil),      // 114: gitpod.v1.ListTermsOfServiceAcceptancesResponse
-	(*GetTermsOfServiceAcceptancesExportRequest)(nil),  // 115: gitpod.v1.GetTermsOfServiceAcceptancesExportRequest
-	(*GetTermsOfServiceAcceptancesExportResponse)(nil), // 116: gitpod.v1.GetTermsOfServiceAcceptancesExportResponse
-	nil,                               // 117: gitpod.v1.SSOConfiguration.ClaimsEntry
-	nil,                               // 118: gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
-	(*ListMembersRequest_Filter)(nil), // 119: gitpod.v1.ListMembersRequest.Filter
-	(*ListMembersRequest_Sort)(nil),   // 120: gitpod.v1.ListMembersRequest.Sort
-	(*timestamppb.Timestamp)(nil),     // 121: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),       // 122: google.protobuf.Duration
+	(ConversationSharingPolicy)(0),                     // 9: gitpod.v1.ConversationSharingPolicy
+	(CodexOpenAIModel)(0),                              // 10: gitpod.v1.CodexOpenAIModel
+	(CodexReasoningEffort)(0),                          // 11: gitpod.v1.CodexReasoningEffort
+	(CodexServiceTier)(0),                              // 12: gitpod.v1.CodexServiceTier
+	(CodexModelPolicyState)(0),                         // 13: gitpod.v1.CodexModelPolicyState
+	(KernelControlsAction)(0),                          // 14: gitpod.v1.KernelControlsAction
+	(AdmissionLevel)(0),                                // 15: gitpod.v1.AdmissionLevel
+	(VetoFileSurface)(0),                               // 16: gitpod.v1.VetoFileSurface
+	(SSOConfiguration_ProviderType)(0),                 // 17: gitpod.v1.SSOConfiguration.ProviderType
+	(ListMembersRequest_SortField)(0),                  // 18: gitpod.v1.ListMembersRequest.SortField
+	(*PaginationRequest)(nil),                          // 19: gitpod.v1.PaginationRequest
+	(*PaginationResponse)(nil),                         // 20: gitpod.v1.PaginationResponse
+	(*SSOConfiguration)(nil),                           // 21: gitpod.v1.SSOConfiguration
+	(*CreateSSOConfigurationRequest)(nil),              // 22: gitpod.v1.CreateSSOConfigurationRequest
+	(*CreateSSOConfigurationResponse)(nil),             // 23: gitpod.v1.CreateSSOConfigurationResponse
+	(*GetSSOConfigurationRequest)(nil),                 // 24: gitpod.v1.GetSSOConfigurationRequest
+	(*GetSSOConfigurationResponse)(nil),                // 25: gitpod.v1.GetSSOConfigurationResponse
+	(*ListSSOConfigurationsRequest)(nil),               // 26: gitpod.v1.ListSSOConfigurationsRequest
+	(*ListSSOConfigurationsResponse)(nil),              // 27: gitpod.v1.ListSSOConfigurationsResponse
+	(*DeleteSSOConfigurationRequest)(nil),              // 28: gitpod.v1.DeleteSSOConfigurationRequest
+	(*DeleteSSOConfigurationResponse)(nil),             // 29: gitpod.v1.DeleteSSOConfigurationResponse
+	(*UpdateSSOConfigurationRequest)(nil),              // 30: gitpod.v1.UpdateSSOConfigurationRequest
+	(*AdditionalScopesUpdate)(nil),                     // 31: gitpod.v1.AdditionalScopesUpdate
+	(*UpdateSSOConfigurationResponse)(nil),             // 32: gitpod.v1.UpdateSSOConfigurationResponse
+	(*SCIMConfiguration)(nil),                          // 33: gitpod.v1.SCIMConfiguration
+	(*CreateSCIMConfigurationRequest)(nil),             // 34: gitpod.v1.CreateSCIMConfigurationRequest
+	(*CreateSCIMConfigurationResponse)(nil),            // 35: gitpod.v1.CreateSCIMConfigurationResponse
+	(*GetSCIMConfigurationRequest)(nil),                // 36: gitpod.v1.GetSCIMConfigurationRequest
+	(*GetSCIMConfigurationResponse)(nil),               // 37: gitpod.v1.GetSCIMConfigurationResponse
+	(*ListSCIMConfigurationsRequest)(nil),              // 38: gitpod.v1.ListSCIMConfigurationsRequest
+	(*ListSCIMConfigurationsResponse)(nil),             // 39: gitpod.v1.ListSCIMConfigurationsResponse
+	(*UpdateSCIMConfigurationRequest)(nil),             // 40: gitpod.v1.UpdateSCIMConfigurationRequest
+	(*UpdateSCIMConfigurationResponse)(nil),            // 41: gitpod.v1.UpdateSCIMConfigurationResponse
+	(*DeleteSCIMConfigurationRequest)(nil),             // 42: gitpod.v1.DeleteSCIMConfigurationRequest
+	(*DeleteSCIMConfigurationResponse)(nil),            // 43: gitpod.v1.DeleteSCIMConfigurationResponse
+	(*RegenerateSCIMTokenRequest)(nil),                 // 44: gitpod.v1.RegenerateSCIMTokenRequest
+	(*RegenerateSCIMTokenResponse)(nil),                // 45: gitpod.v1.RegenerateSCIMTokenResponse
+	(*CountRequest)(nil),                               // 46: gitpod.v1.CountRequest
+	(*CountResponse)(nil),                              // 47: gitpod.v1.CountResponse
+	(*InviteDomains)(nil),                              // 48: gitpod.v1.InviteDomains
+	(*Organization)(nil),                               // 49: gitpod.v1.Organization
+	(*OrganizationMember)(nil),                         // 50: gitpod.v1.OrganizationMember
+	(*CreateOrganizationRequest)(nil),                  // 51: gitpod.v1.CreateOrganizationRequest
+	(*CreateOrganizationResponse)(nil),                 // 52: gitpod.v1.CreateOrganizationResponse
+	(*JoinOrganizationRequest)(nil),                    // 53: gitpod.v1.JoinOrganizationRequest
+	(*JoinOrganizationResponse)(nil),                   // 54: gitpod.v1.JoinOrganizationResponse
+	(*GetOrganizationRequest)(nil),                     // 55: gitpod.v1.GetOrganizationRequest
+	(*GetOrganizationResponse)(nil),                    // 56: gitpod.v1.GetOrganizationResponse
+	(*UpdateOrganizationRequest)(nil),                  // 57: gitpod.v1.UpdateOrganizationRequest
+	(*UpdateOrganizationResponse)(nil),                 // 58: gitpod.v1.UpdateOrganizationResponse
+	(*DeleteOrganizationRequest)(nil),                  // 59: gitpod.v1.DeleteOrganizationRequest
+	(*DeleteOrganizationResponse)(nil),                 // 60: gitpod.v1.DeleteOrganizationResponse
+	(*ListMembersRequest)(nil),                         // 61: gitpod.v1.ListMembersRequest
+	(*ListMembersResponse)(nil),                        // 62: gitpod.v1.ListMembersResponse
+	(*SetRoleRequest)(nil),                             // 63: gitpod.v1.SetRoleRequest
+	(*SetRoleResponse)(nil),                            // 64: gitpod.v1.SetRoleResponse
+	(*OrganizationInvite)(nil),                         // 65: gitpod.v1.OrganizationInvite
+	(*CreateOrganizationInviteRequest)(nil),            // 66: gitpod.v1.CreateOrganizationInviteRequest
+	(*CreateOrganizationInviteResponse)(nil),           // 67: gitpod.v1.CreateOrganizationInviteResponse
+	(*GetOrganizationInviteRequest)(nil),               // 68: gitpod.v1.GetOrganizationInviteRequest
+	(*GetOrganizationInviteResponse)(nil),              // 69: gitpod.v1.GetOrganizationInviteResponse
+	(*GetOrganizationInviteSummaryRequest)(nil),        // 70: gitpod.v1.GetOrganizationInviteSummaryRequest
+	(*GetOrganizationInviteSummaryResponse)(nil),       // 71: gitpod.v1.GetOrganizationInviteSummaryResponse
+	(*LeaveOrganizationRequest)(nil),                   // 72: gitpod.v1.LeaveOrganizationRequest
+	(*LeaveOrganizationResponse)(nil),                  // 73: gitpod.v1.LeaveOrganizationResponse
+	(*DomainVerification)(nil),                         // 74: gitpod.v1.DomainVerification
+	(*CreateDomainVerificationRequest)(nil),            // 75: gitpod.v1.CreateDomainVerificationRequest
+	(*CreateDomainVerificationResponse)(nil),           // 76: gitpod.v1.CreateDomainVerificationResponse
+	(*GetDomainVerificationRequest)(nil),               // 77: gitpod.v1.GetDomainVerificationRequest
+	(*GetDomainVerificationResponse)(nil),              // 78: gitpod.v1.GetDomainVerificationResponse
+	(*ListDomainVerificationsRequest)(nil),             // 79: gitpod.v1.ListDomainVerificationsRequest
+	(*ListDomainVerificationsResponse)(nil),            // 80: gitpod.v1.ListDomainVerificationsResponse
+	(*VerifyDomainRequest)(nil),                        // 81: gitpod.v1.VerifyDomainRequest
+	(*VerifyDomainResponse)(nil),                       // 82: gitpod.v1.VerifyDomainResponse
+	(*DeleteDomainVerificationRequest)(nil),            // 83: gitpod.v1.DeleteDomainVerificationRequest
+	(*DeleteDomainVerificationResponse)(nil),           // 84: gitpod.v1.DeleteDomainVerificationResponse
+	(*OIDCConfigV2)(nil),                               // 85: gitpod.v1.OIDCConfigV2
+	(*OIDCConfigV3)(nil),                               // 86: gitpod.v1.OIDCConfigV3
+	(*OIDCConfig)(nil),                                 // 87: gitpod.v1.OIDCConfig
+	(*GetOIDCConfigRequest)(nil),                       // 88: gitpod.v1.GetOIDCConfigRequest
+	(*GetOIDCConfigResponse)(nil),                      // 89: gitpod.v1.GetOIDCConfigResponse
+	(*UpdateOIDCConfigRequest)(nil),                    // 90: gitpod.v1.UpdateOIDCConfigRequest
+	(*UpdateOIDCConfigResponse)(nil),                   // 91: gitpod.v1.UpdateOIDCConfigResponse
+	(*AnnouncementBanner)(nil),                         // 92: gitpod.v1.AnnouncementBanner
+	(*GetAnnouncementBannerRequest)(nil),               // 93: gitpod.v1.GetAnnouncementBannerRequest
+	(*GetAnnouncementBannerResponse)(nil),              // 94: gitpod.v1.GetAnnouncementBannerResponse
+	(*UpdateAnnouncementBannerRequest)(nil),            // 95: gitpod.v1.UpdateAnnouncementBannerRequest
+	(*UpdateAnnouncementBannerResponse)(nil),           // 96: gitpod.v1.UpdateAnnouncementBannerResponse
+	(*SetStripeCustomerIDRequest)(nil),                 // 97: gitpod.v1.SetStripeCustomerIDRequest
+	(*SetStripeCustomerIDResponse)(nil),                // 98: gitpod.v1.SetStripeCustomerIDResponse
+	(*CustomDomain)(nil),                               // 99: gitpod.v1.CustomDomain
+	(*CreateCustomDomainRequest)(nil),                  // 100: gitpod.v1.CreateCustomDomainRequest
+	(*CreateCustomDomainResponse)(nil),                 // 101: gitpod.v1.CreateCustomDomainResponse
+	(*GetCustomDomainRequest)(nil),                     // 102: gitpod.v1.GetCustomDomainRequest
+	(*GetCustomDomainResponse)(nil),                    // 103: gitpod.v1.GetCustomDomainResponse
+	(*UpdateCustomDomainRequest)(nil),                  // 104: gitpod.v1.UpdateCustomDomainRequest
+	(*UpdateCustomDomainResponse)(nil),                 // 105: gitpod.v1.UpdateCustomDomainResponse
+	(*DeleteCustomDomainRequest)(nil),                  // 106: gitpod.v1.DeleteCustomDomainRequest
+	(*DeleteCustomDomainResponse)(nil),                 // 107: gitpod.v1.DeleteCustomDomainResponse
+	(*TermsOfServiceVersion)(nil),                      // 108: gitpod.v1.TermsOfServiceVersion
+	(*TermsOfServiceAcceptance)(nil),                   // 109: gitpod.v1.TermsOfServiceAcceptance
+	(*TermsOfService)(nil),                             // 110: gitpod.v1.TermsOfService
+	(*GetTermsOfServiceRequest)(nil),                   // 111: gitpod.v1.GetTermsOfServiceRequest
+	(*GetTermsOfServiceResponse)(nil),                  // 112: gitpod.v1.GetTermsOfServiceResponse
+	(*UpdateTermsOfServiceRequest)(nil),                // 113: gitpod.v1.UpdateTermsOfServiceRequest
+	(*UpdateTermsOfServiceResponse)(nil),               // 114: gitpod.v1.UpdateTermsOfServiceResponse
+	(*AcceptTermsOfServiceRequest)(nil),                // 115: gitpod.v1.AcceptTermsOfServiceRequest
+	(*AcceptTermsOfServiceResponse)(nil),               // 116: gitpod.v1.AcceptTermsOfServiceResponse
+	(*ListTermsOfServiceVersionsRequest)(nil),          // 117: gitpod.v1.ListTermsOfServiceVersionsRequest
+	(*ListTermsOfServiceVersionsResponse)(nil),         // 118: gitpod.v1.ListTermsOfServiceVersionsResponse
+	(*TermsOfServiceAcceptanceFilter)(nil),             // 119: gitpod.v1.TermsOfServiceAcceptanceFilter
+	(*ListTermsOfServiceAcceptancesRequest)(nil),       // 120: gitpod.v1.ListTermsOfServiceAcceptancesRequest
+	(*MemberTermsOfServiceAcceptance)(nil),             // 121: gitpod.v1.MemberTermsOfServiceAcceptance
+	(*ListTermsOfServiceAcceptancesResponse)(nil),      // 122: gitpod.v1.ListTermsOfServiceAcceptancesResponse
+	(*GetTermsOfServiceAcceptancesExportRequest)(nil),  // 123: gitpod.v1.GetTermsOfServiceAcceptancesExportRequest
+	(*GetTermsOfServiceAcceptancesExportResponse)(nil), // 124: gitpod.v1.GetTermsOfServiceAcceptancesExportResponse
+	(*CodexModelPolicy)(nil),                           // 125: gitpod.v1.CodexModelPolicy
+	(*AgentPolicy)(nil),                                // 126: gitpod.v1.AgentPolicy
+	(*EditorVersionPolicy)(nil),                        // 127: gitpod.v1.EditorVersionPolicy
+	(*CrowdStrikeConfig)(nil),                          // 128: gitpod.v1.CrowdStrikeConfig
+	(*CustomAgentEnvMapping)(nil),                      // 129: gitpod.v1.CustomAgentEnvMapping
+	(*CustomSecurityAgent)(nil),                        // 130: gitpod.v1.CustomSecurityAgent
+	(*SecurityAgentPolicy)(nil),                        // 131: gitpod.v1.SecurityAgentPolicy
+	(*VetoExecPolicy)(nil),                             // 132: gitpod.v1.VetoExecPolicy
+	(*VetoFilePathEntry)(nil),                          // 133: gitpod.v1.VetoFilePathEntry
+	(*VetoFilePathPolicy)(nil),                         // 134: gitpod.v1.VetoFilePathPolicy
+	(*VetoFileBlockDevicesPolicy)(nil),                 // 135: gitpod.v1.VetoFileBlockDevicesPolicy
+	(*VetoFilePolicy)(nil),                             // 136: gitpod.v1.VetoFilePolicy
+	(*OrganizationPolicies)(nil),                       // 137: gitpod.v1.OrganizationPolicies
+	(*GetOrganizationPoliciesRequest)(nil),             // 138: gitpod.v1.GetOrganizationPoliciesRequest
+	(*GetOrganizationPoliciesResponse)(nil),            // 139: gitpod.v1.GetOrganizationPoliciesResponse
+	(*UpdateOrganizationPoliciesRequest)(nil),          // 140: gitpod.v1.UpdateOrganizationPoliciesRequest
+	(*UpdateOrganizationPoliciesResponse)(nil),         // 141: gitpod.v1.UpdateOrganizationPoliciesResponse
+	nil,                               // 142: gitpod.v1.SSOConfiguration.ClaimsEntry
+	nil,                               // 143: gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
+	(*ListMembersRequest_Filter)(nil), // 144: gitpod.v1.ListMembersRequest.Filter
+	(*ListMembersRequest_Sort)(nil),   // 145: gitpod.v1.ListMembersRequest.Sort
+	nil,                               // 146: gitpod.v1.CodexModelPolicy.ModelStatesEntry
+	nil,                               // 147: gitpod.v1.CrowdStrikeConfig.AdditionalOptionsEntry
+	nil,                               // 148: gitpod.v1.OrganizationPolicies.EditorVersionRestrictionsEntry
+	(*UpdateOrganizationPoliciesRequest_UpdateAgentPolicy)(nil),         // 149: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateAgentPolicy
+	(*UpdateOrganizationPoliciesRequest_UpdateCrowdStrikeConfig)(nil),   // 150: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateCrowdStrikeConfig
+	(*UpdateOrganizationPoliciesRequest_UpdateSecurityAgentPolicy)(nil), // 151: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateSecurityAgentPolicy
+	nil,                           // 152: gitpod.v1.UpdateOrganizationPoliciesRequest.EditorVersionRestrictionsEntry
+	nil,                           // 153: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateCrowdStrikeConfig.AdditionalOptionsEntry
+	(*timestamppb.Timestamp)(nil), // 154: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 155: google.protobuf.Duration
 }
 var file_gitpod_v1_organization_proto_depIdxs = []int32{
 	0,   // 0: gitpod.v1.SSOConfiguration.state:type_name -> gitpod.v1.SSOConfigurationState
-	117, // 1: gitpod.v1.SSOConfiguration.claims:type_name -> gitpod.v1.SSOConfiguration.ClaimsEntry
-	9,   // 2: gitpod.v1.SSOConfiguration.provider_type:type_name -> gitpod.v1.SSOConfiguration.ProviderType
-	13,  // 3: gitpod.v1.CreateSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
-	13,  // 4: gitpod.v1.GetSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
-	11,  // 5: gitpod.v1.ListSSOConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	12,  // 6: gitpod.v1.ListSSOConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	13,  // 7: gitpod.v1.ListSSOConfigurationsResponse.sso_configurations:type_name -> gitpod.v1.SSOConfiguration
+	142, // 1: gitpod.v1.SSOConfiguration.claims:type_name -> gitpod.v1.SSOConfiguration.ClaimsEntry
+	17,  // 2: gitpod.v1.SSOConfiguration.provider_type:type_name -> gitpod.v1.SSOConfiguration.ProviderType
+	21,  // 3: gitpod.v1.CreateSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
+	21,  // 4: gitpod.v1.GetSSOConfigurationResponse.sso_configuration:type_name -> gitpod.v1.SSOConfiguration
+	19,  // 5: gitpod.v1.ListSSOConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	20,  // 6: gitpod.v1.ListSSOConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	21,  // 7: gitpod.v1.ListSSOConfigurationsResponse.sso_configurations:type_name -> gitpod.v1.SSOConfiguration
 	0,   // 8: gitpod.v1.UpdateSSOConfigurationRequest.state:type_name -> gitpod.v1.SSOConfigurationState
-	118, // 9: gitpod.v1.UpdateSSOConfigurationRequest.claims:type_name -> gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
-	23,  // 10: gitpod.v1.UpdateSSOConfigurationRequest.additional_scopes:type_name -> gitpod.v1.AdditionalScopesUpdate
-	121, // 11: gitpod.v1.SCIMConfiguration.created_at:type_name -> google.protobuf.Timestamp
-	121, // 12: gitpod.v1.SCIMConfiguration.updated_at:type_name -> google.protobuf.Timestamp
-	121, // 13: gitpod.v1.SCIMConfiguration.token_expires_at:type_name -> google.protobuf.Timestamp
-	122, // 14: gitpod.v1.CreateSCIMConfigurationRequest.token_expires_in:type_name -> google.protobuf.Duration
-	25,  // 15: gitpod.v1.CreateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	121, // 16: gitpod.v1.CreateSCIMConfigurationResponse.token_expires_at:type_name -> google.protobuf.Timestamp
-	25,  // 17: gitpod.v1.GetSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	11,  // 18: gitpod.v1.ListSCIMConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	12,  // 19: gitpod.v1.ListSCIMConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	25,  // 20: gitpod.v1.ListSCIMConfigurationsResponse.scim_configurations:type_name -> gitpod.v1.SCIMConfiguration
-	25,  // 21: gitpod.v1.UpdateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
-	122, // 22: gitpod.v1.RegenerateSCIMTokenRequest.token_expires_in:type_name -> google.protobuf.Duration
-	121, // 23: gitpod.v1.RegenerateSCIMTokenResponse.token_expires_at:type_name -> google.protobuf.Timestamp
+	143, // 9: gitpod.v1.UpdateSSOConfigurationRequest.claims:type_name -> gitpod.v1.UpdateSSOConfigurationRequest.ClaimsEntry
+	31,  // 10: gitpod.v1.UpdateSSOConfigurationRequest.additional_scopes:type_name -> gitpod.v1.AdditionalScopesUpdate
+	154, // 11: gitpod.v1.SCIMConfiguration.created_at:type_name -> google.protobuf.Timestamp
+	154, // 12: gitpod.v1.SCIMConfiguration.updated_at:type_name -> google.protobuf.Timestamp
+	154, // 13: gitpod.v1.SCIMConfiguration.token_expires_at:type_name -> google.protobuf.Timestamp
+	155, // 14: gitpod.v1.CreateSCIMConfigurationRequest.token_expires_in:type_name -> google.protobuf.Duration
+	33,  // 15: gitpod.v1.CreateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	154, // 16: gitpod.v1.CreateSCIMConfigurationResponse.token_expires_at:type_name -> google.protobuf.Timestamp
+	33,  // 17: gitpod.v1.GetSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	19,  // 18: gitpod.v1.ListSCIMConfigurationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	20,  // 19: gitpod.v1.ListSCIMConfigurationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	33,  // 20: gitpod.v1.ListSCIMConfigurationsResponse.scim_configurations:type_name -> gitpod.v1.SCIMConfiguration
+	33,  // 21: gitpod.v1.UpdateSCIMConfigurationResponse.scim_configuration:type_name -> gitpod.v1.SCIMConfiguration
+	155, // 22: gitpod.v1.RegenerateSCIMTokenRequest.token_expires_in:type_name -> google.protobuf.Duration
+	154, // 23: gitpod.v1.RegenerateSCIMTokenResponse.token_expires_at:type_name -> google.protobuf.Timestamp
 	5,   // 24: gitpod.v1.CountResponse.relation:type_name -> gitpod.v1.CountResponseRelation
-	121, // 25: gitpod.v1.Organization.created_at:type_name -> google.protobuf.Timestamp
-	121, // 26: gitpod.v1.Organization.updated_at:type_name -> google.protobuf.Timestamp
-	40,  // 27: gitpod.v1.Organization.invite_domains:type_name -> gitpod.v1.InviteDomains
+	154, // 25: gitpod.v1.Organization.created_at:type_name -> google.protobuf.Timestamp
+	154, // 26: gitpod.v1.Organization.updated_at:type_name -> google.protobuf.Timestamp
+	48,  // 27: gitpod.v1.Organization.invite_domains:type_name -> gitpod.v1.InviteDomains
 	1,   // 28: gitpod.v1.Organization.tier:type_name -> gitpod.v1.OrganizationTier
 	2,   // 29: gitpod.v1.OrganizationMember.role:type_name -> gitpod.v1.OrganizationRole
-	121, // 30: gitpod.v1.OrganizationMember.member_since:type_name -> google.protobuf.Timestamp
+	154, // 30: gitpod.v1.OrganizationMember.member_since:type_name -> google.protobuf.Timestamp
 	3,   // 31: gitpod.v1.OrganizationMember.status:type_name -> gitpod.v1.UserStatus
-	41,  // 32: gitpod.v1.CreateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
-	42,  // 33: gitpod.v1.CreateOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
-	42,  // 34: gitpod.v1.JoinOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
-	41,  // 35: gitpod.v1.GetOrganizationResponse.organization:type_name -> gitpod.v1.Organization
-	40,  // 36: gitpod.v1.UpdateOrganizationRequest.invite_domains:type_name -> gitpod.v1.InviteDomains
-	41,  // 37: gitpod.v1.UpdateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
-	11,  // 38: gitpod.v1.ListMembersRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	119, // 39: gitpod.v1.ListMembersRequest.filter:type_name -> gitpod.v1.ListMembersRequest.Filter
-	120, // 40: gitpod.v1.ListMembersRequest.sort:type_name -> gitpod.v1.ListMembersRequest.Sort
-	38,  // 41: gitpod.v1.ListMembersRequest.count:type_name -> gitpod.v1.CountRequest
-	12,  // 42: gitpod.v1.ListMembersResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	42,  // 43: gitpod.v1.ListMembersResponse.members:type_name -> gitpod.v1.OrganizationMember
-	39,  // 44: gitpod.v1.ListMembersResponse.count:type_name -> gitpod.v1.CountResponse
+	49,  // 32: gitpod.v1.CreateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	50,  // 33: gitpod.v1.CreateOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
+	50,  // 34: gitpod.v1.JoinOrganizationResponse.member:type_name -> gitpod.v1.OrganizationMember
+	49,  // 35: gitpod.v1.GetOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	48,  // 36: gitpod.v1.UpdateOrganizationRequest.invite_domains:type_name -> gitpod.v1.InviteDomains
+	49,  // 37: gitpod.v1.UpdateOrganizationResponse.organization:type_name -> gitpod.v1.Organization
+	19,  // 38: gitpod.v1.ListMembersRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	144, // 39: gitpod.v1.ListMembersRequest.filter:type_name -> gitpod.v1.ListMembersRequest.Filter
+	145, // 40: gitpod.v1.ListMembersRequest.sort:type_name -> gitpod.v1.ListMembersRequest.Sort
+	46,  // 41: gitpod.v1.ListMembersRequest.count:type_name -> gitpod.v1.CountRequest
+	20,  // 42: gitpod.v1.ListMembersResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	50,  // 43: gitpod.v1.ListMembersResponse.members:type_name -> gitpod.v1.OrganizationMember
+	47,  // 44: gitpod.v1.ListMembersResponse.count:type_name -> gitpod.v1.CountResponse
 	2,   // 45: gitpod.v1.SetRoleRequest.role:type_name -> gitpod.v1.OrganizationRole
-	57,  // 46: gitpod.v1.CreateOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
-	57,  // 47: gitpod.v1.GetOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
+	65,  // 46: gitpod.v1.CreateOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
+	65,  // 47: gitpod.v1.GetOrganizationInviteResponse.invite:type_name -> gitpod.v1.OrganizationInvite
 	6,   // 48: gitpod.v1.DomainVerification.state:type_name -> gitpod.v1.DomainVerificationState
-	121, // 49: gitpod.v1.DomainVerification.verified_at:type_name -> google.protobuf.Timestamp
-	121, // 50: gitpod.v1.DomainVerification.created_at:type_name -> google.protobuf.Timestamp
-	66,  // 51: gitpod.v1.CreateDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
-	66,  // 52: gitpod.v1.GetDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
-	11,  // 53: gitpod.v1.ListDomainVerificationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	66,  // 54: gitpod.v1.ListDomainVerificationsResponse.domain_verifications:type_name -> gitpod.v1.DomainVerification
-	12,  // 55: gitpod.v1.ListDomainVerificationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	66,  // 56: gitpod.v1.VerifyDomainResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
-	77,  // 57: gitpod.v1.OIDCConfig.v2:type_name -> gitpod.v1.OIDCConfigV2
-	78,  // 58: gitpod.v1.OIDCConfig.v3:type_name -> gitpod.v1.OIDCConfigV3
-	79,  // 59: gitpod.v1.GetOIDCConfigResponse.oidc_config:type_name -> gitpod.v1.OIDCConfig
-	79,  // 60: gitpod.v1.UpdateOIDCConfigRequest.oidc_config:type_name -> gitpod.v1.OIDCConfig
-	79,  // 61: gitpod.v1.UpdateOIDCConfigResponse.oidc_config:type_name -> gitpod.v1.OIDCConfig
-	84,  // 62: gitpod.v1.GetAnnouncementBannerResponse.banner:type_name -> gitpod.v1.AnnouncementBanner
-	84,  // 63: gitpod.v1.UpdateAnnouncementBannerResponse.banner:type_name -> gitpod.v1.AnnouncementBanner
+	154, // 49: gitpod.v1.DomainVerification.verified_at:type_name -> google.protobuf.Timestamp
+	154, // 50: gitpod.v1.DomainVerification.created_at:type_name -> google.protobuf.Timestamp
+	74,  // 51: gitpod.v1.CreateDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	74,  // 52: gitpod.v1.GetDomainVerificationResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	19,  // 53: gitpod.v1.ListDomainVerificationsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	74,  // 54: gitpod.v1.ListDomainVerificationsResponse.domain_verifications:type_name -> gitpod.v1.DomainVerification
+	20,  // 55: gitpod.v1.ListDomainVerificationsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	74,  // 56: gitpod.v1.VerifyDomainResponse.domain_verification:type_name -> gitpod.v1.DomainVerification
+	85,  // 57: gitpod.v1.OIDCConfig.v2:type_name -> gitpod.v1.OIDCConfigV2
+	86,  // 58: gitpod.v1.OIDCConfig.v3:type_name -> gitpod.v1.OIDCConfigV3
+	87,  // 59: gitpod.v1.GetOIDCConfigResponse.oidc_config:type_name -> gitpod.v1.OIDCConfig
+	87,  // 60: gitpod.v1.UpdateOIDCConfigRequest.oidc_config:type_name -> gitpod.v1.OIDCConfig
+	87,  // 61: gitpod.v1.UpdateOIDCConfigResponse.oidc_config:type_name -> gitpod.v1.OIDCConfig
+	92,  // 62: gitpod.v1.GetAnnouncementBannerResponse.banner:type_name -> gitpod.v1.AnnouncementBanner
+	92,  // 63: gitpod.v1.UpdateAnnouncementBannerResponse.banner:type_name -> gitpod.v1.AnnouncementBanner
 	7,   // 64: gitpod.v1.CustomDomain.provider:type_name -> gitpod.v1.CustomDomainProvider
-	121, // 65: gitpod.v1.CustomDomain.created_at:type_name -> google.protobuf.Timestamp
-	121, // 66: gitpod.v1.CustomDomain.updated_at:type_name -> google.protobuf.Timestamp
+	154, // 65: gitpod.v1.CustomDomain.created_at:type_name -> google.protobuf.Timestamp
+	154, // 66: gitpod.v1.CustomDomain.updated_at:type_name -> google.protobuf.Timestamp
 	7,   // 67: gitpod.v1.CreateCustomDomainRequest.provider:type_name -> gitpod.v1.CustomDomainProvider
-	91,  // 68: gitpod.v1.CreateCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
-	91,  // 69: gitpod.v1.GetCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
+	99,  // 68: gitpod.v1.CreateCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
+	99,  // 69: gitpod.v1.GetCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
 	7,   // 70: gitpod.v1.UpdateCustomDomainRequest.provider:type_name -> gitpod.v1.CustomDomainProvider
-	91,  // 71: gitpod.v1.UpdateCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
-	121, // 72: gitpod.v1.TermsOfServiceVersion.created_at:type_name -> google.protobuf.Timestamp
-	121, // 73: gitpod.v1.TermsOfServiceAcceptance.accepted_at:type_name -> google.protobuf.Timestamp
-	100, // 74: gitpod.v1.TermsOfService.current_version:type_name -> gitpod.v1.TermsOfServiceVersion
-	101, // 75: gitpod.v1.TermsOfService.current_user_acceptance:type_name -> gitpod.v1.TermsOfServiceAcceptance
-	102, // 76: gitpod.v1.GetTermsOfServiceResponse.terms_of_service:type_name -> gitpod.v1.TermsOfService
-	102, // 77: gitpod.v1.UpdateTermsOfServiceResponse.terms_of_service:type_name -> gitpod.v1.TermsOfService
-	101, // 78: gitpod.v1.AcceptTermsOfServiceResponse.acceptance:type_name -> gitpod.v1.TermsOfServiceAcceptance
-	11,  // 79: gitpod.v1.ListTermsOfServiceVersionsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	12,  // 80: gitpod.v1.ListTermsOfServiceVersionsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	100, // 81: gitpod.v1.ListTermsOfServiceVersionsResponse.versions:type_name -> gitpod.v1.TermsOfServiceVersion
+	99,  // 71: gitpod.v1.UpdateCustomDomainResponse.custom_domain:type_name -> gitpod.v1.CustomDomain
+	154, // 72: gitpod.v1.TermsOfServiceVersion.created_at:type_name -> google.protobuf.Timestamp
+	154, // 73: gitpod.v1.TermsOfServiceAcceptance.accepted_at:type_name -> google.protobuf.Timestamp
+	108, // 74: gitpod.v1.TermsOfService.current_version:type_name -> gitpod.v1.TermsOfServiceVersion
+	109, // 75: gitpod.v1.TermsOfService.current_user_acceptance:type_name -> gitpod.v1.TermsOfServiceAcceptance
+	110, // 76: gitpod.v1.GetTermsOfServiceResponse.terms_of_service:type_name -> gitpod.v1.TermsOfService
+	110, // 77: gitpod.v1.UpdateTermsOfServiceResponse.terms_of_service:type_name -> gitpod.v1.TermsOfService
+	109, // 78: gitpod.v1.AcceptTermsOfServiceResponse.acceptance:type_name -> gitpod.v1.TermsOfServiceAcceptance
+	19,  // 79: gitpod.v1.ListTermsOfServiceVersionsRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	20,  // 80: gitpod.v1.ListTermsOfServiceVersionsResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	108, // 81: gitpod.v1.ListTermsOfServiceVersionsResponse.versions:type_name -> gitpod.v1.TermsOfServiceVersion
 	8,   // 82: gitpod.v1.TermsOfServiceAcceptanceFilter.statuses:type_name -> gitpod.v1.TermsOfServiceAcceptanceStatus
-	11,  // 83: gitpod.v1.ListTermsOfServiceAcceptancesRequest.pagination:type_name -> gitpod.v1.PaginationRequest
-	111, // 84: gitpod.v1.ListTermsOfServiceAcceptancesRequest.filter:type_name -> gitpod.v1.TermsOfServiceAcceptanceFilter
-	42,  // 85: gitpod.v1.MemberTermsOfServiceAcceptance.member:type_name -> gitpod.v1.OrganizationMember
+	19,  // 83: gitpod.v1.ListTermsOfServiceAcceptancesRequest.pagination:type_name -> gitpod.v1.PaginationRequest
+	119, // 84: gitpod.v1.ListTermsOfServiceAcceptancesRequest.filter:type_name -> gitpod.v1.TermsOfServiceAcceptanceFilter
+	50,  // 85: gitpod.v1.MemberTermsOfServiceAcceptance.member:type_name -> gitpod.v1.OrganizationMember
 	8,   // 86: gitpod.v1.MemberTermsOfServiceAcceptance.status:type_name -> gitpod.v1.TermsOfServiceAcceptanceStatus
-	121, // 87: gitpod.v1.MemberTermsOfServiceAcceptance.accepted_at:type_name -> google.protobuf.Timestamp
-	12,  // 88: gitpod.v1.ListTermsOfServiceAcceptancesResponse.pagination:type_name -> gitpod.v1.PaginationResponse
-	113, // 89: gitpod.v1.ListTermsOfServiceAcceptancesResponse.acceptances:type_name -> gitpod.v1.MemberTermsOfServiceAcceptance
-	111, // 90: gitpod.v1.GetTermsOfServiceAcceptancesExportRequest.filter:type_name -> gitpod.v1.TermsOfServiceAcceptanceFilter
-	3,   // 91: gitpod.v1.ListMembersRequest.Filter.statuses:type_name -> gitpod.v1.UserStatus
-	2,   // 92: gitpod.v1.ListMembersRequest.Filter.roles:type_name -> gitpod.v1.OrganizationRole
-	10,  // 93: gitpod.v1.ListMembersRequest.Sort.field:type_name -> gitpod.v1.ListMembersRequest.SortField
-	4,   // 94: gitpod.v1.ListMembersRequest.Sort.order:type_name -> gitpod.v1.SortOrder
-	43,  // 95: gitpod.v1.OrganizationService.CreateOrganization:input_type -> gitpod.v1.CreateOrganizationRequest
-	45,  // 96: gitpod.v1.OrganizationService.JoinOrganization:input_type -> gitpod.v1.JoinOrganizationRequest
-	47,  // 97: gitpod.v1.OrganizationService.GetOrganization:input_type -> gitpod.v1.GetOrganizationRequest
-	49,  // 98: gitpod.v1.OrganizationService.UpdateOrganization:input_type -> gitpod.v1.UpdateOrganizationRequest
-	51,  // 99: gitpod.v1.OrganizationService.DeleteOrganization:input_type -> gitpod.v1.DeleteOrganizationRequest
-	53,  // 100: gitpod.v1.OrganizationService.ListMembers:input_type -> gitpod.v1.ListMembersRequest
-	55,  // 101: gitpod.v1.OrganizationService.SetRole:input_type -> gitpod.v1.SetRoleRequest
-	58,  // 102: gitpod.v1.OrganizationService.CreateOrganizationInvite:input_type -> gitpod.v1.CreateOrganizationInviteRequest
-	60,  // 103: gitpod.v1.OrganizationService.GetOrganizationInvite:input_type -> gitpod.v1.GetOrganizationInviteRequest
-	62,  // 104: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:input_type -> gitpod.v1.GetOrganizationInviteSummaryRequest
-	64,  // 105: gitpod.v1.OrganizationService.LeaveOrganization:input_type -> gitpod.v1.LeaveOrganizationRequest
-	14,  // 106: gitpod.v1.OrganizationService.CreateSSOConfiguration:input_type -> gitpod.v1.CreateSSOConfigurationRequest
-	16,  // 107: gitpod.v1.OrganizationService.GetSSOConfiguration:input_type -> gitpod.v1.GetSSOConfigurationRequest
-	18,  // 108: gitpod.v1.OrganizationService.ListSSOConfigurations:input_type -> gitpod.v1.ListSSOConfigurationsRequest
-	20,  // 109: gitpod.v1.OrganizationService.DeleteSSOConfiguration:input_type -> gitpod.v1.DeleteSSOConfigurationRequest
-	22,  // 110: gitpod.v1.OrganizationService.UpdateSSOConfiguration:input_type -> gitpod.v1.UpdateSSOConfigurationRequest
-	26,  // 111: gitpod.v1.OrganizationService.CreateSCIMConfiguration:input_type -> gitpod.v1.CreateSCIMConfigurationRequest
-	28,  // 112: gitpod.v1.OrganizationService.GetSCIMConfiguration:input_type -> gitpod.v1.GetSCIMConfigurationRequest
-	30,  // 113: gitpod.v1.OrganizationService.ListSCIMConfigurations:input_type -> gitpod.v1.ListSCIMConfigurationsRequest
-	32,  // 114: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:input_type -> gitpod.v1.UpdateSCIMConfigurationRequest
-	34,  // 115: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:input_type -> gitpod.v1.DeleteSCIMConfigurationRequest
-	36,  // 116: gitpod.v1.OrganizationService.RegenerateSCIMToken:input_type -> gitpod.v1.RegenerateSCIMTokenRequest
-	67,  // 117: gitpod.v1.OrganizationService.CreateDomainVerification:input_type -> gitpod.v1.CreateDomainVerificationRequest
-	69,  // 118: gitpod.v1.OrganizationService.GetDomainVerification:input_type -> gitpod.v1.GetDomainVerificationRequest
-	71,  // 119: gitpod.v1.OrganizationService.ListDomainVerifications:input_type -> gitpod.v1.ListDomainVerificationsRequest
-	73,  // 120: gitpod.v1.OrganizationService.VerifyDomain:input_type -> gitpod.v1.VerifyDomainRequest
-	75,  // 121: gitpod.v1.OrganizationService.DeleteDomainVerification:input_type -> gitpod.v1.DeleteDomainVerificationRequest
-	80,  // 122: gitpod.v1.OrganizationService.GetOIDCConfig:input_type -> gitpod.v1.GetOIDCConfigRequest
-	82,  // 123: gitpod.v1.OrganizationService.UpdateOIDCConfig:input_type -> gitpod.v1.UpdateOIDCConfigRequest
-	85,  // 124: gitpod.v1.OrganizationService.GetAnnouncementBanner:input_type -> gitpod.v1.GetAnnouncementBannerRequest
-	87,  // 125: gitpod.v1.OrganizationService.UpdateAnnouncementBanner:input_type -> gitpod.v1.UpdateAnnouncementBannerRequest
-	89,  // 126: gitpod.v1.OrganizationService.SetStripeCustomerID:input_type -> gitpod.v1.SetStripeCustomerIDRequest
-	92,  // 127: gitpod.v1.OrganizationService.CreateCustomDomain:input_type -> gitpod.v1.CreateCustomDomainRequest
-	94,  // 128: gitpod.v1.OrganizationService.GetCustomDomain:input_type -> gitpod.v1.GetCustomDomainRequest
-	96,  // 129: gitpod.v1.OrganizationService.UpdateCustomDomain:input_type -> gitpod.v1.UpdateCustomDomainRequest
-	98,  // 130: gitpod.v1.OrganizationService.DeleteCustomDomain:input_type -> gitpod.v1.DeleteCustomDomainRequest
-	103, // 131: gitpod.v1.OrganizationService.GetTermsOfService:input_type -> gitpod.v1.GetTermsOfServiceRequest
-	105, // 132: gitpod.v1.OrganizationService.UpdateTermsOfService:input_type -> gitpod.v1.UpdateTermsOfServiceRequest
-	107, // 133: gitpod.v1.OrganizationService.AcceptTermsOfService:input_type -> gitpod.v1.AcceptTermsOfServiceRequest
-	109, // 134: gitpod.v1.OrganizationService.ListTermsOfServiceVersions:input_type -> gitpod.v1.ListTermsOfServiceVersionsRequest
-	112, // 135: gitpod.v1.OrganizationService.ListTermsOfServiceAcceptances:input_type -> gitpod.v1.ListTermsOfServiceAcceptancesRequest
-	115, // 136: gitpod.v1.OrganizationService.GetTermsOfServiceAcceptancesExport:input_type -> gitpod.v1.GetTermsOfServiceAcceptancesExportRequest
-	44,  // 137: gitpod.v1.OrganizationService.CreateOrganization:output_type -> gitpod.v1.CreateOrganizationResponse
-	46,  // 138: gitpod.v1.OrganizationService.JoinOrganization:output_type -> gitpod.v1.JoinOrganizationResponse
-	48,  // 139: gitpod.v1.OrganizationService.GetOrganization:output_type -> gitpod.v1.GetOrganizationResponse
-	50,  // 140: gitpod.v1.OrganizationService.UpdateOrganization:output_type -> gitpod.v1.UpdateOrganizationResponse
-	52,  // 141: gitpod.v1.OrganizationService.DeleteOrganization:output_type -> gitpod.v1.DeleteOrganizationResponse
-	54,  // 142: gitpod.v1.OrganizationService.ListMembers:output_type -> gitpod.v1.ListMembersResponse
-	56,  // 143: gitpod.v1.OrganizationService.SetRole:output_type -> gitpod.v1.SetRoleResponse
-	59,  // 144: gitpod.v1.OrganizationService.CreateOrganizationInvite:output_type -> gitpod.v1.CreateOrganizationInviteResponse
-	61,  // 145: gitpod.v1.OrganizationService.GetOrganizationInvite:output_type -> gitpod.v1.GetOrganizationInviteResponse
-	63,  // 146: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:output_type -> gitpod.v1.GetOrganizationInviteSummaryResponse
-	65,  // 147: gitpod.v1.OrganizationService.LeaveOrganization:output_type -> gitpod.v1.LeaveOrganizationResponse
-	15,  // 148: gitpod.v1.OrganizationService.CreateSSOConfiguration:output_type -> gitpod.v1.CreateSSOConfigurationResponse
-	17,  // 149: gitpod.v1.OrganizationService.GetSSOConfiguration:output_type -> gitpod.v1.GetSSOConfigurationResponse
-	19,  // 150: gitpod.v1.OrganizationService.ListSSOConfigurations:output_type -> gitpod.v1.ListSSOConfigurationsResponse
-	21,  // 151: gitpod.v1.OrganizationService.DeleteSSOConfiguration:output_type -> gitpod.v1.DeleteSSOConfigurationResponse
-	24,  // 152: gitpod.v1.OrganizationService.UpdateSSOConfiguration:output_type -> gitpod.v1.UpdateSSOConfigurationResponse
-	27,  // 153: gitpod.v1.OrganizationService.CreateSCIMConfiguration:output_type -> gitpod.v1.CreateSCIMConfigurationResponse
-	29,  // 154: gitpod.v1.OrganizationService.GetSCIMConfiguration:output_type -> gitpod.v1.GetSCIMConfigurationResponse
-	31,  // 155: gitpod.v1.OrganizationService.ListSCIMConfigurations:output_type -> gitpod.v1.ListSCIMConfigurationsResponse
-	33,  // 156: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:output_type -> gitpod.v1.UpdateSCIMConfigurationResponse
-	35,  // 157: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:output_type -> gitpod.v1.DeleteSCIMConfigurationResponse
-	37,  // 158: gitpod.v1.OrganizationService.RegenerateSCIMToken:output_type -> gitpod.v1.RegenerateSCIMTokenResponse
-	68,  // 159: gitpod.v1.OrganizationService.CreateDomainVerification:output_type -> gitpod.v1.CreateDomainVerificationResponse
-	70,  // 160: gitpod.v1.OrganizationService.GetDomainVerification:output_type -> gitpod.v1.GetDomainVerificationResponse
-	72,  // 161: gitpod.v1.OrganizationService.ListDomainVerifications:output_type -> gitpod.v1.ListDomainVerificationsResponse
-	74,  // 162: gitpod.v1.OrganizationService.VerifyDomain:output_type -> gitpod.v1.VerifyDomainResponse
-	76,  // 163: gitpod.v1.OrganizationService.DeleteDomainVerification:output_type -> gitpod.v1.DeleteDomainVerificationResponse
-	81,  // 164: gitpod.v1.OrganizationService.GetOIDCConfig:output_type -> gitpod.v1.GetOIDCConfigResponse
-	83,  // 165: gitpod.v1.OrganizationService.UpdateOIDCConfig:output_type -> gitpod.v1.UpdateOIDCConfigResponse
-	86,  // 166: gitpod.v1.OrganizationService.GetAnnouncementBanner:output_type -> gitpod.v1.GetAnnouncementBannerResponse
-	88,  // 167: gitpod.v1.OrganizationService.UpdateAnnouncementBanner:output_type -> gitpod.v1.UpdateAnnouncementBannerResponse
-	90,  // 168: gitpod.v1.OrganizationService.SetStripeCustomerID:output_type -> gitpod.v1.SetStripeCustomerIDResponse
-	93,  // 169: gitpod.v1.OrganizationService.CreateCustomDomain:output_type -> gitpod.v1.CreateCustomDomainResponse
-	95,  // 170: gitpod.v1.OrganizationService.GetCustomDomain:output_type -> gitpod.v1.GetCustomDomainResponse
-	97,  // 171: gitpod.v1.OrganizationService.UpdateCustomDomain:output_type -> gitpod.v1.UpdateCustomDomainResponse
-	99,  // 172: gitpod.v1.OrganizationService.DeleteCustomDomain:output_type -> gitpod.v1.DeleteCustomDomainResponse
-	104, // 173: gitpod.v1.OrganizationService.GetTermsOfService:output_type -> gitpod.v1.GetTermsOfServiceResponse
-	106, // 174: gitpod.v1.OrganizationService.UpdateTermsOfService:output_type -> gitpod.v1.UpdateTermsOfServiceResponse
-	108, // 175: gitpod.v1.OrganizationService.AcceptTermsOfService:output_type -> gitpod.v1.AcceptTermsOfServiceResponse
-	110, // 176: gitpod.v1.OrganizationService.ListTermsOfServiceVersions:output_type -> gitpod.v1.ListTermsOfServiceVersionsResponse
-	114, // 177: gitpod.v1.OrganizationService.ListTermsOfServiceAcceptances:output_type -> gitpod.v1.ListTermsOfServiceAcceptancesResponse
-	116, // 178: gitpod.v1.OrganizationService.GetTermsOfServiceAcceptancesExport:output_type -> gitpod.v1.GetTermsOfServiceAcceptancesExportResponse
-	137, // [137:179] is the sub-list for method output_type
-	95,  // [95:137] is the sub-list for method input_type
-	95,  // [95:95] is the sub-list for extension type_name
-	95,  // [95:95] is the sub-list for extension extendee
-	0,   // [0:95] is the sub-list for field type_name
+	154, // 87: gitpod.v1.MemberTermsOfServiceAcceptance.accepted_at:type_name -> google.protobuf.Timestamp
+	20,  // 88: gitpod.v1.ListTermsOfServiceAcceptancesResponse.pagination:type_name -> gitpod.v1.PaginationResponse
+	121, // 89: gitpod.v1.ListTermsOfServiceAcceptancesResponse.acceptances:type_name -> gitpod.v1.MemberTermsOfServiceAcceptance
+	119, // 90: gitpod.v1.GetTermsOfServiceAcceptancesExportRequest.filter:type_name -> gitpod.v1.TermsOfServiceAcceptanceFilter
+	146, // 91: gitpod.v1.CodexModelPolicy.model_states:type_name -> gitpod.v1.CodexModelPolicy.ModelStatesEntry
+	9,   // 92: gitpod.v1.AgentPolicy.conversation_sharing_policy:type_name -> gitpod.v1.ConversationSharingPolicy
+	10,  // 93: gitpod.v1.AgentPolicy.allowed_codex_models:type_name -> gitpod.v1.CodexOpenAIModel
+	11,  // 94: gitpod.v1.AgentPolicy.allowed_codex_reasoning_efforts:type_name -> gitpod.v1.CodexReasoningEffort
+	12,  // 95: gitpod.v1.AgentPolicy.allowed_codex_service_tiers:type_name -> gitpod.v1.CodexServiceTier
+	125, // 96: gitpod.v1.AgentPolicy.codex_model_policy:type_name -> gitpod.v1.CodexModelPolicy
+	147, // 97: gitpod.v1.CrowdStrikeConfig.additional_options:type_name -> gitpod.v1.CrowdStrikeConfig.AdditionalOptionsEntry
+	129, // 98: gitpod.v1.CustomSecurityAgent.env_mappings:type_name -> gitpod.v1.CustomAgentEnvMapping
+	128, // 99: gitpod.v1.SecurityAgentPolicy.crowdstrike:type_name -> gitpod.v1.CrowdStrikeConfig
+	130, // 100: gitpod.v1.SecurityAgentPolicy.custom_agents:type_name -> gitpod.v1.CustomSecurityAgent
+	14,  // 101: gitpod.v1.VetoExecPolicy.action:type_name -> gitpod.v1.KernelControlsAction
+	16,  // 102: gitpod.v1.VetoFilePathEntry.surface:type_name -> gitpod.v1.VetoFileSurface
+	14,  // 103: gitpod.v1.VetoFilePathEntry.effect:type_name -> gitpod.v1.KernelControlsAction
+	133, // 104: gitpod.v1.VetoFilePathPolicy.entries:type_name -> gitpod.v1.VetoFilePathEntry
+	16,  // 105: gitpod.v1.VetoFilePathPolicy.default_surface:type_name -> gitpod.v1.VetoFileSurface
+	14,  // 106: gitpod.v1.VetoFilePathPolicy.default_effect:type_name -> gitpod.v1.KernelControlsAction
+	14,  // 107: gitpod.v1.VetoFileBlockDevicesPolicy.action:type_name -> gitpod.v1.KernelControlsAction
+	134, // 108: gitpod.v1.VetoFilePolicy.paths:type_name -> gitpod.v1.VetoFilePathPolicy
+	135, // 109: gitpod.v1.VetoFilePolicy.block_devices:type_name -> gitpod.v1.VetoFileBlockDevicesPolicy
+	155, // 110: gitpod.v1.OrganizationPolicies.maximum_environment_timeout:type_name -> google.protobuf.Duration
+	155, // 111: gitpod.v1.OrganizationPolicies.delete_archived_environments_after:type_name -> google.protobuf.Duration
+	126, // 112: gitpod.v1.OrganizationPolicies.agent_policy:type_name -> gitpod.v1.AgentPolicy
+	155, // 113: gitpod.v1.OrganizationPolicies.maximum_environment_lifetime:type_name -> google.protobuf.Duration
+	148, // 114: gitpod.v1.OrganizationPolicies.editor_version_restrictions:type_name -> gitpod.v1.OrganizationPolicies.EditorVersionRestrictionsEntry
+	131, // 115: gitpod.v1.OrganizationPolicies.security_agent_policy:type_name -> gitpod.v1.SecurityAgentPolicy
+	132, // 116: gitpod.v1.OrganizationPolicies.veto_exec_policy:type_name -> gitpod.v1.VetoExecPolicy
+	15,  // 117: gitpod.v1.OrganizationPolicies.max_port_admission_level:type_name -> gitpod.v1.AdmissionLevel
+	136, // 118: gitpod.v1.OrganizationPolicies.veto_file_policy:type_name -> gitpod.v1.VetoFilePolicy
+	155, // 119: gitpod.v1.OrganizationPolicies.archive_environments_after:type_name -> google.protobuf.Duration
+	137, // 120: gitpod.v1.GetOrganizationPoliciesResponse.policies:type_name -> gitpod.v1.OrganizationPolicies
+	155, // 121: gitpod.v1.UpdateOrganizationPoliciesRequest.maximum_environment_timeout:type_name -> google.protobuf.Duration
+	155, // 122: gitpod.v1.UpdateOrganizationPoliciesRequest.delete_archived_environments_after:type_name -> google.protobuf.Duration
+	149, // 123: gitpod.v1.UpdateOrganizationPoliciesRequest.agent_policy:type_name -> gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateAgentPolicy
+	155, // 124: gitpod.v1.UpdateOrganizationPoliciesRequest.maximum_environment_lifetime:type_name -> google.protobuf.Duration
+	152, // 125: gitpod.v1.UpdateOrganizationPoliciesRequest.editor_version_restrictions:type_name -> gitpod.v1.UpdateOrganizationPoliciesRequest.EditorVersionRestrictionsEntry
+	151, // 126: gitpod.v1.UpdateOrganizationPoliciesRequest.security_agent_policy:type_name -> gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateSecurityAgentPolicy
+	132, // 127: gitpod.v1.UpdateOrganizationPoliciesRequest.veto_exec_policy:type_name -> gitpod.v1.VetoExecPolicy
+	15,  // 128: gitpod.v1.UpdateOrganizationPoliciesRequest.max_port_admission_level:type_name -> gitpod.v1.AdmissionLevel
+	136, // 129: gitpod.v1.UpdateOrganizationPoliciesRequest.veto_file_policy:type_name -> gitpod.v1.VetoFilePolicy
+	155, // 130: gitpod.v1.UpdateOrganizationPoliciesRequest.archive_environments_after:type_name -> google.protobuf.Duration
+	3,   // 131: gitpod.v1.ListMembersRequest.Filter.statuses:type_name -> gitpod.v1.UserStatus
+	2,   // 132: gitpod.v1.ListMembersRequest.Filter.roles:type_name -> gitpod.v1.OrganizationRole
+	18,  // 133: gitpod.v1.ListMembersRequest.Sort.field:type_name -> gitpod.v1.ListMembersRequest.SortField
+	4,   // 134: gitpod.v1.ListMembersRequest.Sort.order:type_name -> gitpod.v1.SortOrder
+	13,  // 135: gitpod.v1.CodexModelPolicy.ModelStatesEntry.value:type_name -> gitpod.v1.CodexModelPolicyState
+	127, // 136: gitpod.v1.OrganizationPolicies.EditorVersionRestrictionsEntry.value:type_name -> gitpod.v1.EditorVersionPolicy
+	9,   // 137: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateAgentPolicy.conversation_sharing_policy:type_name -> gitpod.v1.ConversationSharingPolicy
+	10,  // 138: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateAgentPolicy.allowed_codex_models:type_name -> gitpod.v1.CodexOpenAIModel
+	11,  // 139: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateAgentPolicy.allowed_codex_reasoning_efforts:type_name -> gitpod.v1.CodexReasoningEffort
+	12,  // 140: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateAgentPolicy.allowed_codex_service_tiers:type_name -> gitpod.v1.CodexServiceTier
+	125, // 141: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateAgentPolicy.codex_model_policy:type_name -> gitpod.v1.CodexModelPolicy
+	153, // 142: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateCrowdStrikeConfig.additional_options:type_name -> gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateCrowdStrikeConfig.AdditionalOptionsEntry
+	150, // 143: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateSecurityAgentPolicy.crowdstrike:type_name -> gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateCrowdStrikeConfig
+	130, // 144: gitpod.v1.UpdateOrganizationPoliciesRequest.UpdateSecurityAgentPolicy.custom_agents:type_name -> gitpod.v1.CustomSecurityAgent
+	127, // 145: gitpod.v1.UpdateOrganizationPoliciesRequest.EditorVersionRestrictionsEntry.value:type_name -> gitpod.v1.EditorVersionPolicy
+	51,  // 146: gitpod.v1.OrganizationService.CreateOrganization:input_type -> gitpod.v1.CreateOrganizationRequest
+	53,  // 147: gitpod.v1.OrganizationService.JoinOrganization:input_type -> gitpod.v1.JoinOrganizationRequest
+	55,  // 148: gitpod.v1.OrganizationService.GetOrganization:input_type -> gitpod.v1.GetOrganizationRequest
+	57,  // 149: gitpod.v1.OrganizationService.UpdateOrganization:input_type -> gitpod.v1.UpdateOrganizationRequest
+	59,  // 150: gitpod.v1.OrganizationService.DeleteOrganization:input_type -> gitpod.v1.DeleteOrganizationRequest
+	61,  // 151: gitpod.v1.OrganizationService.ListMembers:input_type -> gitpod.v1.ListMembersRequest
+	63,  // 152: gitpod.v1.OrganizationService.SetRole:input_type -> gitpod.v1.SetRoleRequest
+	66,  // 153: gitpod.v1.OrganizationService.CreateOrganizationInvite:input_type -> gitpod.v1.CreateOrganizationInviteRequest
+	68,  // 154: gitpod.v1.OrganizationService.GetOrganizationInvite:input_type -> gitpod.v1.GetOrganizationInviteRequest
+	70,  // 155: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:input_type -> gitpod.v1.GetOrganizationInviteSummaryRequest
+	72,  // 156: gitpod.v1.OrganizationService.LeaveOrganization:input_type -> gitpod.v1.LeaveOrganizationRequest
+	22,  // 157: gitpod.v1.OrganizationService.CreateSSOConfiguration:input_type -> gitpod.v1.CreateSSOConfigurationRequest
+	24,  // 158: gitpod.v1.OrganizationService.GetSSOConfiguration:input_type -> gitpod.v1.GetSSOConfigurationRequest
+	26,  // 159: gitpod.v1.OrganizationService.ListSSOConfigurations:input_type -> gitpod.v1.ListSSOConfigurationsRequest
+	28,  // 160: gitpod.v1.OrganizationService.DeleteSSOConfiguration:input_type -> gitpod.v1.DeleteSSOConfigurationRequest
+	30,  // 161: gitpod.v1.OrganizationService.UpdateSSOConfiguration:input_type -> gitpod.v1.UpdateSSOConfigurationRequest
+	34,  // 162: gitpod.v1.OrganizationService.CreateSCIMConfiguration:input_type -> gitpod.v1.CreateSCIMConfigurationRequest
+	36,  // 163: gitpod.v1.OrganizationService.GetSCIMConfiguration:input_type -> gitpod.v1.GetSCIMConfigurationRequest
+	38,  // 164: gitpod.v1.OrganizationService.ListSCIMConfigurations:input_type -> gitpod.v1.ListSCIMConfigurationsRequest
+	40,  // 165: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:input_type -> gitpod.v1.UpdateSCIMConfigurationRequest
+	42,  // 166: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:input_type -> gitpod.v1.DeleteSCIMConfigurationRequest
+	44,  // 167: gitpod.v1.OrganizationService.RegenerateSCIMToken:input_type -> gitpod.v1.RegenerateSCIMTokenRequest
+	75,  // 168: gitpod.v1.OrganizationService.CreateDomainVerification:input_type -> gitpod.v1.CreateDomainVerificationRequest
+	77,  // 169: gitpod.v1.OrganizationService.GetDomainVerification:input_type -> gitpod.v1.GetDomainVerificationRequest
+	79,  // 170: gitpod.v1.OrganizationService.ListDomainVerifications:input_type -> gitpod.v1.ListDomainVerificationsRequest
+	81,  // 171: gitpod.v1.OrganizationService.VerifyDomain:input_type -> gitpod.v1.VerifyDomainRequest
+	83,  // 172: gitpod.v1.OrganizationService.DeleteDomainVerification:input_type -> gitpod.v1.DeleteDomainVerificationRequest
+	88,  // 173: gitpod.v1.OrganizationService.GetOIDCConfig:input_type -> gitpod.v1.GetOIDCConfigRequest
+	90,  // 174: gitpod.v1.OrganizationService.UpdateOIDCConfig:input_type -> gitpod.v1.UpdateOIDCConfigRequest
+	93,  // 175: gitpod.v1.OrganizationService.GetAnnouncementBanner:input_type -> gitpod.v1.GetAnnouncementBannerRequest
+	95,  // 176: gitpod.v1.OrganizationService.UpdateAnnouncementBanner:input_type -> gitpod.v1.UpdateAnnouncementBannerRequest
+	97,  // 177: gitpod.v1.OrganizationService.SetStripeCustomerID:input_type -> gitpod.v1.SetStripeCustomerIDRequest
+	100, // 178: gitpod.v1.OrganizationService.CreateCustomDomain:input_type -> gitpod.v1.CreateCustomDomainRequest
+	102, // 179: gitpod.v1.OrganizationService.GetCustomDomain:input_type -> gitpod.v1.GetCustomDomainRequest
+	104, // 180: gitpod.v1.OrganizationService.UpdateCustomDomain:input_type -> gitpod.v1.UpdateCustomDomainRequest
+	106, // 181: gitpod.v1.OrganizationService.DeleteCustomDomain:input_type -> gitpod.v1.DeleteCustomDomainRequest
+	138, // 182: gitpod.v1.OrganizationService.GetOrganizationPolicies:input_type -> gitpod.v1.GetOrganizationPoliciesRequest
+	140, // 183: gitpod.v1.OrganizationService.UpdateOrganizationPolicies:input_type -> gitpod.v1.UpdateOrganizationPoliciesRequest
+	111, // 184: gitpod.v1.OrganizationService.GetTermsOfService:input_type -> gitpod.v1.GetTermsOfServiceRequest
+	113, // 185: gitpod.v1.OrganizationService.UpdateTermsOfService:input_type -> gitpod.v1.UpdateTermsOfServiceRequest
+	115, // 186: gitpod.v1.OrganizationService.AcceptTermsOfService:input_type -> gitpod.v1.AcceptTermsOfServiceRequest
+	117, // 187: gitpod.v1.OrganizationService.ListTermsOfServiceVersions:input_type -> gitpod.v1.ListTermsOfServiceVersionsRequest
+	120, // 188: gitpod.v1.OrganizationService.ListTermsOfServiceAcceptances:input_type -> gitpod.v1.ListTermsOfServiceAcceptancesRequest
+	123, // 189: gitpod.v1.OrganizationService.GetTermsOfServiceAcceptancesExport:input_type -> gitpod.v1.GetTermsOfServiceAcceptancesExportRequest
+	52,  // 190: gitpod.v1.OrganizationService.CreateOrganization:output_type -> gitpod.v1.CreateOrganizationResponse
+	54,  // 191: gitpod.v1.OrganizationService.JoinOrganization:output_type -> gitpod.v1.JoinOrganizationResponse
+	56,  // 192: gitpod.v1.OrganizationService.GetOrganization:output_type -> gitpod.v1.GetOrganizationResponse
+	58,  // 193: gitpod.v1.OrganizationService.UpdateOrganization:output_type -> gitpod.v1.UpdateOrganizationResponse
+	60,  // 194: gitpod.v1.OrganizationService.DeleteOrganization:output_type -> gitpod.v1.DeleteOrganizationResponse
+	62,  // 195: gitpod.v1.OrganizationService.ListMembers:output_type -> gitpod.v1.ListMembersResponse
+	64,  // 196: gitpod.v1.OrganizationService.SetRole:output_type -> gitpod.v1.SetRoleResponse
+	67,  // 197: gitpod.v1.OrganizationService.CreateOrganizationInvite:output_type -> gitpod.v1.CreateOrganizationInviteResponse
+	69,  // 198: gitpod.v1.OrganizationService.GetOrganizationInvite:output_type -> gitpod.v1.GetOrganizationInviteResponse
+	71,  // 199: gitpod.v1.OrganizationService.GetOrganizationInviteSummary:output_type -> gitpod.v1.GetOrganizationInviteSummaryResponse
+	73,  // 200: gitpod.v1.OrganizationService.LeaveOrganization:output_type -> gitpod.v1.LeaveOrganizationResponse
+	23,  // 201: gitpod.v1.OrganizationService.CreateSSOConfiguration:output_type -> gitpod.v1.CreateSSOConfigurationResponse
+	25,  // 202: gitpod.v1.OrganizationService.GetSSOConfiguration:output_type -> gitpod.v1.GetSSOConfigurationResponse
+	27,  // 203: gitpod.v1.OrganizationService.ListSSOConfigurations:output_type -> gitpod.v1.ListSSOConfigurationsResponse
+	29,  // 204: gitpod.v1.OrganizationService.DeleteSSOConfiguration:output_type -> gitpod.v1.DeleteSSOConfigurationResponse
+	32,  // 205: gitpod.v1.OrganizationService.UpdateSSOConfiguration:output_type -> gitpod.v1.UpdateSSOConfigurationResponse
+	35,  // 206: gitpod.v1.OrganizationService.CreateSCIMConfiguration:output_type -> gitpod.v1.CreateSCIMConfigurationResponse
+	37,  // 207: gitpod.v1.OrganizationService.GetSCIMConfiguration:output_type -> gitpod.v1.GetSCIMConfigurationResponse
+	39,  // 208: gitpod.v1.OrganizationService.ListSCIMConfigurations:output_type -> gitpod.v1.ListSCIMConfigurationsResponse
+	41,  // 209: gitpod.v1.OrganizationService.UpdateSCIMConfiguration:output_type -> gitpod.v1.UpdateSCIMConfigurationResponse
+	43,  // 210: gitpod.v1.OrganizationService.DeleteSCIMConfiguration:output_type -> gitpod.v1.DeleteSCIMConfigurationResponse
+	45,  // 211: gitpod.v1.OrganizationService.RegenerateSCIMToken:output_type -> gitpod.v1.RegenerateSCIMTokenResponse
+	76,  // 212: gitpod.v1.OrganizationService.CreateDomainVerification:output_type -> gitpod.v1.CreateDomainVerificationResponse
+	78,  // 213: gitpod.v1.OrganizationService.GetDomainVerification:output_type -> gitpod.v1.GetDomainVerificationResponse
+	80,  // 214: gitpod.v1.OrganizationService.ListDomainVerifications:output_type -> gitpod.v1.ListDomainVerificationsResponse
+	82,  // 215: gitpod.v1.OrganizationService.VerifyDomain:output_type -> gitpod.v1.VerifyDomainResponse
+	84,  // 216: gitpod.v1.OrganizationService.DeleteDomainVerification:output_type -> gitpod.v1.DeleteDomainVerificationResponse
+	89,  // 217: gitpod.v1.OrganizationService.GetOIDCConfig:output_type -> gitpod.v1.GetOIDCConfigResponse
+	91,  // 218: gitpod.v1.OrganizationService.UpdateOIDCConfig:output_type -> gitpod.v1.UpdateOIDCConfigResponse
+	94,  // 219: gitpod.v1.OrganizationService.GetAnnouncementBanner:output_type -> gitpod.v1.GetAnnouncementBannerResponse
+	96,  // 220: gitpod.v1.OrganizationService.UpdateAnnouncementBanner:output_type -> gitpod.v1.UpdateAnnouncementBannerResponse
+	98,  // 221: gitpod.v1.OrganizationService.SetStripeCustomerID:output_type -> gitpod.v1.SetStripeCustomerIDResponse
+	101, // 222: gitpod.v1.OrganizationService.CreateCustomDomain:output_type -> gitpod.v1.CreateCustomDomainResponse
+	103, // 223: gitpod.v1.OrganizationService.GetCustomDomain:output_type -> gitpod.v1.GetCustomDomainResponse
+	105, // 224: gitpod.v1.OrganizationService.UpdateCustomDomain:output_type -> gitpod.v1.UpdateCustomDomainResponse
+	107, // 225: gitpod.v1.OrganizationService.DeleteCustomDomain:output_type -> gitpod.v1.DeleteCustomDomainResponse
+	139, // 226: gitpod.v1.OrganizationService.GetOrganizationPolicies:output_type -> gitpod.v1.GetOrganizationPoliciesResponse
+	141, // 227: gitpod.v1.OrganizationService.UpdateOrganizationPolicies:output_type -> gitpod.v1.UpdateOrganizationPoliciesResponse
+	112, // 228: gitpod.v1.OrganizationService.GetTermsOfService:output_type -> gitpod.v1.GetTermsOfServiceResponse
+	114, // 229: gitpod.v1.OrganizationService.UpdateTermsOfService:output_type -> gitpod.v1.UpdateTermsOfServiceResponse
+	116, // 230: gitpod.v1.OrganizationService.AcceptTermsOfService:output_type -> gitpod.v1.AcceptTermsOfServiceResponse
+	118, // 231: gitpod.v1.OrganizationService.ListTermsOfServiceVersions:output_type -> gitpod.v1.ListTermsOfServiceVersionsResponse
+	122, // 232: gitpod.v1.OrganizationService.ListTermsOfServiceAcceptances:output_type -> gitpod.v1.ListTermsOfServiceAcceptancesResponse
+	124, // 233: gitpod.v1.OrganizationService.GetTermsOfServiceAcceptancesExport:output_type -> gitpod.v1.GetTermsOfServiceAcceptancesExportResponse
+	190, // [190:234] is the sub-list for method output_type
+	146, // [146:190] is the sub-list for method input_type
+	146, // [146:146] is the sub-list for extension type_name
+	146, // [146:146] is the sub-list for extension extendee
+	0,   // [0:146] is the sub-list for field type_name
 }
 
 func init() { file_gitpod_v1_organization_proto_init() }
@@ -7352,13 +9774,17 @@ func file_gitpod_v1_organization_proto_init() {
 	file_gitpod_v1_organization_proto_msgTypes[85].OneofWrappers = []any{}
 	file_gitpod_v1_organization_proto_msgTypes[94].OneofWrappers = []any{}
 	file_gitpod_v1_organization_proto_msgTypes[102].OneofWrappers = []any{}
+	file_gitpod_v1_organization_proto_msgTypes[121].OneofWrappers = []any{}
+	file_gitpod_v1_organization_proto_msgTypes[130].OneofWrappers = []any{}
+	file_gitpod_v1_organization_proto_msgTypes[131].OneofWrappers = []any{}
+	file_gitpod_v1_organization_proto_msgTypes[132].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gitpod_v1_organization_proto_rawDesc), len(file_gitpod_v1_organization_proto_rawDesc)),
-			NumEnums:      11,
-			NumMessages:   110,
+			NumEnums:      19,
+			NumMessages:   135,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -140,6 +140,18 @@ func TestExamplesModePrismStyleSuite(t *testing.T) {
 			t.Errorf("%s: got %s, want the documented example %s", c.op, res.Body, want)
 		}
 	}
+	// The operations no SDK exposes answer their documented requests with their documented
+	// example too.
+	for op := range sdkAbsent {
+		r := srv.Spec().Operation(op)
+		_, want, _ := r.Example(200, "")
+		for name, body := range r.RequestExamples() {
+			res := srv.Do(t, mocktest.Request{Operation: op, Token: sdkToken, Body: body})
+			if res.Status != 200 || !bytes.Equal(res.Body, want) {
+				t.Errorf("%s/%s: %d %s, want the documented example %s", op, name, res.Status, res.Body, want)
+			}
+		}
+	}
 	if after := srv.Store().Snapshot(); !reflect.DeepEqual(before, after) {
 		t.Errorf("examples mode changed the state")
 	}

@@ -223,7 +223,8 @@ func (s *Store) acceptances(user string, q AcceptanceQuery) (listing, func(id st
 		if a.Version == q.Version {
 			accepted[a.UserID] = true
 		}
-		if l := latest[a.UserID]; l == nil || a.AcceptedAt.After(l.AcceptedAt) {
+		// Acceptances are kept in the order made: the last one wins a tie of milliseconds.
+		if l := latest[a.UserID]; l == nil || !a.AcceptedAt.Before(l.AcceptedAt) {
 			latest[a.UserID] = a
 		}
 	}

@@ -60,6 +60,8 @@ func policiesCases() map[string][]contractCase {
 				status: 400, code: "invalid_argument", message: `unknown field "executableDenyList"`},
 			{name: "400 securityPolicyId neither a UUID nor empty", req: updatePolicies(acme, with(acmeOrg, "securityPolicyId", "default")), status: 400, code: "invalid_argument",
 				message: "securityPolicyId: must match the pattern ^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},
+			{name: "400 the default editor emptied", req: updatePolicies(acme, with(acmeOrg, "defaultEditorId", "")),
+				status: 400, code: "invalid_argument", message: "defaultEditorId: must not be empty"},
 			{name: "403 a plain member", req: updatePolicies(acmeMember, limits),
 				status: 403, code: "permission_denied", message: notAdmin("organizationId", mocktest.AcmeOrgID)},
 		}, commonErrors(updatePolicies(acme, limits))...),

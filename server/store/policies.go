@@ -2,9 +2,12 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -53,7 +56,7 @@ type durationRule struct {
 }
 
 var policyDurations = map[string]durationRule{
-	"maximumEnvironmentTimeout":       {min: 1800 * time.Second, max: 1<<63 - 1, zeroOK: true, words: "must be 0s (no limit) or at least 1800s (30 minutes)"},
+	"maximumEnvironmentTimeout":       {min: 1800 * time.Second, max: math.MaxInt64, zeroOK: true, words: "must be 0s (no limit) or at least 1800s (30 minutes)"},
 	"deleteArchivedEnvironmentsAfter": {max: 2419200 * time.Second, words: "must lie within 0s and 2419200s (4 weeks)"},
 	"maximumEnvironmentLifetime":      {max: 15552000 * time.Second, words: "must lie within 0s and 15552000s (180 days)"},
 	"archiveEnvironmentsAfter":        {min: 86400 * time.Second, max: 2592000 * time.Second, wholeDays: true, words: "must be a whole number of days within 86400s and 2592000s (1 to 30 days)"},
@@ -101,11 +104,19 @@ func (s *Store) UpdatePolicies(user, org string, patch map[string]any) error {
 	if err != nil {
 		return err
 	}
-	next := clonePolicy(o.Policies)
+	o.Policies = applyPolicies(o.Policies, patch)
+	s.changed(KindOrganization, org)
+	return nil
+}
+
+// applyPolicies is stored policies cur with patch applied (see UpdatePolicies), normalized;
+// nil when nothing differs from the defaults. Neither cur nor patch is changed or kept.
+func applyPolicies(cur, patch map[string]any) map[string]any {
+	next := clonePolicy(cur)
 	if next == nil {
 		next = map[string]any{}
 	}
-	for k, v := range patch {
+	for k, v := range clonePolicy(patch) {
 		switch k {
 		case "agentPolicy":
 			next[k] = mergePolicy(asObject(policies(next)[k]), asObject(v))
@@ -134,9 +145,10 @@ func (s *Store) UpdatePolicies(user, org string, patch map[string]any) error {
 		}
 	}
 	normalizePolicies(next)
-	o.Policies = next
-	s.changed(KindOrganization, org)
-	return nil
+	if len(next) == 0 {
+		return nil
+	}
+	return next
 }
 
 // mergePolicy merges patch into cur field by field: present scalars and messages replace,
@@ -177,14 +189,13 @@ func CheckPolicies(p map[string]any) (map[string]any, error) {
 	if err := checkPolicies(p); err != nil {
 		return nil, err
 	}
-	p = clonePolicy(p)
-	normalizePolicies(p)
-	return p, nil
+	return applyPolicies(nil, p), nil
 }
 
 // checkPolicies applies the rules the request schema cannot: duration bounds, integers.
 func checkPolicies(patch map[string]any) error {
-	for field, rule := range policyDurations {
+	for _, field := range slices.Sorted(maps.Keys(policyDurations)) { // in a fixed order: one message for one patch
+		rule := policyDurations[field]
 		v, ok := patch[field].(string)
 		if !ok {
 			continue
@@ -197,6 +208,12 @@ func checkPolicies(patch map[string]any) error {
 		case d == 0 && rule.zeroOK:
 		case d < rule.min || d > rule.max || rule.wholeDays && d%(24*time.Hour) != 0:
 			return errorf(ErrInvalidArgument, "%s: %s, got %s", field, rule.words, v)
+		}
+	}
+	for _, field := range []string{"defaultEditorId", "defaultEnvironmentImage"} {
+		if v, ok := patch[field].(string); ok && v == "" {
+			// Required in OrganizationPolicies: the policies always name one.
+			return errorf(ErrInvalidArgument, "%s: must not be empty", field)
 		}
 	}
 	for _, field := range policyInts {
@@ -214,8 +231,7 @@ func checkPolicies(patch map[string]any) error {
 func normalizePolicies(p map[string]any) {
 	for field := range policyDurations {
 		if v, ok := p[field].(string); ok {
-			d, _ := ParseDuration(field, v)
-			p[field] = FormatDuration(d)
+			p[field] = canonicalDuration(field, v)
 		}
 	}
 	for _, field := range policyInts {
@@ -233,6 +249,37 @@ var policyMaps = map[string]bool{
 	"editorVersionRestrictions":                         true,
 	"securityAgentPolicy.crowdstrike.additionalOptions": true,
 	"agentPolicy.codexModelPolicy.modelStates":          true,
+}
+
+// policyEnums are the enum fields: the value ..._UNSPECIFIED is their zero value.
+var policyEnums = map[string]bool{
+	"maxPortAdmissionLevel": true, "agentPolicy.conversationSharingPolicy": true, "vetoExecPolicy.action": true,
+	"vetoFilePolicy.paths.defaultSurface": true, "vetoFilePolicy.paths.defaultEffect": true,
+	"vetoFilePolicy.paths.entries[].surface": true, "vetoFilePolicy.paths.entries[].effect": true,
+	"vetoFilePolicy.blockDevices.action": true,
+}
+
+// canonicalDuration writes a Duration's JSON as the mock writes every duration: no sign but a
+// minus, no leading zeros, no trailing fractional zeros. One beyond time.Duration's range
+// (about 292 years; protobuf's reaches 10,000 years) is rewritten as text, not through it.
+func canonicalDuration(field, v string) string {
+	if d, err := ParseDuration(field, v); err == nil && d != math.MaxInt64 && d != -math.MaxInt64 {
+		return FormatDuration(d)
+	}
+	body := strings.TrimPrefix(strings.TrimSuffix(v, "s"), "+")
+	sign := ""
+	if b, ok := strings.CutPrefix(body, "-"); ok {
+		sign, body = "-", b
+	}
+	whole, frac, _ := strings.Cut(body, ".")
+	whole, frac = strings.TrimLeft(whole, "0"), strings.TrimRight(frac, "0")
+	if whole == "" {
+		whole = "0"
+	}
+	if frac != "" {
+		whole += "." + frac
+	}
+	return sign + whole + "s"
 }
 
 // prune drops zero values from p, as protojson leaves them out, but the required fields; a
@@ -259,7 +306,7 @@ func prune(p map[string]any, path string) {
 				}
 			}
 		}
-		if !policyRequired[key] && isZero(v) {
+		if !policyRequired[key] && (isZero(v) || policyEnums[key] && strings.HasSuffix(fmt.Sprint(v), "_UNSPECIFIED")) {
 			delete(p, k)
 		}
 	}

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"encoding/json"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -36,11 +38,43 @@ func (s *Server) serveExample(c *call, code int, name string) error {
 	case !ok:
 		return connect.Errorf(connect.Internal, "%s declares no example for status %d", op, code)
 	}
+	if status >= 400 {
+		// An error the caller asked for is as deterministic as any other of the mock's.
+		c.rec.header.Set("X-Should-Retry", "false")
+		body = aboutRequest(body, c.reqBody)
+	}
 	c.rec.header.Set("Content-Type", "application/json")
 	c.rec.WriteHeader(status)
 	_, _ = c.rec.Write(body)
 	c.answered = true
 	return nil
+}
+
+// uuidInText finds the UUIDs an example's message names.
+var uuidInText = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+
+// aboutRequest makes an error example speak of the request: when its message starts with a
+// field the request has ("scimConfigurationId: SCIM configuration <id> not found"), the ids it
+// names become that field's value. Any other body is returned as it is.
+func aboutRequest(body, request []byte) []byte {
+	var e struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	var req map[string]any
+	if json.Unmarshal(body, &e) != nil || json.Unmarshal(request, &req) != nil {
+		return body
+	}
+	field, rest, ok := strings.Cut(e.Message, ": ")
+	v, isString := req[field].(string)
+	if !ok || !isString || !uuidInText.MatchString(rest) {
+		return body
+	}
+	out, err := json.Marshal(map[string]string{"code": e.Code, "message": field + ": " + uuidInText.ReplaceAllLiteralString(rest, v)})
+	if err != nil {
+		return body
+	}
+	return append(out, '\n')
 }
 
 func forStatus(code int) string {

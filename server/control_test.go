@@ -196,7 +196,10 @@ func TestPrefer(t *testing.T) {
 				message string
 			}{
 				{prefer: "code=404", body: valid, status: 404,
-					message: "scimConfigurationId: SCIM configuration 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e not found"},
+					// The example's message, about the request's id.
+					message: "scimConfigurationId: SCIM configuration " + mocktest.AcmeSCIMID + " not found"},
+				{prefer: "code=404", body: map[string]any{"scimConfigurationId": mocktest.GlobexSCIMID}, status: 404,
+					message: "scimConfigurationId: SCIM configuration " + mocktest.GlobexSCIMID + " not found"},
 				{prefer: "code=200", body: valid, status: 200},
 				{prefer: "example=found", body: valid, status: 200},
 				{prefer: "code=429, example=resourceExhausted", body: valid, status: 429, message: "request body exceeds the limit of 1048576 bytes"},
@@ -215,6 +218,10 @@ func TestPrefer(t *testing.T) {
 				}
 				if c.message != "" && res.JSON(t)["message"] != c.message {
 					t.Errorf("Prefer %q: message %q,\n want %q", c.prefer, res.JSON(t)["message"], c.message)
+				}
+				// Every error of the mock, asked for or not, is a deterministic answer.
+				if retry := res.Header.Get("X-Should-Retry"); c.status >= 400 && retry != "false" || c.status < 400 && retry != "" {
+					t.Errorf("Prefer %q: X-Should-Retry %q", c.prefer, retry)
 				}
 			}
 		})

@@ -77,7 +77,7 @@ func TestEveryProtocolGetsTheWholePipeline(t *testing.T) {
 
 			c.Header.Set("Prefer", "code=404")
 			expectRPCError(t, c, "GetSCIMConfiguration", get, connect.CodeNotFound,
-				"scimConfigurationId: SCIM configuration 182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e not found")
+				"scimConfigurationId: SCIM configuration "+mocktest.AcmeSCIMID+" not found")
 			c.Header.Del("Prefer")
 
 			// Sessions: a create in this session is not seen by the default one.

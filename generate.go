@@ -1,5 +1,5 @@
 // Package orgmock is a mock and contract-testing server for Gitpod's Organization API
-// (gitpod.v1.OrganizationService, SCIM and SSO configurations), generated from openapi.yaml.
+// (gitpod.v1.OrganizationService), generated from openapi.yaml, which it embeds (OpenAPI).
 //
 // The server lives in ./server, the binary in ./cmd/mock, the default data in ./fixtures.
 // The contract tests in contract_test.go drive it over a real listener.

@@ -165,6 +165,9 @@ type Config struct {
 	// (connectrpc.com/vanguard); and it serves gRPC reflection (of the descriptors linked into
 	// the program) and health. Without them it serves Connect JSON POSTs only.
 	Services []protoreflect.ServiceDescriptor
+	// Documents are served as they are, by GET, outside the API (no token): the document the
+	// API is made from, its protobuf descriptors.
+	Documents []Document
 	// BasePaths are prefixes the API is also served under, e.g. "/api": /api/<service>/<method>
 	// is /<service>/<method>.
 	BasePaths []string
@@ -174,6 +177,13 @@ type Config struct {
 	// undone and answers unavailable). A file that does not load stops startup and is left
 	// as it is; so does one that another mock holds or that cannot be written.
 	StateFile string
+}
+
+// Document is a file the server serves at Path, e.g. its API's own OpenAPI document.
+type Document struct {
+	Path        string // e.g. "/openapi.yaml"
+	ContentType string
+	Body        []byte
 }
 
 // Server is an http.Handler serving the document's operations, /healthz and the control plane.
@@ -287,6 +297,9 @@ func New(cfg Config) (*Server, error) {
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
+	for _, d := range cfg.Documents {
+		e.GET(d.Path, func(c echo.Context) error { return c.Blob(http.StatusOK, d.ContentType, d.Body) })
+	}
 	s.echo = e
 	s.registerAPI(e, middlewares...)
 	if s.front, err = newFrontDoor(cfg.Services, cfg.BasePaths, cfg.Limits.MaxBodyBytes, http.HandlerFunc(s.serveDirect)); err != nil {

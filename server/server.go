@@ -10,6 +10,7 @@ import (
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/gitpod-mock/orgmock"
 	"github.com/gitpod-mock/orgmock/engine"
 	"github.com/gitpod-mock/orgmock/fixtures"
 	"github.com/gitpod-mock/orgmock/server/contract"
@@ -97,6 +98,14 @@ const SessionHeader = engine.SessionHeader
 // it as well as at the root.
 const BasePath = "/api"
 
+// Where the mock serves its contract (GET, no token): openapi.yaml as written, and the
+// protobuf descriptors of the service (a FileDescriptorSet with every file it imports, what
+// `buf curl --schema` and `grpcurl -protoset` read).
+const (
+	OpenAPIPath     = "/openapi.yaml"
+	DescriptorsPath = "/descriptors.binpb"
+)
+
 // ControlPrefix is where the control plane lives, outside the API.
 const ControlPrefix = engine.ControlPrefix
 
@@ -158,6 +167,10 @@ func New(opts Options) (*Server, error) {
 		StateFile:   opts.StateFile,
 		Services:    []protoreflect.ServiceDescriptor{svc}, // reflection finds the rest among the linked descriptors
 		BasePaths:   []string{BasePath},
+		Documents: []engine.Document{
+			{Path: OpenAPIPath, ContentType: "application/yaml", Body: orgmock.OpenAPI},
+			{Path: DescriptorsPath, ContentType: "application/x-protobuf", Body: contract.DescriptorSet()},
+		},
 	})
 	if err != nil {
 		return nil, err

@@ -182,8 +182,8 @@ type Config struct {
 // Document is a file the server serves at Path, e.g. its API's own OpenAPI document.
 type Document struct {
 	Path        string // e.g. "/openapi.yaml"
-	ContentType string
-	Body        []byte
+	ContentType string // e.g. "application/yaml"
+	Body        []byte // served as it is
 }
 
 // Server is an http.Handler serving the document's operations, /healthz and the control plane.

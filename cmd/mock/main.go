@@ -1,7 +1,8 @@
-// Command mock serves the Gitpod Organization API mock.
+// Command mock serves the Gitpod Organization API mock (mock --help says what and how).
 //
 //	go run ./cmd/mock                       # 127.0.0.1:4010, embedded fixtures
 //	go run ./cmd/mock --addr :4010 --fixtures ./my-fixtures --strict-auth
+//	go run ./cmd/mock --host 0.0.0.0 --port 4011
 //
 //	mock healthcheck [--addr host:port]     # exit 0 when /healthz answers 200 (for HEALTHCHECK)
 //	mock --version
@@ -45,6 +46,7 @@ func main() {
 // config is the command line, after environment fallbacks.
 type config struct {
 	addr           string
+	host, port     string // Prism's names for the parts of addr
 	fixtures       string
 	strictAuth     bool
 	logLevel       string
@@ -78,8 +80,10 @@ func envVar(flagName string) string {
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var cfg config
 	fset := flag.NewFlagSet("mock", flag.ContinueOnError)
-	fset.SetOutput(stderr)
+	fset.SetOutput(io.Discard) // errors are returned, and reported once (by main)
 	fset.StringVar(&cfg.addr, "addr", "127.0.0.1:4010", "listen address (env MOCK_ADDR)")
+	fset.StringVar(&cfg.host, "host", "", "listen on this host, keeping --addr's port (Prism's -h) (env MOCK_HOST)")
+	fset.StringVar(&cfg.port, "port", "", "listen on this port, keeping --addr's host (Prism's -p) (env MOCK_PORT)")
 	fset.StringVar(&cfg.fixtures, "fixtures", "", "directory of fixture *.json files; the embedded set when empty (env MOCK_FIXTURES)")
 	fset.BoolVar(&cfg.strictAuth, "strict-auth", false, "refuse bearer tokens not listed in the fixtures (env MOCK_STRICT_AUTH)")
 	fset.StringVar(&cfg.logLevel, "log-level", "info", "debug, info, warn or error (env MOCK_LOG_LEVEL)")
@@ -100,10 +104,14 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fset.Int64Var(&cfg.stateFileBytes, "state-file-max-bytes", 0, "largest the state file may grow; a change past it answers unavailable; 0 for no bound (env MOCK_STATE_FILE_MAX_BYTES)")
 	fset.BoolVar(&cfg.version, "version", false, "print the version and VCS revision, then exit")
 	if err := fset.Parse(args); err != nil {
-		return cfg, err
+		if errors.Is(err, flag.ErrHelp) {
+			usage(fset, stderr)
+			return cfg, err
+		}
+		return cfg, fmt.Errorf("%w (mock --help lists the flags)", err)
 	}
 	if fset.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments: %s", strings.Join(fset.Args(), " "))
+		return cfg, fmt.Errorf("unexpected arguments: %s (mock --help lists the flags and subcommands)", strings.Join(fset.Args(), " "))
 	}
 	given := map[string]bool{"version": true}
 	fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -117,7 +125,76 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 			err = fmt.Errorf("%s=%q: not a valid value for --%s: %w", envVar(f.Name), v, f.Name, e)
 		}
 	})
-	return cfg, err
+	if err != nil {
+		return cfg, err
+	}
+	if cfg.host != "" || cfg.port != "" {
+		host, port, e := net.SplitHostPort(cfg.addr)
+		if e != nil {
+			return cfg, fmt.Errorf("--addr %q: %w", cfg.addr, e)
+		}
+		if cfg.host != "" {
+			host = cfg.host
+		}
+		if cfg.port != "" {
+			port = cfg.port
+		}
+		cfg.addr = net.JoinHostPort(host, port)
+	}
+	return cfg, nil
+}
+
+// flagGroups order the flags of --help by what they are for; every flag is in one.
+var flagGroups = []struct {
+	title string
+	flags []string
+}{
+	{"Serving", []string{"addr", "host", "port", "fixtures", "mode", "strict-auth", "max-body-bytes", "cors-origins"}},
+	{"Reproducible runs", []string{"seed", "clock"}},
+	{"Test sessions and the journal", []string{"session-ttl", "max-sessions", "journal-size", "journal-bytes"}},
+	{"Control plane (/_mock/)", []string{"control-token", "no-control", "control-cors-origins"}},
+	{"State that outlives the process", []string{"state-file", "state-file-max-bytes"}},
+	{"Logging", []string{"log-level", "log-format"}},
+	{"Other", []string{"version"}},
+}
+
+// usage writes --help: what the mock is, how to call it, and the flags by group, each line as
+// the flag package writes them.
+func usage(fset *flag.FlagSet, w io.Writer) {
+	fmt.Fprint(w, `mock serves Gitpod's Organization API (gitpod.v1.OrganizationService, all 44 RPCs) from
+its contract, openapi.yaml: stateful (state that persists across calls, real ids, paging,
+roles), over Connect (JSON, binary, GET), gRPC and gRPC-Web, at / and /api, checking every
+request and every response against the contract. A test control plane lives under /_mock/
+(reset, journal, coverage, faults, clock, fake DNS, state; GET /_mock/openapi.yaml describes
+it), and the contract is served at /openapi.yaml and /descriptors.binpb.
+
+Usage:
+  mock [flags]                                        serve (Ctrl-C or SIGTERM stops it)
+  mock healthcheck [--addr host:port] [--timeout 2s]  exit 0 when /healthz answers 200
+  mock --version
+
+Examples:
+  mock --seed 1 --clock 2026-01-01T00:00:00Z          reproducible ids and times
+  MOCK_PORT=4011 mock --mode examples --strict-auth   like Prism: documented examples only
+
+Every flag can be given as an environment variable instead (named after it: MOCK_ADDR,
+MOCK_STATE_FILE, ...); a flag wins.
+`)
+	for _, g := range flagGroups {
+		fmt.Fprintf(w, "\n%s:\n", g.title)
+		for _, name := range g.flags {
+			f := fset.Lookup(name)
+			kind, text := flag.UnquoteUsage(f)
+			line := "  -" + f.Name
+			if kind != "" {
+				line += " " + kind
+			}
+			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+				text += fmt.Sprintf(" (default %q)", f.DefValue)
+			}
+			fmt.Fprintf(w, "%s\n    \t%s\n", line, text)
+		}
+	}
 }
 
 func newLogger(cfg config, w io.Writer) (*slog.Logger, error) {

@@ -771,6 +771,8 @@ func TestRunStartupErrors(t *testing.T) {
 			want: []string{"flag provided but not defined: -bogus"}},
 		{name: "unexpected argument", args: []string{"serve"},
 			want: []string{"unexpected arguments: serve"}},
+		{name: "--port not a port", args: []string{"--addr", "no-port"},
+			env: map[string]string{"MOCK_PORT": "4011"}, want: []string{`--addr "no-port"`, "missing port"}},
 		{name: "bad --log-format", args: []string{"--log-format", "yaml"},
 			want: []string{"--log-format", `"yaml"`}},
 		{name: "bad MOCK_LOG_FORMAT", env: map[string]string{"MOCK_LOG_FORMAT": "xml"},
@@ -808,8 +810,9 @@ func TestRunStartupErrors(t *testing.T) {
 			if strings.Contains(stdout, "mock listening") {
 				t.Errorf("a startup line despite the error:\n%s", stdout)
 			}
-			if tt.name == "unknown flag" && !strings.Contains(stderr, "-addr") {
-				t.Errorf("no usage on stderr for an unknown flag:\n%s", stderr)
+			if tt.name == "unknown flag" && stderr != "" {
+				// Reported once, as the error main prints, not after a dump of the usage.
+				t.Errorf("an unknown flag wrote to stderr besides its error:\n%s", stderr)
 			}
 			requireFree(t, addr)
 		})
@@ -837,16 +840,66 @@ func TestRunStartupErrors(t *testing.T) {
 	})
 }
 
+// --host and --port (Prism's names) replace their part of --addr; MOCK_HOST and MOCK_PORT too.
+func TestHostAndPort(t *testing.T) {
+	tests := []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{args: nil, want: "127.0.0.1:4010"},
+		{args: []string{"--port", "4011"}, want: "127.0.0.1:4011"},
+		{args: []string{"--host", "0.0.0.0"}, want: "0.0.0.0:4010"},
+		{args: []string{"--addr", ":9000", "--host", "::1"}, want: "[::1]:9000"},
+		{env: map[string]string{"MOCK_PORT": "4012", "MOCK_HOST": "localhost"}, want: "localhost:4012"},
+		{args: []string{"--port", "4013"}, env: map[string]string{"MOCK_PORT": "4012"}, want: "127.0.0.1:4013"},
+	}
+	for _, tt := range tests {
+		cfg, err := parseFlags(tt.args, envFunc(tt.env), io.Discard)
+		if err != nil || cfg.addr != tt.want {
+			t.Errorf("%v %v: addr %q, %v; want %q", tt.args, tt.env, cfg.addr, err, tt.want)
+		}
+	}
+}
+
 func TestRunHelpAndVersion(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"-h"}, envFunc(nil), &stdout, &stderr)
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v, want flag.ErrHelp", err)
 	}
-	for _, f := range []string{"-addr", "-fixtures", "-strict-auth", "-log-format", "MOCK_ADDR"} {
+	for _, f := range []string{"-addr", "-fixtures", "-strict-auth", "-log-format", "MOCK_ADDR",
+		"mock healthcheck", "/_mock/", "/openapi.yaml", "Examples:", "Control plane (/_mock/):"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("usage lacks %s:\n%s", f, stderr.String())
 		}
+	}
+	// Every flag is in one group of --help, and none is in two.
+	grouped := map[string]int{}
+	for _, g := range flagGroups {
+		for _, f := range g.flags {
+			grouped[f]++
+		}
+	}
+	defined := 0
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if name, ok := strings.CutPrefix(line, "  -"); ok {
+			name, _, _ = strings.Cut(name, " ")
+			defined++
+			if grouped[name] != 1 {
+				t.Errorf("--%s is in %d groups of --help", name, grouped[name])
+			}
+		}
+	}
+	if defined != len(grouped) {
+		t.Errorf("--help lists %d flags, the groups %d", defined, len(grouped))
+	}
+
+	// An unknown flag is reported once, by main, with where to look; the usage is not dumped.
+	stderr.Reset()
+	err = run(context.Background(), []string{"--bogus"}, envFunc(nil), &stdout, &stderr)
+	if err == nil || err.Error() != "flag provided but not defined: -bogus (mock --help lists the flags)" || stderr.Len() != 0 {
+		t.Errorf("--bogus: %v, and wrote %q", err, stderr.String())
 	}
 
 	stdout.Reset()

@@ -56,6 +56,15 @@ func TestDockerfile(t *testing.T) {
 	if !regexp.MustCompile(`CGO_ENABLED=0 .*go build -trimpath -ldflags "-s -w`).Match(raw) {
 		t.Errorf("the build is not static, trimmed and stripped")
 	}
+	// Both architectures from one builder: the build stage runs natively and cross-compiles
+	// for the platform buildx asks for (.ci/run builds the arm64 binary to prove it compiles).
+	if !strings.HasPrefix(froms[0], "FROM --platform=$BUILDPLATFORM ") {
+		t.Errorf("build stage %q: want FROM --platform=$BUILDPLATFORM", froms[0])
+	}
+	if !regexp.MustCompile(`(?m)^ARG TARGETOS=linux$`).Match(raw) || !regexp.MustCompile(`(?m)^ARG TARGETARCH$`).Match(raw) ||
+		!regexp.MustCompile(`GOOS=\$\{TARGETOS\} GOARCH=\$\{TARGETARCH\} go build`).Match(raw) {
+		t.Errorf("the build does not cross-compile for TARGETOS/TARGETARCH")
+	}
 	ignore, err := os.ReadFile(".dockerignore")
 	if err != nil || !strings.Contains(string(ignore), ".git") {
 		t.Errorf(".dockerignore missing or not excluding .git: %v", err)

@@ -335,8 +335,18 @@ func TestSecondSpec(t *testing.T) {
 		for _, other := range []map[string]string{nil, {engine.SessionHeader: "b"}} {
 			expectError(t, n.rpc(t, "GetNote", `{"id":"note-2"}`, other), 404, "not_found", "id: no note note-2")
 		}
-		expectError(t, n.rpc(t, "GetNote", `{"id":"note-2"}`, map[string]string{engine.SessionHeader: "not ok"}), 400, "invalid_argument",
-			"X-Mock-Session: must be 1 to 128 letters, digits or ._:/- characters")
+		// Any string names a session: "not ok" is mapped (engine.SessionName), and is not "a".
+		notOK := map[string]string{engine.SessionHeader: "not ok"}
+		expectError(t, n.rpc(t, "GetNote", `{"id":"note-2"}`, notOK), 404, "not_found", "id: no note note-2")
+		if res := n.rpc(t, "CreateNote", `{"text":"in not ok"}`, notOK); res.status != 200 {
+			t.Fatalf("create in %q: %d %s", "not ok", res.status, res.body)
+		}
+		if res := n.rpc(t, "GetNote", `{"id":"note-2"}`, map[string]string{engine.SessionHeader: engine.SessionName("not ok")}); res.status != 200 {
+			t.Errorf("the mapped name does not reach the session %q: %d", "not ok", res.status)
+		}
+		for _, other := range []map[string]string{{engine.SessionHeader: "not_ok"}, {engine.SessionHeader: "not ok "}} {
+			expectError(t, n.rpc(t, "GetNote", `{"id":"note-3"}`, other), 404, "not_found", "id: no note note-3")
+		}
 	})
 	t.Run("journal redacts the secrets the document marks", func(t *testing.T) {
 		n := startNotes(t, nil)
@@ -733,5 +743,44 @@ func TestJournalsAreBounded(t *testing.T) {
 	}
 	if used := n.JournalBytes(); used != 0 {
 		t.Errorf("cleared journals still hold %d bytes", used)
+	}
+}
+
+// TestSessionName: valid names stand for themselves; any other string maps to a valid, readable
+// name, different for different strings, within the 128-character limit.
+func TestSessionName(t *testing.T) {
+	long := strings.Repeat("é", 200)
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"a", "a"},
+		{"TestX/sub_1:v.2-3", "TestX/sub_1:v.2-3"},
+		{"TestX/#00", "TestX/_00-"},
+		{"TestX/tenant=1", "TestX/tenant_1-"},
+		{"TestX/ünïcode/ok", "TestX/_n_code/ok-"}, // one "_" per character, not per byte
+	} {
+		got := engine.SessionName(tc.in)
+		if tc.in == "" || tc.want == tc.in {
+			if got != tc.want {
+				t.Errorf("SessionName(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			continue
+		}
+		if !strings.HasPrefix(got, tc.want) || len(got) != len(tc.want)+10 {
+			t.Errorf("SessionName(%q) = %q, want %q and 10 hex digits", tc.in, got, tc.want)
+		}
+		if engine.SessionName(got) != got {
+			t.Errorf("SessionName(%q) = %q is not a valid name itself", tc.in, got)
+		}
+	}
+	seen := map[string]string{}
+	for _, in := range []string{"TestX/#00", "TestX/#01", "TestX/_00", "TestX/=00", long, long + "x", strings.Repeat("a", 129)} {
+		got := engine.SessionName(in)
+		if len(got) > 128 {
+			t.Errorf("SessionName(%.20q...) is %d bytes, more than 128", in, len(got))
+		}
+		if prev, dup := seen[got]; dup {
+			t.Errorf("SessionName(%q) = SessionName(%q) = %q", in, prev, got)
+		}
+		seen[got] = in
 	}
 }

@@ -28,11 +28,7 @@ const sessionNameChars = "._:/-"
 // makes the session once the caller is authenticated, so that unauthenticated callers
 // cannot fill memory with sessions.
 func (s *Server) openSession(c *call) error {
-	name := c.req.Header.Get(SessionHeader)
-	if err := checkSessionName(name); err != nil {
-		return err
-	}
-	if se := s.sessions.lookup(name); se != nil {
+	if se := s.sessions.lookup(c.req.Header.Get(SessionHeader)); se != nil {
 		s.enter(c, se)
 		return nil
 	}
@@ -73,6 +69,34 @@ func (c *call) leave() {
 	}
 }
 
+// SessionName is the session a name given in X-Mock-Session stands for. A name of 1 to 128
+// letters, digits or ._:/- characters stands for itself; any other string (a Go subtest's
+// name such as "TestX/#01" or "TestX/tenant=1", non-ASCII letters, a longer name) for a
+// readable and unique one: each other character becomes "_", the result is cut to fit, and
+// a hash of the whole string is appended ("TestX/tenant_1-3e9a0c51b2"). The server applies it
+// to every name it receives, so a client may send t.Name() as it is.
+func SessionName(s string) string {
+	if s == "" || plainName(s, sessionNameChars) {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	suffix := fmt.Sprintf("-%x", sum[:5])
+	var b strings.Builder
+	for _, r := range s {
+		if b.Len() == 128-len(suffix) {
+			break
+		}
+		if r < 0x80 && plainName(string(r), sessionNameChars) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String() + suffix
+}
+
+// checkSessionName checks a name read back from the state file (names received are mapped by
+// SessionName, so only a file edited by hand holds another).
 func checkSessionName(name string) error {
 	if name != "" && !plainName(name, sessionNameChars) {
 		return connect.Errorf(connect.InvalidArgument,
@@ -186,6 +210,7 @@ func newSessions(cfg Config) (*sessions, error) {
 
 // lookup returns an existing session (and marks it used), or nil.
 func (ss *sessions) lookup(name string) *session {
+	name = SessionName(name)
 	now := ss.now()
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
@@ -201,9 +226,7 @@ func (ss *sessions) lookup(name string) *session {
 
 // get returns the session, making it when it does not exist.
 func (ss *sessions) get(name string) (*session, error) {
-	if err := checkSessionName(name); err != nil {
-		return nil, err
-	}
+	name = SessionName(name)
 	now := ss.now()
 	ss.mu.Lock()
 	defer ss.mu.Unlock()

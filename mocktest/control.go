@@ -35,7 +35,8 @@ func (s *Server) Control() *Control {
 	return c
 }
 
-// WithSession returns a client for another session of the same mock.
+// WithSession returns a client for another session of the same mock. Any string names a
+// session, t.Name() included (see SessionName).
 func (c *Control) WithSession(name string) *Control {
 	cp := *c
 	cp.Session = name
@@ -187,7 +188,7 @@ func (c *Control) Do(t testing.TB, method, path string, body any) *Response {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if c.Session != "" {
-		req.Header.Set(server.SessionHeader, c.Session)
+		req.Header.Set(server.SessionHeader, SessionName(c.Session))
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)

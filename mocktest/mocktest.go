@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gitpod-mock/orgmock/internal/logaudit"
 	"github.com/gitpod-mock/orgmock/server"
 )
 
@@ -62,14 +64,19 @@ type Server struct {
 	URL          string
 	controlToken string
 	http         *httptest.Server
+	log          *testLog // where log lines go, when Start made the logger
 	once         sync.Once
 }
 
 // Option adjusts the server's options before it starts.
 type Option func(*server.Options)
 
-// WithOptions replaces the server options wholesale (fields left zero take their defaults).
+// WithOptions replaces the server options wholesale (fields left zero take their defaults);
+// options given after it still apply.
 func WithOptions(o server.Options) Option { return func(opts *server.Options) { *opts = o } }
+
+// WithLogger sends the mock's log lines to l instead of the test's log; nothing else changes.
+func WithLogger(l *slog.Logger) Option { return func(opts *server.Options) { opts.Logger = l } }
 
 // WithSeed makes IDs and tokens reproducible.
 func WithSeed(seed uint64) Option { return func(opts *server.Options) { opts.Replay.Seed = &seed } }
@@ -85,24 +92,129 @@ func WithMode(mode server.Mode) Option { return func(opts *server.Options) { opt
 // WithFixtures serves another fixture set.
 func WithFixtures(fsys fs.FS) Option { return func(opts *server.Options) { opts.Fixtures = fsys } }
 
-// Start runs a mock on 127.0.0.1 for the rest of the test.
+// Start runs a mock on 127.0.0.1 for the rest of the test. Its log lines go to t.Log:
+// warnings (a response that drifts from the contract, a server error) always, every line
+// under go test -v. WithLogger sends them elsewhere.
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	var tl *testLog
+	if !hasLogger(opts) {
+		tl = &testLog{t: t}
+		t.Cleanup(tl.stop) // after the server's Close (cleanups run last first): it may log
+	}
+	s, err := start(tl, opts)
+	if err != nil {
+		t.Fatalf("mocktest: starting the mock: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Run starts a mock outside any test, e.g. in TestMain, for the tests of a package to share;
+// stop ends it. Its log lines are dropped unless WithLogger says where they go. Each test
+// takes its own session with (*Server).Session.
+//
+//	var mock *mocktest.Server
+//
+//	func TestMain(m *testing.M) {
+//		var stop func()
+//		mock, stop = mocktest.Run()
+//		code := m.Run()
+//		stop()
+//		os.Exit(code)
+//	}
+func Run(opts ...Option) (s *Server, stop func()) {
+	s, err := start(nil, opts)
+	if err != nil {
+		panic("mocktest: starting the mock: " + err.Error())
+	}
+	return s, s.Close
+}
+
+func hasLogger(opts []Option) bool {
+	var o server.Options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o.Logger != nil
+}
+
+// start makes and starts the server; tl, when not nil, receives its log lines.
+func start(tl *testLog, opts []Option) (*Server, error) {
 	var o server.Options
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if o.Logger == nil {
-		o.Logger = auditLogger()
+		var h slog.Handler = slog.DiscardHandler
+		if tl != nil {
+			level := slog.LevelWarn
+			if testing.Verbose() {
+				level = slog.LevelDebug
+			}
+			h = slog.NewTextHandler(tl, &slog.HandlerOptions{Level: level})
+		}
+		if logaudit.Enabled() {
+			h = slog.NewMultiHandler(h, logaudit.Handler())
+		}
+		o.Logger = slog.New(h)
 	}
 	srv, err := server.New(o)
 	if err != nil {
-		t.Fatalf("mocktest: starting the mock: %v", err)
+		return nil, err
 	}
 	hs := httptest.NewServer(srv)
-	s := &Server{Server: srv, URL: hs.URL, controlToken: o.Control.Token, http: hs}
-	t.Cleanup(s.Close)
-	return s
+	return &Server{Server: srv, URL: hs.URL, controlToken: o.Control.Token, http: hs, log: tl}, nil
+}
+
+// testLog writes log lines to a test's log until the test ends (a line written later, by a
+// goroutine still running, is dropped rather than made a panic). A line of a session that a
+// running test took with Session goes to that test's log.
+type testLog struct {
+	mu       sync.Mutex
+	t        testing.TB
+	done     bool
+	sessions map[string]testing.TB
+}
+
+func (l *testLog) Write(p []byte) (int, error) {
+	line := strings.TrimSuffix(string(p), "\n")
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, rest, ok := strings.Cut(line, " session="); ok {
+		name, _, _ := strings.Cut(rest, " ")
+		if t := l.sessions[name]; t != nil {
+			t.Log("mock: " + line)
+			return len(p), nil
+		}
+	}
+	if !l.done {
+		l.t.Log("mock: " + line)
+	}
+	return len(p), nil
+}
+
+// route sends the session's log lines to t until t ends.
+func (l *testLog) route(session string, t testing.TB) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.sessions == nil {
+		l.sessions = map[string]testing.TB{}
+	}
+	l.sessions[session] = t
+	t.Cleanup(func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.sessions[session] == t {
+			delete(l.sessions, session)
+		}
+	})
+}
+
+func (l *testLog) stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.done = true
 }
 
 // Close stops the mock (it is also stopped when the test ends): its listener, then what it
@@ -155,11 +267,11 @@ func (s *Server) Do(t testing.TB, r Request) *Response {
 	t.Helper()
 	req := r.HTTP(t, s.URL)
 	if _, token, ok := strings.Cut(req.Header.Get("Authorization"), " "); ok {
-		noteSecret(token)
+		logaudit.NoteSecret(token)
 	}
 	secret := s.Spec().IsSecretName
 	if raw, ok := requestBytes(r.Body); ok {
-		noteSecrets(raw, secret)
+		logaudit.NoteSecrets(raw, secret)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -170,7 +282,7 @@ func (s *Server) Do(t testing.TB, r Request) *Response {
 	if err != nil {
 		t.Fatalf("reading response: %v", err)
 	}
-	noteSecrets(b, secret)
+	logaudit.NoteSecrets(b, secret)
 	return &Response{Status: res.StatusCode, Header: res.Header, Body: b}
 }
 
@@ -233,7 +345,7 @@ func (r Request) HTTP(t testing.TB, base string) *http.Request {
 		req.Header.Set("Authorization", "Bearer "+r.Token)
 	}
 	if r.Session != "" {
-		req.Header.Set(server.SessionHeader, r.Session)
+		req.Header.Set(server.SessionHeader, SessionName(r.Session))
 	}
 	for k, vs := range r.Header {
 		for _, v := range vs {

@@ -94,6 +94,9 @@ const MaxFaultLatency = engine.MaxFaultLatency
 // SessionHeader names the test session a request belongs to (see engine.SessionHeader).
 const SessionHeader = engine.SessionHeader
 
+// SessionName is the session a name given in SessionHeader stands for (see engine.SessionName).
+func SessionName(name string) string { return engine.SessionName(name) }
+
 // BasePath is the official base URL's path (https://app.ona.com/api): the API is served under
 // it as well as at the root.
 const BasePath = "/api"

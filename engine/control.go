@@ -31,6 +31,7 @@ func (s *Server) registerControl(g *echo.Group) {
 	g.GET("/state", s.controlState)
 	g.PUT("/state", s.controlImportState)
 	g.GET("/coverage", s.controlCoverage)
+	g.DELETE("/coverage", s.controlClearCoverage)
 	g.GET("/faults", s.controlFaults)
 	g.POST("/faults", s.controlAddFault)
 	g.DELETE("/faults", s.controlClearFaults)
@@ -162,8 +163,8 @@ type Requests struct {
 	Requests []JournalEntry `json:"requests"` // oldest first
 }
 
-// GET /_mock/requests[?operation=OpId][&since=SEQ][&limit=N]: the journal, oldest first: the
-// entries after seq SEQ, at most N of them. The answer is written entry by entry, so reading
+// GET /_mock/requests[?operation=OpId][&status=404|4xx][&since=SEQ][&limit=N]: the journal,
+// oldest first: the entries of that status after seq SEQ, at most N of them. The answer is written entry by entry, so reading
 // a full journal never holds it twice.
 func (s *Server) controlRequests(c echo.Context) error {
 	se, err := s.controlSession(c)
@@ -171,6 +172,10 @@ func (s *Server) controlRequests(c echo.Context) error {
 		return err
 	}
 	op, err := s.operationParam(c)
+	if err != nil {
+		return err
+	}
+	status, err := statusParam(c)
 	if err != nil {
 		return err
 	}
@@ -183,7 +188,7 @@ func (s *Server) controlRequests(c echo.Context) error {
 		return err
 	}
 	se.mu.Lock()
-	kept := se.journal.kept(op, since, limit)
+	kept := se.journal.kept(op, status, since, limit)
 	se.mu.Unlock()
 	w := c.Response()
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
@@ -206,6 +211,43 @@ func (s *Server) controlRequests(c echo.Context) error {
 	}
 	_, err = w.Write([]byte("]}\n"))
 	return err
+}
+
+// statusFilter selects journal entries by status: one status (404; -1 for 0, the calls a fault
+// dropped), a class (4 for "4xx"), or none (every entry).
+type statusFilter struct{ status, class int }
+
+func (f statusFilter) match(status int) bool {
+	switch {
+	case f.status == -1:
+		return status == 0
+	case f.status != 0:
+		return status == f.status
+	case f.class != 0:
+		return status/100 == f.class
+	}
+	return true
+}
+
+// statusParam reads the optional status query parameter: an HTTP status, a class such as 4xx,
+// or 0 for the calls a fault dropped.
+func statusParam(c echo.Context) (statusFilter, error) {
+	v := c.QueryParam("status")
+	if v == "" {
+		return statusFilter{}, nil
+	}
+	if len(v) == 3 && v[0] >= '1' && v[0] <= '5' && (v[1:] == "xx" || v[1:] == "XX") {
+		return statusFilter{class: int(v[0] - '0')}, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n != 0 && (n < 100 || n > 599) {
+		return statusFilter{}, connect.Errorf(connect.InvalidArgument,
+			"status: must be an HTTP status (100 to 599), a class such as 4xx, or 0 (calls a fault dropped); got %q", v)
+	}
+	if n == 0 {
+		return statusFilter{status: -1}, nil
+	}
+	return statusFilter{status: n}, nil
 }
 
 // countParam reads an optional query parameter that counts something (0 when absent).
@@ -278,6 +320,18 @@ func (s *Server) controlCoverage(c echo.Context) error {
 	out := se.coverage.report(s.spec)
 	se.mu.Unlock()
 	return c.JSON(http.StatusOK, out)
+}
+
+// DELETE /_mock/coverage: the session's coverage starts again from nothing (a reset keeps it).
+func (s *Server) controlClearCoverage(c echo.Context) error {
+	se, err := s.controlSession(c)
+	if err != nil {
+		return err
+	}
+	se.mu.Lock()
+	se.coverage = coverage{}
+	se.mu.Unlock()
+	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
 }
 
 // Faults is the answer of the fault endpoints: the session's armed faults.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"net/http"
 
 	"github.com/gitpod-mock/orgmock/engine/spec"
 )
@@ -21,10 +22,14 @@ func (cv coverage) add(op string, status int) {
 type Coverage struct {
 	// Operations counts, per operation of the document, how often each status was served.
 	Operations []OperationCoverage `json:"operations"`
-	// Unexercised lists "Operation status" pairs the spec declares and the session never served.
+	// Unexercised lists "Operation status" pairs the spec declares, a client can reach by its
+	// own calls, and the session never served.
 	Unexercised []string `json:"unexercised"`
-	Exercised   int      `json:"exercised"` // pairs served at least once
-	Declared    int      `json:"declared"`  // pairs the document declares
+	// UnexercisedFaultOnly lists the pairs never served that the mock answers only under a
+	// fault (see StatusCoverage.FaultOnly), apart, so that a client's own gaps stand out.
+	UnexercisedFaultOnly []string `json:"unexercisedFaultOnly"`
+	Exercised            int      `json:"exercised"` // pairs served at least once
+	Declared             int      `json:"declared"`  // pairs the document declares
 }
 
 // OperationCoverage counts how often each declared status of one operation was served.
@@ -37,20 +42,38 @@ type OperationCoverage struct {
 type StatusCoverage struct {
 	Status int `json:"status"` // a declared HTTP status
 	Count  int `json:"count"`  // how often it was served
+	// FaultOnly: the mock answers this status only when a fault makes it (or to a request no
+	// client of the protocol sends): it has no rate limit (429) and no outage (502 to 504),
+	// answers 500 only to a fault or to its own drift from the contract, and 415 only to a
+	// body of another media type than the protocol's.
+	FaultOnly bool `json:"faultOnly,omitempty"`
+}
+
+// faultOnly says whether the engine answers status only under a fault (see StatusCoverage).
+func faultOnly(status int) bool {
+	switch status {
+	case http.StatusUnsupportedMediaType, http.StatusTooManyRequests, http.StatusInternalServerError,
+		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
 
 // report lays the counts over every declared (operation, status) pair of the document.
 func (cv coverage) report(sp *spec.Spec) Coverage {
-	out := Coverage{Operations: []OperationCoverage{}, Unexercised: []string{}}
+	out := Coverage{Operations: []OperationCoverage{}, Unexercised: []string{}, UnexercisedFaultOnly: []string{}}
 	for _, r := range sp.Operations() {
 		oc := OperationCoverage{Operation: r.OperationID()}
 		for _, st := range r.Statuses {
 			n := cv[r.OperationID()][st]
-			oc.Statuses = append(oc.Statuses, StatusCoverage{Status: st, Count: n})
+			oc.Statuses = append(oc.Statuses, StatusCoverage{Status: st, Count: n, FaultOnly: faultOnly(st)})
 			out.Declared++
-			if n > 0 {
+			switch {
+			case n > 0:
 				out.Exercised++
-			} else {
+			case faultOnly(st):
+				out.UnexercisedFaultOnly = append(out.UnexercisedFaultOnly, fmt.Sprintf("%s %d", r.OperationID(), st))
+			default:
 				out.Unexercised = append(out.Unexercised, fmt.Sprintf("%s %d", r.OperationID(), st))
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -415,13 +416,55 @@ func TestSecondSpec(t *testing.T) {
 		if err := json.Unmarshal(res.body, &cov); err != nil {
 			t.Fatal(err)
 		}
-		declared := 0
+		declared, faultOnly := 0, 0
 		for _, r := range n.Spec().Operations() {
 			declared += len(r.Statuses)
+			for _, st := range r.Statuses {
+				if st == 415 || st == 429 || st >= 500 {
+					faultOnly++
+				}
+			}
 		}
 		if len(cov.Operations) != len(n.Spec().Operations()) || cov.Declared != declared || cov.Exercised != 2 ||
-			len(cov.Unexercised) != declared-2 {
+			len(cov.Unexercised) != declared-2-faultOnly || len(cov.UnexercisedFaultOnly) != faultOnly ||
+			!slices.Contains(cov.UnexercisedFaultOnly, "GetNote 429") || slices.Contains(cov.Unexercised, "GetNote 429") ||
+			!slices.Contains(cov.Unexercised, "CreateNote 400") {
 			t.Errorf("coverage: %s", res.body)
+		}
+		// Served under a fault, a fault-only pair counts as exercised.
+		n.call(t, http.MethodPost, "/_mock/faults", `{"operation":"GetNote","status":429,"count":1}`, nil)
+		n.rpc(t, "GetNote", `{"id":"note-1"}`, nil)
+		res = n.call(t, http.MethodGet, "/_mock/coverage", "", nil)
+		cov = engine.Coverage{}
+		if err := json.Unmarshal(res.body, &cov); err != nil {
+			t.Fatal(err)
+		}
+		if cov.Exercised != 3 || slices.Contains(cov.UnexercisedFaultOnly, "GetNote 429") || len(cov.UnexercisedFaultOnly) != faultOnly-1 {
+			t.Errorf("after a 429 fault: %s", res.body)
+		}
+		// DELETE starts it again; a reset does not.
+		n.call(t, http.MethodPost, "/_mock/reset", "", nil)
+		if res := n.call(t, http.MethodGet, "/_mock/coverage", "", nil); !bytes.Contains(res.body, []byte(`"exercised":3`)) {
+			t.Errorf("reset cleared coverage: %s", res.body)
+		}
+		if res := n.call(t, http.MethodDelete, "/_mock/coverage", "", nil); res.status != 200 || string(res.body) != `{"session":""}`+"\n" {
+			t.Errorf("DELETE /_mock/coverage: %d %q", res.status, res.body)
+		}
+		res = n.call(t, http.MethodGet, "/_mock/coverage", "", nil)
+		cov = engine.Coverage{}
+		if err := json.Unmarshal(res.body, &cov); err != nil {
+			t.Fatal(err)
+		}
+		if cov.Exercised != 0 || len(cov.Unexercised)+len(cov.UnexercisedFaultOnly) != declared {
+			t.Errorf("after DELETE: %s", res.body)
+		}
+		n.rpc(t, "GetNote", `{"id":"note-1"}`, nil)
+		n.rpc(t, "GetNote", `{"id":"note-3"}`, nil)
+		n.rpc(t, "GetNote", `{"id":"note-1"}`, nil)
+		res = n.call(t, http.MethodGet, "/_mock/coverage", "", nil)
+		cov = engine.Coverage{}
+		if err := json.Unmarshal(res.body, &cov); err != nil {
+			t.Fatal(err)
 		}
 		for _, oc := range cov.Operations {
 			for _, sc := range oc.Statuses {

@@ -145,10 +145,10 @@ func (j *journal) clear() (freed int64, dropped int) {
 
 // kept returns a copy of the kept records with seq > since, oldest first, at most limit of
 // them (0: all), optionally only those of one operation.
-func (j *journal) kept(operation string, since, limit int) []journalRecord {
+func (j *journal) kept(operation string, status statusFilter, since, limit int) []journalRecord {
 	var out []journalRecord
 	for _, r := range j.entries[j.first:] {
-		if r.entry.Seq <= since || (operation != "" && r.entry.Operation != operation) {
+		if r.entry.Seq <= since || (operation != "" && r.entry.Operation != operation) || !status.match(r.entry.Status) {
 			continue
 		}
 		out = append(out, r)
@@ -182,7 +182,7 @@ func (r *journalRecord) view() JournalEntry {
 
 // list returns the kept entries as shown, oldest first.
 func (j *journal) list(operation string) []JournalEntry {
-	kept := j.kept(operation, 0, 0)
+	kept := j.kept(operation, statusFilter{}, 0, 0)
 	out := make([]JournalEntry, 0, len(kept))
 	for i := range kept {
 		out = append(out, kept[i].view())

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -61,6 +62,39 @@ func (c *Control) Requests(t testing.TB, operation string) []server.JournalEntry
 	return out.Requests
 }
 
+// JournalQuery selects journal entries; zero fields select everything.
+type JournalQuery struct {
+	Operation string // an operationId
+	Status    string // an HTTP status ("404"), a class ("4xx"), or "0" for calls a fault dropped
+	Since     int    // only entries with a greater seq
+	Limit     int    // at most this many
+}
+
+// Query returns the session's journal entries that q selects, oldest first.
+func (c *Control) Query(t testing.TB, q JournalQuery) []server.JournalEntry {
+	t.Helper()
+	v := url.Values{}
+	if q.Operation != "" {
+		v.Set("operation", q.Operation)
+	}
+	if q.Status != "" {
+		v.Set("status", q.Status)
+	}
+	if q.Since > 0 {
+		v.Set("since", strconv.Itoa(q.Since))
+	}
+	if q.Limit > 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	path := "/requests"
+	if len(v) > 0 {
+		path += "?" + v.Encode()
+	}
+	var out server.Requests
+	c.call(t, http.MethodGet, path, nil, &out)
+	return out.Requests
+}
+
 // ClearRequests empties the session's journal.
 func (c *Control) ClearRequests(t testing.TB) {
 	t.Helper()
@@ -73,6 +107,12 @@ func (c *Control) Coverage(t testing.TB) server.Coverage {
 	var out server.Coverage
 	c.call(t, http.MethodGet, "/coverage", nil, &out)
 	return out
+}
+
+// ClearCoverage starts the session's coverage again from nothing (Reset keeps it).
+func (c *Control) ClearCoverage(t testing.TB) {
+	t.Helper()
+	c.call(t, http.MethodDelete, "/coverage", nil, nil)
 }
 
 // AddFault arms a fault and returns the session's faults.

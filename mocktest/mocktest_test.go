@@ -100,6 +100,9 @@ func TestVerification(t *testing.T) {
 	if c := calls[2]; c.Status != 400 || c.DecodeErr == nil {
 		t.Errorf("third call: %d, decode error %v, want 400 and an error", c.Status, c.DecodeErr)
 	}
+	if got := se.Control.Query(t, mocktest.JournalQuery{Status: "4xx", Operation: "CreateSCIMConfiguration", Since: calls[1].Seq}); len(got) != 1 || got[0].Seq != calls[2].Seq {
+		t.Errorf("Query 4xx since the second call: %+v", got)
+	}
 	if n := mocktest.CountCalls(t, se.Control, ""); n != 3 {
 		t.Errorf("CountCalls all = %d, want 3", n)
 	}

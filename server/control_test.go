@@ -474,8 +474,28 @@ func TestCoverage(t *testing.T) {
 	if counts["GetSCIMConfiguration 200"] != 2 || counts["GetSCIMConfiguration 401"] != 1 || counts["GetSCIMConfiguration 404"] != 0 {
 		t.Errorf("counts: %v", counts)
 	}
-	if len(cov.Operations) != len(srv.Spec().Operations()) || cov.Exercised != 2 || cov.Declared != len(counts) || len(cov.Unexercised) != cov.Declared-2 {
-		t.Errorf("totals: %d operations, %d/%d exercised, %d unexercised", len(cov.Operations), cov.Exercised, cov.Declared, len(cov.Unexercised))
+	if len(cov.Operations) != len(srv.Spec().Operations()) || cov.Exercised != 2 || cov.Declared != len(counts) ||
+		len(cov.Unexercised)+len(cov.UnexercisedFaultOnly) != cov.Declared-2 {
+		t.Errorf("totals: %d operations, %d/%d exercised, %d+%d unexercised", len(cov.Operations), cov.Exercised, cov.Declared,
+			len(cov.Unexercised), len(cov.UnexercisedFaultOnly))
+	}
+	// What a client can only reach through a fault is listed apart.
+	for _, u := range cov.UnexercisedFaultOnly {
+		if _, status, _ := strings.Cut(u, " "); status != "415" && status != "429" && status[0] != '5' {
+			t.Errorf("%s listed as reachable only through a fault", u)
+		}
+	}
+	for _, u := range cov.Unexercised {
+		if _, status, _ := strings.Cut(u, " "); status == "415" || status == "429" || status[0] == '5' {
+			t.Errorf("%s listed as reachable by a client's own calls", u)
+		}
+	}
+	if !slices.Contains(cov.UnexercisedFaultOnly, "GetSCIMConfiguration 429") || !slices.Contains(cov.Unexercised, "GetSCIMConfiguration 404") {
+		t.Errorf("GetSCIMConfiguration 429 not fault-only or 404 not unexercised: %v / %v", cov.UnexercisedFaultOnly, cov.Unexercised)
+	}
+	srv.Control().ClearCoverage(t)
+	if cov := srv.Control().Coverage(t); cov.Exercised != 0 || cov.Operations[0].Statuses[0].Count != 0 {
+		t.Errorf("after ClearCoverage: %d exercised", cov.Exercised)
 	}
 	for _, u := range cov.Unexercised {
 		if u == "GetSCIMConfiguration 200" {
@@ -728,5 +748,62 @@ func TestControlSpec(t *testing.T) {
 	}
 	if !reflect.DeepEqual(described, registered) {
 		t.Errorf("control.yaml describes %v,\nthe server registers %v", described, registered)
+	}
+}
+
+// TestJournalFilters: the journal by operation, status (exact, class, 0 for dropped), since and
+// limit, together; a bad filter is refused with the parameter named.
+func TestJournalFilters(t *testing.T) {
+	srv := mocktest.Start(t)
+	ctl := srv.Control()
+	get := map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}
+	srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, get)                                                       // 1: 200
+	srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, map[string]any{"scimConfigurationId": mocktest.AcmeOrgID}) // 2: 404
+	srv.Post(t, "GetSCIMConfiguration", "", get)                                                                       // 3: 401
+	srv.Post(t, "ListSCIMConfigurations", mocktest.AcmeToken, map[string]any{})                                        // 4: 200
+	srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, get)                                                       // 5: 200
+	ctl.AddFault(t, server.FaultSpec{Operation: "GetSCIMConfiguration", Drop: true, Count: 1})
+	dropped := mocktest.Request{Operation: "GetSCIMConfiguration", Token: mocktest.AcmeToken, Body: get}.HTTP(t, srv.URL)
+	if res, err := http.DefaultClient.Do(dropped); err == nil {
+		res.Body.Close()
+		t.Fatalf("the dropped call got an answer: %d", res.StatusCode) // 6: dropped
+	}
+	seqs := func(query string) string {
+		res := ctl.Do(t, http.MethodGet, "/requests?"+query, nil)
+		if res.Status != 200 {
+			t.Fatalf("?%s: %d %s", query, res.Status, res.Body)
+		}
+		var out server.Requests
+		if err := json.Unmarshal(res.Body, &out); err != nil {
+			t.Fatal(err)
+		}
+		var s []string
+		for _, e := range out.Requests {
+			s = append(s, fmt.Sprintf("%d:%d", e.Seq, e.Status))
+		}
+		return strings.Join(s, " ")
+	}
+	for query, want := range map[string]string{
+		"":           "1:200 2:404 3:401 4:200 5:200 6:0",
+		"status=200": "1:200 4:200 5:200",
+		"status=4xx": "2:404 3:401",
+		"status=4XX": "2:404 3:401",
+		"status=0":   "6:0",
+		"status=500": "",
+		"operation=GetSCIMConfiguration&status=2xx":         "1:200 5:200",
+		"operation=GetSCIMConfiguration&status=2xx&since=1": "5:200",
+		"status=2xx&limit=2":                                "1:200 4:200",
+		"status=2xx&since=1&limit=1":                        "4:200",
+	} {
+		if got := seqs(query); got != want {
+			t.Errorf("?%s: %q, want %q", query, got, want)
+		}
+	}
+	for _, bad := range []string{"200x", "600", "99", "6xx", "-1", "x"} {
+		res := ctl.Do(t, http.MethodGet, "/requests?status="+bad, nil)
+		want := fmt.Sprintf("status: must be an HTTP status (100 to 599), a class such as 4xx, or 0 (calls a fault dropped); got %q", bad)
+		if res.Status != 400 || res.JSON(t)["code"] != "invalid_argument" || res.JSON(t)["message"] != want {
+			t.Errorf("status=%s: %d %s", bad, res.Status, res.Body)
+		}
 	}
 }

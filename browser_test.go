@@ -39,8 +39,9 @@ async function call(op, body) {
 })().catch(e => { document.getElementById("out").textContent = "error: " + e; });
 </script></body></html>`
 
-// runPage loads the page in headless Chromium and returns what it shows once it is done.
-func runPage(t *testing.T, mockURL string) string {
+// newBrowser starts headless Chromium for the rest of the test (skipped without Chromium,
+// unless MOCK_REQUIRE_BROWSER is set, as in CI).
+func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
@@ -49,13 +50,6 @@ func runPage(t *testing.T, mockURL string) string {
 		}
 		t.Skip("no Chromium installed (apt-get install chromium); .ci/run installs it so CI runs this test")
 	}
-	// The page and the mock listen on different ports: different origins.
-	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, browserPage, mockURL)
-	}))
-	t.Cleanup(page.Close)
-
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
 		chromedp.Flag("headless", true),
@@ -65,14 +59,29 @@ func runPage(t *testing.T, mockURL string) string {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.WindowSize(1400, 900),
 		chromedp.UserDataDir(t.TempDir()),
 	)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
+	t.Cleanup(cancelBrowser)
+	return bctx
+}
+
+// runPage loads the page in headless Chromium and returns what it shows once it is done.
+func runPage(t *testing.T, mockURL string) string {
+	t.Helper()
+	bctx := newBrowser(t)
+	// The page and the mock listen on different ports: different origins.
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, browserPage, mockURL)
+	}))
+	t.Cleanup(page.Close)
 
 	if _, err := chromedp.Run(bctx, chromedp.Navigate(page.URL)); err != nil {
 		t.Fatalf("Chromium: navigating to the page: %v", err)

@@ -30,6 +30,8 @@ func (s *Server) registerControl(g *echo.Group) {
 	g.DELETE("/requests", s.controlClearRequests)
 	g.GET("/state", s.controlState)
 	g.PUT("/state", s.controlImportState)
+	g.GET("/events", s.controlEvents)
+	g.GET("/sessions", s.controlSessions)
 	g.GET("/coverage", s.controlCoverage)
 	g.DELETE("/coverage", s.controlClearCoverage)
 	g.GET("/faults", s.controlFaults)
@@ -129,6 +131,7 @@ func (s *Server) replaceState(se *session, data Data, clear bool) error {
 	se.state = st
 	if clear {
 		freed, dropped = se.journal.clear()
+		se.notifyLocked()
 		se.faults = nil
 		se.dns.empty()
 	}
@@ -271,6 +274,7 @@ func (s *Server) controlClearRequests(c echo.Context) error {
 	}
 	se.mu.Lock()
 	freed, dropped := se.journal.clear()
+	se.notifyLocked()
 	se.mu.Unlock()
 	s.sessions.journals.release(freed, dropped)
 	return c.JSON(http.StatusOK, SessionInfo{Session: se.name})
@@ -528,7 +532,10 @@ func (s *Server) operationParam(c echo.Context) (string, error) {
 func (s *Server) ControlRoutes() []string {
 	var out []string
 	for _, r := range s.echo.Routes() {
-		if strings.HasPrefix(r.Path, ControlPrefix+"/") && !strings.HasSuffix(r.Path, "*") {
+		switch {
+		case r.Path == DashboardPath+"*":
+			out = append(out, r.Method+" "+DashboardPath+"{file}")
+		case strings.HasPrefix(r.Path, ControlPrefix+"/") && !strings.HasSuffix(r.Path, "*"):
 			out = append(out, r.Method+" "+r.Path)
 		}
 	}

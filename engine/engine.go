@@ -193,6 +193,7 @@ type Server struct {
 	log      *slog.Logger
 	sessions *sessions
 	db       *stateDB // nil without Config.StateFile
+	streams  *streams // the open GET /_mock/events streams
 	front    *frontDoor
 	echo     *echo.Echo
 	api      map[apiKey]echo.HandlerFunc // the operations' routes, middlewares composed (route.go)
@@ -245,7 +246,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Limits.JournalBytes <= 0 {
 		cfg.Limits.JournalBytes = DefaultJournalBytes
 	}
-	s := &Server{cfg: cfg, spec: cfg.Spec, log: cfg.Logger}
+	s := &Server{cfg: cfg, spec: cfg.Spec, log: cfg.Logger, streams: newStreams()}
 	var err error
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -309,6 +310,7 @@ func New(cfg Config) (*Server, error) {
 	if !cfg.Control.Disabled {
 		s.registerControl(e.Group(ControlPrefix, controlCORS(cfg.Control.CORSOrigins),
 			sameSiteOnly(cfg.Control.CORSOrigins), s.controlAuth))
+		registerDashboard(e) // static files, no token: the page asks for it (ui.go)
 	}
 	return s, nil
 }
@@ -375,6 +377,7 @@ func (s *Server) State(session string) (State, error) {
 // Close releases what the server holds outside memory: the state file and its lock. It does
 // not stop the HTTP server that serves it; calls answered after Close are not saved.
 func (s *Server) Close() error {
+	s.CloseStreams()
 	if s.db != nil {
 		return s.db.close()
 	}

@@ -70,6 +70,7 @@ func (s *Server) record(c *call, status int) {
 	}
 	se.mu.Lock()
 	seq, added, freed, dropped := se.journal.add(e, c.route, req, resp)
+	se.notifyLocked()
 	if status != 0 {
 		se.coverage.add(e.Operation, status)
 	}

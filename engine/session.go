@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	mathrand "math/rand/v2"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,6 +123,7 @@ type session struct {
 	mu       sync.Mutex
 	state    State
 	journal  journal
+	changed  chan struct{} // closed when the journal changes (see journalChanged)
 	coverage coverage
 	faults   []*fault
 	lastUsed time.Time
@@ -311,6 +313,18 @@ func (ss *sessions) drop(name string, se *session) {
 }
 
 // count reports how many sessions exist.
+// names lists the sessions' names, the default one first, then in order.
+func (ss *sessions) names() []string {
+	ss.mu.Lock()
+	out := make([]string, 0, len(ss.m))
+	for name := range ss.m {
+		out = append(out, name)
+	}
+	ss.mu.Unlock()
+	sort.Strings(out) // "" sorts first
+	return out
+}
+
 func (ss *sessions) count() int {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()

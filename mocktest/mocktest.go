@@ -221,6 +221,7 @@ func (l *testLog) stop() {
 // holds, such as the lock of its state file. Closing twice is harmless.
 func (s *Server) Close() {
 	s.once.Do(func() {
+		s.Server.CloseStreams() // httptest waits for every open request, event streams too
 		s.http.Close()
 		_ = s.Server.Close()
 	})

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -805,5 +807,120 @@ func TestJournalFilters(t *testing.T) {
 		if res.Status != 400 || res.JSON(t)["code"] != "invalid_argument" || res.JSON(t)["message"] != want {
 			t.Errorf("status=%s: %d %s", bad, res.Status, res.Body)
 		}
+	}
+}
+
+// TestEvents: the journal as server-sent events: what is there after since, then each new
+// entry as it comes, in the stream's session only; at most 16 streams at once; CloseStreams
+// ends them (so that a server shuts down at once).
+func TestEvents(t *testing.T) {
+	srv := mocktest.Start(t)
+	get := map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}
+	srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, get) // seq 1
+	srv.Post(t, "GetSCIMConfiguration", "", get)                 // seq 2: 401
+
+	open := func(session, query string) (*http.Response, *bufio.Reader) {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/_mock/events"+query, nil)
+		if session != "" {
+			req.Header.Set(server.SessionHeader, session)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { res.Body.Close() })
+		return res, bufio.NewReader(res.Body)
+	}
+	next := func(r *bufio.Reader) server.JournalEntry {
+		t.Helper()
+		var id, event, data string
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				t.Fatalf("reading the stream: %v", err)
+			}
+			line = strings.TrimSuffix(line, "\n")
+			switch {
+			case line == "" && data != "":
+				var e server.JournalEntry
+				if err := json.Unmarshal([]byte(data), &e); err != nil || event != "entry" || id != strconv.Itoa(e.Seq) {
+					t.Fatalf("event %q id %q: %v %s", event, id, err, data)
+				}
+				return e
+			case strings.HasPrefix(line, "id: "):
+				id = line[4:]
+			case strings.HasPrefix(line, "event: "):
+				event = line[7:]
+			case strings.HasPrefix(line, "data: "):
+				data = line[6:]
+			}
+		}
+	}
+
+	res, r := open("", "?since=1")
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" {
+		t.Fatalf("GET /_mock/events: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if e := next(r); e.Seq != 2 || e.Status != 401 || e.Operation != "GetSCIMConfiguration" {
+		t.Errorf("first event: %+v, want seq 2 (after since=1), 401", e)
+	}
+	srv.Do(t, mocktest.Request{Operation: "GetSCIMConfiguration", Token: mocktest.AcmeToken, Body: get, Session: "other"})
+	srv.Post(t, "ListSCIMConfigurations", mocktest.AcmeToken, map[string]any{}) // seq 3, after the stream opened
+	if e := next(r); e.Seq != 3 || e.Operation != "ListSCIMConfigurations" || e.Status != 200 || len(e.Response) == 0 {
+		t.Errorf("live event: %+v, want seq 3 ListSCIMConfigurations 200 (not the other session's call)", e)
+	}
+	if _, r := open("other", ""); next(r).Seq != 1 {
+		t.Errorf("the other session's stream does not start at its own seq 1")
+	}
+
+	// 16 streams at most: two are open, 14 more fit, the 17th is refused.
+	for range 14 {
+		if res, _ := open("", "?since=99"); res.StatusCode != 200 {
+			t.Fatalf("a stream under the limit: %d", res.StatusCode)
+		}
+	}
+	over, err := http.Get(srv.URL + "/_mock/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(over.Body)
+	over.Body.Close()
+	if over.StatusCode != 429 || !strings.Contains(string(body), `"code":"resource_exhausted"`) ||
+		!strings.Contains(string(body), "events: 16 streams are open, the most allowed") {
+		t.Errorf("the 17th stream: %d %s", over.StatusCode, body)
+	}
+	if res := srv.Control().Do(t, http.MethodGet, "/events?since=x", nil); res.Status != 400 ||
+		res.JSON(t)["message"] != "since: must be a whole number, 0 or more" {
+		t.Errorf("since=x: %d %s", res.Status, res.Body)
+	}
+
+	// CloseStreams ends every stream: the reader sees the end of the body.
+	srv.CloseStreams()
+	done := make(chan error, 1)
+	go func() { _, err := io.ReadAll(r); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the stream did not end cleanly: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("CloseStreams left a stream open")
+	}
+	if res := srv.Control().Do(t, http.MethodGet, "/events", nil); res.Status != 429 {
+		t.Errorf("a stream opened after CloseStreams: %d", res.Status)
+	}
+}
+
+// TestSessionsList: GET /_mock/sessions names the sessions that exist, the default first.
+func TestSessionsList(t *testing.T) {
+	srv := mocktest.Start(t)
+	srv.Control().WithSession("TestX/b=1").Reset(t)
+	srv.Control().WithSession("a").Reset(t)
+	var out server.SessionList
+	if res := srv.Control().Do(t, http.MethodGet, "/sessions", nil); res.Status != 200 || json.Unmarshal(res.Body, &out) != nil {
+		t.Fatalf("GET /_mock/sessions: %d %s", res.Status, res.Body)
+	}
+	if want := []string{"", mocktest.SessionName("TestX/b=1"), "a"}; !slices.Equal(out.Sessions, want) {
+		t.Errorf("sessions %q, want %q", out.Sessions, want)
 	}
 }

@@ -125,6 +125,7 @@ type (
 	Clock             = engine.Clock
 	ClockMove         = engine.ClockMove
 	SessionInfo       = engine.SessionInfo
+	SessionList       = engine.SessionList
 	DNSRecords        = engine.DNSRecords
 	DNSRecord         = engine.DNSRecord
 	DNSChange         = engine.DNSChange

@@ -166,7 +166,8 @@ its contract, openapi.yaml: stateful (state that persists across calls, real ids
 roles), over Connect (JSON, binary, GET), gRPC and gRPC-Web, at / and /api, checking every
 request and every response against the contract. A test control plane lives under /_mock/
 (reset, journal, coverage, faults, clock, fake DNS, state; GET /_mock/openapi.yaml describes
-it), and the contract is served at /openapi.yaml and /descriptors.binpb.
+it) with a live dashboard at /_mock/ui/, and the contract is served at /openapi.yaml and
+/descriptors.binpb.
 
 Usage:
   mock [flags]                                        serve (Ctrl-C or SIGTERM stops it)
@@ -277,6 +278,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	httpSrv := newHTTPServer(srv)
+	httpSrv.RegisterOnShutdown(srv.CloseStreams) // open dashboards must not hold the shutdown
 	orgs, users, sso, scim := srv.Store().Counts()
 	fixtures := cfg.fixtures
 	if fixtures == "" {

@@ -869,7 +869,7 @@ func TestRunHelpAndVersion(t *testing.T) {
 		t.Errorf("-h: %v, want flag.ErrHelp", err)
 	}
 	for _, f := range []string{"-addr", "-fixtures", "-strict-auth", "-log-format", "MOCK_ADDR",
-		"mock healthcheck", "/_mock/", "/openapi.yaml", "Examples:", "Control plane (/_mock/):"} {
+		"mock healthcheck", "/_mock/", "dashboard at /_mock/ui/", "/openapi.yaml", "Examples:", "Control plane (/_mock/):"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("usage lacks %s:\n%s", f, stderr.String())
 		}

@@ -13,9 +13,26 @@ import (
 	"github.com/gitpod-mock/orgmock/mocktest"
 )
 
+// readmeGoExample is the README's mocktest example (the first go block after "From Go tests")
+// as a test file of package outside.
+func readmeGoExample(t *testing.T, readme string) []byte {
+	t.Helper()
+	_, rest, ok := strings.Cut(readme, "### From Go tests: `mocktest`")
+	if !ok {
+		t.Fatal("README.md has no \"From Go tests\" section")
+	}
+	_, rest, ok = strings.Cut(rest, "```go\n")
+	block, _, ok2 := strings.Cut(rest, "```\n")
+	if !ok || !ok2 || !strings.Contains(block, "func TestMyClient(t *testing.T)") {
+		t.Fatal("README.md: no go block with TestMyClient after \"From Go tests\"")
+	}
+	return []byte("package outside\n\n" + block)
+}
+
 // TestOutsideModule runs testdata/outside, a module that uses mocktest through a replace, as a
 // user's would: its table-driven subtests named "", "", "tenant=1" and "ünïcode/ok" must each
 // pass in a session of their own, with the mock's warning for their session in their own log.
+// The README's mocktest example runs there too, as written.
 func TestOutsideModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module (-short)")
@@ -42,7 +59,12 @@ func TestOutsideModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"go.mod": mod, "go.sum": sum, "outside_test.go": src} {
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := readmeGoExample(t, string(readme))
+	for name, b := range map[string][]byte{"go.mod": mod, "go.sum": sum, "outside_test.go": src, "readme_test.go": example} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -69,6 +91,9 @@ func TestOutsideModule(t *testing.T) {
 		if ev.Action == "pass" {
 			passed[ev.Test] = true
 		}
+	}
+	if !passed["TestMyClient/#00"] || !passed["TestMyClient/tenant=1"] {
+		t.Errorf("the README's example did not pass:\n%s%s", logs["TestMyClient/#00"], logs["TestMyClient/tenant=1"])
 	}
 	sessions := map[string]bool{}
 	for _, name := range []string{"TestTable/#00", "TestTable/#01", "TestTable/tenant=1", "TestTable/ünïcode/ok"} {

@@ -142,6 +142,12 @@ func TestDashboard(t *testing.T) {
 	srv.Do(t, mocktest.Request{Operation: "GetSCIMConfiguration", Token: mocktest.AcmeToken, Session: "TestDashboard/other=1",
 		Body: map[string]any{"scimConfigurationId": mocktest.AcmeSCIMID}})
 	waitFor(t, ctx, "the other session's call", `document.querySelectorAll("#journal tbody tr").length === 1`)
+	// Clear empties the journal; the stream's "clear" event empties the table.
+	eval[bool](t, ctx, `(document.getElementById("clear-journal").click(), true)`)
+	waitFor(t, ctx, "the emptied journal", `document.querySelectorAll("#journal tbody tr").length === 0`)
+	if n := len(srv.Control().WithSession("TestDashboard/other=1").Requests(t, "")); n != 0 {
+		t.Errorf("after the Clear button the journal holds %d entries", n)
+	}
 	if q := eval[string](t, ctx, `location.search`); !strings.Contains(q, "session=") {
 		t.Errorf("the URL does not name the session: %q", q)
 	}

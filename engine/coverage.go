@@ -42,10 +42,11 @@ type OperationCoverage struct {
 type StatusCoverage struct {
 	Status int `json:"status"` // a declared HTTP status
 	Count  int `json:"count"`  // how often it was served
-	// FaultOnly: the mock answers this status only when a fault makes it (or to a request no
-	// client of the protocol sends): it has no rate limit (429) and no outage (502 to 504),
-	// answers 500 only to a fault or to its own drift from the contract, and 415 only to a
-	// body of another media type than the protocol's.
+	// FaultOnly: a client's ordinary calls do not reach this status; a fault does. The mock
+	// has no rate limit and answers 429 only to a fault or a body over the size limit, 503
+	// only to a fault or a state file it cannot write, 502 and 504 only to a fault, 500 only
+	// to a fault or its own drift from the contract, and 415 only to a body of another media
+	// type than the protocol's.
 	FaultOnly bool `json:"faultOnly,omitempty"`
 }
 

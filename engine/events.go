@@ -88,7 +88,10 @@ func (se *session) notifyLocked() {
 
 // GET /_mock/events[?since=SEQ]: the session's journal as server-sent events, one "entry"
 // event (the entry as GET /_mock/requests shows it) for each entry after SEQ, then each new
-// one as it is recorded; a comment line every 10 s when idle. A stream lasts 30 s; the
+// one as it is recorded; a comment line every 10 s when idle. A "clear" event says the journal
+// was emptied; a "reset" event that SEQ belongs to a journal that is no more (a restart, a
+// session made again), and the entries from the first follow. The stream ends with its
+// session. A stream lasts 30 s; the
 // client reconnects with the last seq it saw. At most 16 streams are open at once.
 func (s *Server) controlEvents(c echo.Context) error {
 	se, err := s.controlSession(c)
@@ -115,11 +118,32 @@ func (s *Server) controlEvents(c echo.Context) error {
 	defer end.Stop()
 	ping := time.NewTicker(eventPing)
 	defer ping.Stop()
+	se.mu.Lock()
+	clears := se.journal.clears
+	se.mu.Unlock()
 	for {
 		changed := se.journalChanged() // before reading, so that no entry slips between
 		se.mu.Lock()
+		gone, seq, nowClears := se.gone, se.journal.seq, se.journal.clears
 		kept := se.journal.kept("", statusFilter{}, since, eventBatch)
 		se.mu.Unlock()
+		if gone {
+			return nil // the client reconnects, to the session of that name as it is now
+		}
+		if nowClears != clears || since > seq {
+			// Cleared, or the client's seq is from a journal that is no more (a restart, a
+			// session made again): it starts over from what is kept now.
+			clears = nowClears
+			event := "clear"
+			if since > seq {
+				event, since = "reset", 0
+			}
+			if _, err := fmt.Fprintf(w, "event: %s\ndata: {}\n\n", event); err != nil {
+				return nil
+			}
+			w.Flush()
+			continue
+		}
 		for i := range kept {
 			b, err := json.Marshal(kept[i].view())
 			if err != nil {

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -84,6 +85,7 @@ func (s *Server) record(c *call, status int) {
 type journal struct {
 	max     int // entries
 	seq     int
+	clears  int   // how often it was cleared (the event streams tell their clients)
 	bytes   int64 // what the kept entries cost
 	entries []journalRecord
 	first   int // entries[first:] are kept
@@ -141,6 +143,7 @@ func (j *journal) oldest() int {
 func (j *journal) clear() (freed int64, dropped int) {
 	freed, dropped = j.bytes, len(j.entries)-j.first
 	j.entries, j.first, j.bytes = nil, 0, 0
+	j.clears++
 	return freed, dropped
 }
 
@@ -148,8 +151,12 @@ func (j *journal) clear() (freed int64, dropped int) {
 // them (0: all), optionally only those of one operation.
 func (j *journal) kept(operation string, status statusFilter, since, limit int) []journalRecord {
 	var out []journalRecord
-	for _, r := range j.entries[j.first:] {
-		if r.entry.Seq <= since || (operation != "" && r.entry.Operation != operation) || !status.match(r.entry.Status) {
+	kept := j.entries[j.first:]
+	// Seqs only grow: skip those up to since without looking at each (the event streams
+	// ask this on every call recorded).
+	kept = kept[sort.Search(len(kept), func(i int) bool { return kept[i].entry.Seq > since }):]
+	for _, r := range kept {
+		if (operation != "" && r.entry.Operation != operation) || !status.match(r.entry.Status) {
 			continue
 		}
 		out = append(out, r)

@@ -124,6 +124,7 @@ type session struct {
 	state    State
 	journal  journal
 	changed  chan struct{} // closed when the journal changes (see journalChanged)
+	gone     bool          // the session ended (TTL, eviction): its event streams end too
 	coverage coverage
 	faults   []*fault
 	lastUsed time.Time
@@ -308,6 +309,8 @@ func (ss *sessions) drop(name string, se *session) {
 	}
 	se.mu.Lock()
 	freed, dropped := se.journal.clear()
+	se.gone = true
+	se.notifyLocked()
 	se.mu.Unlock()
 	ss.journals.release(freed, dropped)
 }

@@ -12,6 +12,7 @@ package mocktest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -152,7 +153,7 @@ func start(tl *testLog, opts []Option) (*Server, error) {
 			if testing.Verbose() {
 				level = slog.LevelDebug
 			}
-			h = slog.NewTextHandler(tl, &slog.HandlerOptions{Level: level})
+			h = routeHandler{tl: tl, inner: slog.NewTextHandler(tl, &slog.HandlerOptions{Level: level})}
 		}
 		if logaudit.Enabled() {
 			h = slog.NewMultiHandler(h, logaudit.Handler())
@@ -169,29 +170,61 @@ func start(tl *testLog, opts []Option) (*Server, error) {
 
 // testLog writes log lines to a test's log until the test ends (a line written later, by a
 // goroutine still running, is dropped rather than made a panic). A line of a session that a
-// running test took with Session goes to that test's log.
+// running test took with Session goes to that test's log (routeHandler says which).
 type testLog struct {
 	mu       sync.Mutex
 	t        testing.TB
 	done     bool
 	sessions map[string]testing.TB
+
+	handling sync.Mutex // one record at a time, so that dest is the record's
+	dest     string     // the session of the record being written
 }
 
 func (l *testLog) Write(p []byte) (int, error) {
-	line := strings.TrimSuffix(string(p), "\n")
+	line := "mock: " + strings.TrimSuffix(string(p), "\n")
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if _, rest, ok := strings.Cut(line, " session="); ok {
-		name, _, _ := strings.Cut(rest, " ")
-		if t := l.sessions[name]; t != nil {
-			t.Log("mock: " + line)
-			return len(p), nil
-		}
-	}
-	if !l.done {
-		l.t.Log("mock: " + line)
+	if t := l.sessions[l.dest]; t != nil && l.dest != "" {
+		t.Log(line)
+	} else if !l.done {
+		l.t.Log(line)
 	}
 	return len(p), nil
+}
+
+// routeHandler tells its testLog the session of each record, read from the record's
+// attributes (not from the rendered line, where a path could hold " session=").
+type routeHandler struct {
+	tl    *testLog
+	inner slog.Handler // writes to tl
+}
+
+func (h routeHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return h.inner.Enabled(ctx, level)
+}
+
+func (h routeHandler) Handle(ctx context.Context, r slog.Record) error {
+	session := ""
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "session" {
+			session = a.Value.String()
+			return false
+		}
+		return true
+	})
+	h.tl.handling.Lock()
+	defer h.tl.handling.Unlock()
+	h.tl.dest = session
+	return h.inner.Handle(ctx, r)
+}
+
+func (h routeHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return routeHandler{tl: h.tl, inner: h.inner.WithAttrs(attrs)}
+}
+
+func (h routeHandler) WithGroup(name string) slog.Handler {
+	return routeHandler{tl: h.tl, inner: h.inner.WithGroup(name)}
 }
 
 // route sends the session's log lines to t until t ends.

@@ -30,8 +30,11 @@ type Session struct {
 	srv     *Server
 }
 
-// Session gives the test its own session, named after t.Name(), put back to the fixtures. When
-// the mock's log goes to the tests' (Start without WithLogger), the session's lines go to t.
+// Session gives the test its own session, named after t.Name(): its state back to the
+// fixtures, its journal, faults and coverage empty. A session of that name used before (go
+// test -count=2 on a mock shared through Run) keeps its fake clock and the position of its
+// seeded ids. When the mock's log goes to the tests' (Start without WithLogger), the
+// session's lines go to t.
 func (s *Server) Session(t testing.TB) *Session {
 	t.Helper()
 	se := &Session{Name: SessionName(t.Name()), srv: s}
@@ -39,7 +42,8 @@ func (s *Server) Session(t testing.TB) *Session {
 	if s.log != nil {
 		s.log.route(se.Name, t) // the session's log lines go to this test
 	}
-	se.Control.Reset(t) // a name reused by a rerun (go test -count=2) starts fresh too
+	se.Control.Reset(t) // a name reused by a rerun (go test -count=2) starts from the fixtures too
+	se.Control.ClearCoverage(t)
 	return se
 }
 

@@ -819,7 +819,12 @@ func TestEvents(t *testing.T) {
 	srv.Post(t, "GetSCIMConfiguration", mocktest.AcmeToken, get) // seq 1
 	srv.Post(t, "GetSCIMConfiguration", "", get)                 // seq 2: 401
 
-	open := func(session, query string) (*http.Response, *bufio.Reader) {
+	// open starts a stream; its events arrive on the returned channel, read in the background.
+	type event struct {
+		name  string
+		entry server.JournalEntry
+	}
+	open := func(session, query string) (*http.Response, chan event) {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/_mock/events"+query, nil)
 		if session != "" {
 			req.Header.Set(server.SessionHeader, session)
@@ -829,32 +834,60 @@ func TestEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { res.Body.Close() })
-		return res, bufio.NewReader(res.Body)
-	}
-	next := func(r *bufio.Reader) server.JournalEntry {
-		t.Helper()
-		var id, event, data string
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				t.Fatalf("reading the stream: %v", err)
-			}
-			line = strings.TrimSuffix(line, "\n")
-			switch {
-			case line == "" && data != "":
-				var e server.JournalEntry
-				if err := json.Unmarshal([]byte(data), &e); err != nil || event != "entry" || id != strconv.Itoa(e.Seq) {
-					t.Fatalf("event %q id %q: %v %s", event, id, err, data)
+		events := make(chan event, 100)
+		go func() {
+			defer close(events)
+			r := bufio.NewReader(res.Body)
+			var id, name, data string
+			for {
+				line, err := r.ReadString('\n')
+				if err != nil {
+					return
 				}
-				return e
-			case strings.HasPrefix(line, "id: "):
-				id = line[4:]
-			case strings.HasPrefix(line, "event: "):
-				event = line[7:]
-			case strings.HasPrefix(line, "data: "):
-				data = line[6:]
+				line = strings.TrimSuffix(line, "\n")
+				switch {
+				case line == "" && name != "":
+					ev := event{name: name}
+					if name == "entry" {
+						if err := json.Unmarshal([]byte(data), &ev.entry); err != nil || id != strconv.Itoa(ev.entry.Seq) {
+							ev.name = fmt.Sprintf("bad entry (id %q, %v): %s", id, err, data)
+						}
+					}
+					events <- ev
+					id, name, data = "", "", ""
+				case strings.HasPrefix(line, "id: "):
+					id = line[4:]
+				case strings.HasPrefix(line, "event: "):
+					name = line[7:]
+				case strings.HasPrefix(line, "data: "):
+					data = line[6:]
+				}
 			}
+		}()
+		return res, events
+	}
+	// next waits 2 s at most: an idle stream pings every 10 s and looks again then, so an entry
+	// that arrives only after that was not woken for.
+	nextEvent := func(events chan event) event {
+		t.Helper()
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				t.Fatal("the stream ended")
+			}
+			return ev
+		case <-time.After(2 * time.Second):
+			t.Fatal("no event within 2 s")
 		}
+		return event{}
+	}
+	next := func(events chan event) server.JournalEntry {
+		t.Helper()
+		ev := nextEvent(events)
+		if ev.name != "entry" {
+			t.Fatalf("event %q, want an entry", ev.name)
+		}
+		return ev.entry
 	}
 
 	res, r := open("", "?since=1")
@@ -872,9 +905,26 @@ func TestEvents(t *testing.T) {
 	if _, r := open("other", ""); next(r).Seq != 1 {
 		t.Errorf("the other session's stream does not start at its own seq 1")
 	}
+	// A seq from a journal that is no more (a restart): "reset", then from the first entry.
+	_, stale := open("other", "?since=40")
+	if ev := nextEvent(stale); ev.name != "reset" {
+		t.Errorf("since beyond the journal: event %q, want reset", ev.name)
+	}
+	if e := next(stale); e.Seq != 1 {
+		t.Errorf("after reset: seq %d, want 1", e.Seq)
+	}
+	// Emptied: "clear", then what comes next.
+	srv.Control().WithSession("other").ClearRequests(t)
+	if ev := nextEvent(stale); ev.name != "clear" {
+		t.Errorf("after DELETE /_mock/requests: event %q, want clear", ev.name)
+	}
+	srv.Do(t, mocktest.Request{Operation: "ListSCIMConfigurations", Token: mocktest.AcmeToken, Body: map[string]any{}, Session: "other"})
+	if e := next(stale); e.Seq != 2 || e.Operation != "ListSCIMConfigurations" {
+		t.Errorf("after clear: %+v, want seq 2", e)
+	}
 
-	// 16 streams at most: two are open, 14 more fit, the 17th is refused.
-	for range 14 {
+	// 16 streams at most: three are open, 13 more fit, the 17th is refused.
+	for range 13 {
 		if res, _ := open("", "?since=99"); res.StatusCode != 200 {
 			t.Fatalf("a stream under the limit: %d", res.StatusCode)
 		}
@@ -896,12 +946,10 @@ func TestEvents(t *testing.T) {
 
 	// CloseStreams ends every stream: the reader sees the end of the body.
 	srv.CloseStreams()
-	done := make(chan error, 1)
-	go func() { _, err := io.ReadAll(r); done <- err }()
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("the stream did not end cleanly: %v", err)
+	case ev, ok := <-r:
+		if ok {
+			t.Errorf("an event after CloseStreams: %+v", ev)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("CloseStreams left a stream open")

@@ -68,8 +68,11 @@ async function follow() {
         while ((i = buf.indexOf("\n\n")) >= 0) {
           const block = buf.slice(0, i);
           buf = buf.slice(i + 2);
-          const data = block.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
-          if (data) addEntry(JSON.parse(data));
+          const lines = block.split("\n");
+          const event = (lines.find((l) => l.startsWith("event: ")) || "event: message").slice(7);
+          const data = lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+          if (event === "entry") addEntry(JSON.parse(data));
+          else if (event === "clear" || event === "reset") { if (event === "reset") since = 0; clearJournal(); }
         }
       }
     } catch (e) {
@@ -95,6 +98,14 @@ function cell(tr, text, cls, title) {
   tr.appendChild(td);
 }
 
+// maxRows bounds what the page keeps: the server's journal keeps 1000 entries by default.
+const maxRows = 1000;
+
+function clearJournal() {
+  entries.clear();
+  $("journal").tBodies[0].replaceChildren();
+}
+
 let refreshTimer = null;
 function addEntry(e) {
   since = Math.max(since, e.seq);
@@ -109,7 +120,12 @@ function addEntry(e) {
   const [v, why] = verdict(e);
   cell(tr, v, "", why);
   tr.addEventListener("click", () => showCall(e.seq));
-  $("journal").tBodies[0].prepend(tr);
+  const body = $("journal").tBodies[0];
+  body.prepend(tr);
+  while (body.rows.length > maxRows) {
+    entries.delete(Number(body.lastElementChild.dataset.seq));
+    body.lastElementChild.remove();
+  }
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => { refreshCoverage(); refreshFaults(); }, 250);
 }
@@ -213,8 +229,7 @@ function openSession(name) {
   if (name) q.set("session", name); else q.delete("session");
   history.replaceState(null, "", "?" + q.toString());
   since = 0;
-  entries.clear();
-  $("journal").tBodies[0].replaceChildren();
+  clearJournal();
   $("detail").innerHTML = '<p class="muted">Select a request.</p>';
   $("detail-title").textContent = "";
   start();
@@ -242,9 +257,7 @@ $("token-form").addEventListener("submit", (ev) => {
 $("clear-faults").addEventListener("click", async () => { await act("DELETE", "/faults"); refreshFaults(); });
 $("clear-coverage").addEventListener("click", async () => { await act("DELETE", "/coverage"); refreshCoverage(); });
 $("clear-journal").addEventListener("click", async () => {
-  await act("DELETE", "/requests");
-  entries.clear();
-  $("journal").tBodies[0].replaceChildren();
+  await act("DELETE", "/requests"); // the stream's "clear" empties the table
 });
 $("refresh-state").addEventListener("click", refreshState);
 setInterval(() => { refreshFaults(); refreshSessions(); }, 3000);

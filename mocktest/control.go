@@ -53,13 +53,7 @@ func (c *Control) Reset(t testing.TB) {
 // Requests returns the session's journal, oldest first; operation "" means all.
 func (c *Control) Requests(t testing.TB, operation string) []server.JournalEntry {
 	t.Helper()
-	path := "/requests"
-	if operation != "" {
-		path += "?operation=" + url.QueryEscape(operation)
-	}
-	var out server.Requests
-	c.call(t, http.MethodGet, path, nil, &out)
-	return out.Requests
+	return c.Query(t, JournalQuery{Operation: operation})
 }
 
 // JournalQuery selects journal entries; zero fields select everything.

@@ -98,12 +98,13 @@ func WithFixtures(fsys fs.FS) Option { return func(opts *server.Options) { opts.
 // under go test -v. WithLogger sends them elsewhere.
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
+	o := options(opts)
 	var tl *testLog
-	if !hasLogger(opts) {
+	if o.Logger == nil {
 		tl = &testLog{t: t}
 		t.Cleanup(tl.stop) // after the server's Close (cleanups run last first): it may log
 	}
-	s, err := start(tl, opts)
+	s, err := start(tl, o)
 	if err != nil {
 		t.Fatalf("mocktest: starting the mock: %v", err)
 	}
@@ -125,27 +126,24 @@ func Start(t testing.TB, opts ...Option) *Server {
 //		os.Exit(code)
 //	}
 func Run(opts ...Option) (s *Server, stop func()) {
-	s, err := start(nil, opts)
+	s, err := start(nil, options(opts))
 	if err != nil {
 		panic("mocktest: starting the mock: " + err.Error())
 	}
 	return s, s.Close
 }
 
-func hasLogger(opts []Option) bool {
+// options applies opts, in order, to zero options.
+func options(opts []Option) server.Options {
 	var o server.Options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return o.Logger != nil
+	return o
 }
 
-// start makes and starts the server; tl, when not nil, receives its log lines.
-func start(tl *testLog, opts []Option) (*Server, error) {
-	var o server.Options
-	for _, opt := range opts {
-		opt(&o)
-	}
+// start makes and starts the server; tl, when not nil, receives its log lines (o.Logger nil).
+func start(tl *testLog, o server.Options) (*Server, error) {
 	if o.Logger == nil {
 		var h slog.Handler = slog.DiscardHandler
 		if tl != nil {
